@@ -1,0 +1,42 @@
+# sshd-lite: `make` builds the server, `make check` runs every test.
+CC ?= cc
+PKGS = libtomcrypt libtommath zlib
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -DLTM_DESC -Wall -Wextra -I. $(shell pkg-config --cflags $(PKGS))
+LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcrypt -lutil
+VECTORS ?= $(abspath ../shared/vectors)
+BUILD ?= build
+
+LIBSRC = $(sort $(wildcard transport/*.c kex/*.c services/*.c))
+LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
+TESTSRC = $(sort $(wildcard tests/unit/test_*.c))
+TESTBIN = $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
+TESTLIB = $(BUILD)/tests/vec.o
+
+all: sshd-lite
+
+sshd-lite: $(BUILD)/sshd-lite.o $(LIBOBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/vec.o: tests/unit/vec.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) $(TESTLIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -MMD -MP -o $@ $< $(LIBOBJ) $(TESTLIB) $(LDLIBS)
+
+tests: sshd-lite $(TESTBIN)
+
+check: tests
+	VECTORS=$(VECTORS) BUILD=$(BUILD) tests/run
+
+clean:
+	rm -rf $(BUILD) sshd-lite
+
+.PHONY: all tests check clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
