@@ -7,7 +7,7 @@ LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcrypt -lutil
 VECTORS ?= $(abspath ../shared/vectors)
 BUILD ?= build
 
-LIBSRC = $(sort $(wildcard transport/*.c kex/*.c services/*.c))
+LIBSRC = $(sort $(wildcard transport/*.c kex/*.c services/*.c config/*.c))
 LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
 TESTSRC = $(sort $(wildcard tests/unit/test_*.c))
 TESTBIN = $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -164,6 +164,7 @@ void buf_init(struct buf *b, size_t max)
 	b->d = NULL;
 	b->len = b->cap = 0;
 	b->max = max ? max : BUF_MAX_DEFAULT;
+	b->err = SSH_OK;
 }
 
 void buf_free(struct buf *b)
@@ -176,7 +177,11 @@ void buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-void buf_reset(struct buf *b) { b->len = 0; }
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->err = SSH_OK;
+}
 
 int buf_grow(struct buf *b, size_t n)
 {
@@ -185,7 +190,7 @@ int buf_grow(struct buf *b, size_t n)
 	uint8_t *d;
 
 	if (n > max || b->len > max - n)
-		return SSH_ERR_TOOBIG;
+		return b->err = SSH_ERR_TOOBIG;
 	need = b->len + n;
 	if (need <= b->cap)
 		return SSH_OK;
@@ -195,7 +200,7 @@ int buf_grow(struct buf *b, size_t n)
 	/* realloc would leave old copies of secrets behind; copy and wipe */
 	d = malloc(cap);
 	if (!d)
-		return SSH_ERR_ALLOC;
+		return b->err = SSH_ERR_ALLOC;
 	if (b->d) {
 		memcpy(d, b->d, b->len);
 		wipe(b->d, b->cap);

@@ -43,6 +43,8 @@ struct buf {
 	size_t len;
 	size_t cap;
 	size_t max; /* 0 means BUF_MAX_DEFAULT */
+	int err;    /* first failure of a write, kept so a message can be built
+		     * without checking every call and refused once at the end */
 };
 
 #define BUF_MAX_DEFAULT (64u * 1024 * 1024)

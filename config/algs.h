@@ -1,0 +1,14 @@
+/* Bridges the configuration to the algorithm tables: the names each table
+ * offers by default and all that it supports. */
+#ifndef SSHL_ALGS_H
+#define SSHL_ALGS_H
+
+#include <stddef.h>
+
+enum algs_kind { ALGS_KEX, ALGS_CIPHER, ALGS_MAC, ALGS_SIG };
+
+/* writes the comma list of the table's names: defaults only (legacy rows
+ * left out) when all is 0, every row when 1 */
+void algs_names(enum algs_kind kind, int all, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,524 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "config/algs.h"
+
+enum ktype { K_STR, K_INT, K_BOOL, K_TIME, K_LIST, K_ROOT, K_COMP, K_LOGLEVEL, K_REKEY, K_SUBSYS, K_ALG, K_FACILITY };
+
+struct keyword {
+	const char *name;
+	enum ktype type;
+	size_t off;
+};
+
+#define F(field) offsetof(struct config, field)
+
+static const struct keyword keywords[] = {
+	{"HostKey", K_LIST, F(host_keys)},
+	{"KexAlgorithms", K_ALG, F(kex_algorithms)},
+	{"Ciphers", K_ALG, F(ciphers)},
+	{"MACs", K_ALG, F(macs)},
+	{"HostKeyAlgorithms", K_ALG, F(host_key_algorithms)},
+	{"PubkeyAcceptedAlgorithms", K_ALG, F(pubkey_accepted_algorithms)},
+	{"Compression", K_COMP, F(compression)},
+	{"LoginGraceTime", K_TIME, F(login_grace_time)},
+	{"MaxAuthTries", K_INT, F(max_auth_tries)},
+	{"MaxSessions", K_INT, F(max_sessions)},
+	{"RekeyLimit", K_REKEY, F(rekey_bytes)},
+	{"ModuliFile", K_STR, F(moduli_file)},
+	{"LogLevel", K_LOGLEVEL, F(log_level)},
+	{"SyslogFacility", K_FACILITY, F(syslog_facility)},
+	{"AuthorizedKeysFile", K_LIST, F(authorized_keys_files)},
+	{"PubkeyAuthentication", K_BOOL, F(pubkey_authentication)},
+	{"PasswordAuthentication", K_BOOL, F(password_authentication)},
+	{"KbdInteractiveAuthentication", K_BOOL, F(kbd_interactive_authentication)},
+	{"PermitEmptyPasswords", K_BOOL, F(permit_empty_passwords)},
+	{"PermitRootLogin", K_ROOT, F(permit_root_login)},
+	{"StrictModes", K_BOOL, F(strict_modes)},
+	{"Banner", K_STR, F(banner)},
+	{"AllowTcpForwarding", K_BOOL, F(allow_tcp_forwarding)},
+	{"AllowAgentForwarding", K_BOOL, F(allow_agent_forwarding)},
+	{"X11Forwarding", K_BOOL, F(x11_forwarding)},
+	{"PermitTTY", K_BOOL, F(permit_tty)},
+	{"PermitUserEnvironment", K_BOOL, F(permit_user_environment)},
+	{"AcceptEnv", K_LIST, F(accept_env)},
+	{"Subsystem", K_SUBSYS, F(sftp_server)},
+	{"ClientAliveInterval", K_TIME, F(client_alive_interval)},
+	{"ClientAliveCountMax", K_INT, F(client_alive_count_max)},
+	{"GatewayPorts", K_BOOL, F(gateway_ports)},
+	{"PrintMotd", K_BOOL, F(print_motd)},
+	{"PrintLastLog", K_BOOL, F(print_last_log)},
+	{"UseDNS", K_BOOL, F(use_dns)},
+	{"VersionAddendum", K_STR, F(version_addendum)},
+	{"PipeAuthentication", K_BOOL, F(pipe_auth)},
+	{"PipeAuthenticationAllowRoot", K_BOOL, F(pipe_auth_root)},
+	{"HostKeyCreate", K_STR, F(host_key_create)},
+};
+
+#define NKW (sizeof keywords / sizeof keywords[0])
+
+static const struct {
+	const char *name;
+	int prio;
+} loglevels[] = {
+	{"QUIET", LOG_CRIT}, {"FATAL", LOG_CRIT}, {"ERROR", LOG_ERR}, {"INFO", LOG_INFO},
+	{"VERBOSE", LOG_NOTICE}, {"DEBUG", LOG_DEBUG}, {"DEBUG1", LOG_DEBUG}, {"DEBUG2", LOG_DEBUG},
+	{"DEBUG3", LOG_DEBUG},
+};
+
+static void list_add(struct strlist *l, const char *v)
+{
+	if (l->n < CONFIG_MAX_LIST)
+		l->v[l->n++] = strdup(v);
+}
+
+static void list_clear(struct strlist *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->v[i]);
+	l->n = 0;
+}
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->compression = COMP_YES;
+	c->login_grace_time = 120;
+	c->max_auth_tries = 6;
+	c->max_sessions = 10;
+	c->log_level = LOG_INFO;
+	c->pubkey_authentication = 1;
+	/* passwords travel to crypt(3) only when the administrator asks for it */
+	c->password_authentication = 0;
+	c->kbd_interactive_authentication = -1; /* follows PasswordAuthentication */
+	c->permit_root_login = ROOT_PROHIBIT_PASSWORD;
+	c->strict_modes = 1;
+	c->allow_tcp_forwarding = 1;
+	c->allow_agent_forwarding = 1;
+	c->permit_tty = 1;
+	c->client_alive_count_max = 3;
+	c->print_motd = 1;
+	c->print_last_log = 1;
+	c->moduli_file = strdup("/etc/ssh/moduli");
+	c->sftp_server = strdup("/usr/lib/openssh/sftp-server");
+	c->syslog_facility = strdup("AUTH");
+}
+
+/* OpenSSH time format: 90, 90s, 2m, 1h30m, 1d */
+static int parse_time(const char *s, int *out)
+{
+	long total = 0;
+	if (!*s)
+		return -1;
+	while (*s) {
+		char *end;
+		long v = strtol(s, &end, 10), mul = 1;
+		if (end == s || v < 0)
+			return -1;
+		switch (tolower((unsigned char)*end)) {
+		case 0: break;
+		case 's': mul = 1; end++; break;
+		case 'm': mul = 60; end++; break;
+		case 'h': mul = 3600; end++; break;
+		case 'd': mul = 86400; end++; break;
+		case 'w': mul = 604800; end++; break;
+		default: return -1;
+		}
+		if (v > 0x7fffffff / mul || total > 0x7fffffff - v * mul)
+			return -1;
+		total += v * mul;
+		s = end;
+	}
+	*out = (int)total;
+	return 0;
+}
+
+static int parse_size(const char *s, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	int64_t mul = 1;
+	if (end == s || v < 0)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case 0: break;
+	case 'K': mul = 1024; end++; break;
+	case 'M': mul = 1024 * 1024; end++; break;
+	case 'G': mul = 1024LL * 1024 * 1024; end++; break;
+	default: return -1;
+	}
+	if (*end || v > INT64_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	if (!strcasecmp(v, "yes"))
+		*out = 1;
+	else if (!strcasecmp(v, "no"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static const struct keyword *find_kw(const char *name, size_t n)
+{
+	for (size_t i = 0; i < NKW; i++)
+		if (strlen(keywords[i].name) == n && !strncasecmp(keywords[i].name, name, n))
+			return &keywords[i];
+	return NULL;
+}
+
+/* splits "Keyword value" / "Keyword=value"; value keeps inner spaces */
+static int split(char *line, char **kw, size_t *kwlen, char **val)
+{
+	char *p = line, *e;
+	while (isspace((unsigned char)*p))
+		p++;
+	*kw = p;
+	while (*p && !isspace((unsigned char)*p) && *p != '=')
+		p++;
+	*kwlen = (size_t)(p - *kw);
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '=')
+		p++;
+	while (isspace((unsigned char)*p))
+		p++;
+	e = p + strlen(p);
+	while (e > p && isspace((unsigned char)e[-1]))
+		*--e = 0;
+	if (*p == '"' && e > p + 1 && e[-1] == '"') {
+		e[-1] = 0;
+		p++;
+	}
+	*val = p;
+	return *kwlen ? 0 : -1;
+}
+
+int config_set(struct config *c, const char *line_in, char *err, size_t errlen)
+{
+	char *line = strdup(line_in), *kw, *val, *tok, *save;
+	size_t kwlen;
+	const struct keyword *k;
+	void *dst;
+	int rc = -1, iv;
+
+	if (!line) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (split(line, &kw, &kwlen, &val) < 0) {
+		snprintf(err, errlen, "missing keyword");
+		goto out;
+	}
+	k = find_kw(kw, kwlen);
+	if (!k) {
+		snprintf(err, errlen, "unknown keyword '%.*s'", (int)kwlen, kw);
+		goto out;
+	}
+	if (!*val) {
+		snprintf(err, errlen, "%s: missing value", k->name);
+		goto out;
+	}
+	dst = (char *)c + k->off;
+	switch (k->type) {
+	case K_STR:
+	case K_ALG:
+	case K_FACILITY:
+		free(*(char **)dst);
+		*(char **)dst = strdup(val);
+		break;
+	case K_INT: {
+		char *end;
+		long v = strtol(val, &end, 10);
+		if (*end || v < 0 || v > 1000000)
+			goto bad;
+		*(int *)dst = (int)v;
+		break;
+	}
+	case K_BOOL:
+		if (parse_bool(val, (int *)dst) < 0)
+			goto bad;
+		break;
+	case K_TIME:
+		if (parse_time(val, (int *)dst) < 0)
+			goto bad;
+		break;
+	case K_LIST:
+		/* OpenSSH: AuthorizedKeysFile replaces, HostKey and AcceptEnv append */
+		if (k->off == F(authorized_keys_files))
+			list_clear(dst);
+		for (tok = strtok_r(val, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+			if (k->off == F(host_keys) || k->off == F(authorized_keys_files)) {
+				list_add(dst, tok);
+				if (k->off == F(host_keys))
+					break; /* a path may not be split */
+			} else {
+				list_add(dst, tok);
+			}
+		}
+		break;
+	case K_ROOT:
+		if (!strcasecmp(val, "yes"))
+			iv = ROOT_YES;
+		else if (!strcasecmp(val, "no"))
+			iv = ROOT_NO;
+		else if (!strcasecmp(val, "prohibit-password") || !strcasecmp(val, "without-password"))
+			iv = ROOT_PROHIBIT_PASSWORD;
+		else if (!strcasecmp(val, "forced-commands-only"))
+			iv = ROOT_FORCED_COMMANDS;
+		else
+			goto bad;
+		*(int *)dst = iv;
+		break;
+	case K_COMP:
+		if (!strcasecmp(val, "yes") || !strcasecmp(val, "delayed"))
+			c->compression = COMP_YES;
+		else if (!strcasecmp(val, "no"))
+			c->compression = COMP_NO;
+		else
+			goto bad;
+		break;
+	case K_LOGLEVEL:
+		iv = -1;
+		for (size_t i = 0; i < sizeof loglevels / sizeof loglevels[0]; i++)
+			if (!strcasecmp(val, loglevels[i].name))
+				iv = loglevels[i].prio;
+		if (iv < 0)
+			goto bad;
+		c->log_level = iv;
+		break;
+	case K_REKEY: {
+		char *sp = strpbrk(val, " \t");
+		if (sp)
+			*sp++ = 0;
+		if (!strcasecmp(val, "default"))
+			c->rekey_bytes = 0;
+		else if (parse_size(val, &c->rekey_bytes) < 0 || c->rekey_bytes < 16)
+			goto bad;
+		if (sp) {
+			while (*sp == ' ' || *sp == '\t')
+				sp++;
+			if (!strcasecmp(sp, "none") || !strcasecmp(sp, "default"))
+				c->rekey_seconds = 0;
+			else if (parse_time(sp, &c->rekey_seconds) < 0)
+				goto bad;
+		}
+		break;
+	}
+	case K_SUBSYS: {
+		char *sp = strpbrk(val, " \t");
+		if (!sp)
+			goto bad;
+		*sp++ = 0;
+		while (*sp == ' ' || *sp == '\t')
+			sp++;
+		if (strcmp(val, "sftp") || !*sp) {
+			snprintf(err, errlen, "Subsystem: only 'sftp PATH' is supported");
+			goto out;
+		}
+		free(c->sftp_server);
+		c->sftp_server = strdup(sp);
+		break;
+	}
+	}
+	rc = 0;
+	goto out;
+bad:
+	snprintf(err, errlen, "%s: bad value '%s'", k->name, val);
+out:
+	free(line);
+	return rc;
+}
+
+int config_read_file(struct config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096], e2[512];
+	int lineno = 0;
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		char *p = line;
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			snprintf(err, errlen, "%s line %d: line too long", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p || *p == '#')
+			continue;
+		if (!strncasecmp(p, "Match", 5) && isspace((unsigned char)p[5])) {
+			snprintf(err, errlen, "%s line %d: Match blocks are not supported", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		if (config_set(c, p, e2, sizeof e2) < 0) {
+			snprintf(err, errlen, "%s line %d: %s", path, lineno, e2);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int resolve(char **out, const char *spec, const char *defaults, const char *supported,
+		   const char *what, char *err, size_t errlen)
+{
+	char e2[256];
+	free(*out);
+	*out = alglist_apply(defaults, supported, spec, e2, sizeof e2);
+	if (!*out) {
+		snprintf(err, errlen, "%s: %s", what, e2);
+		return -1;
+	}
+	if (!**out) {
+		snprintf(err, errlen, "%s: empty list", what);
+		return -1;
+	}
+	return 0;
+}
+
+int config_finish(struct config *c, char *err, size_t errlen)
+{
+	char def[2048], sup[2048];
+	if (c->kbd_interactive_authentication < 0)
+		c->kbd_interactive_authentication = c->password_authentication;
+	if (c->authorized_keys_files.n == 0) {
+		list_add(&c->authorized_keys_files, ".ssh/authorized_keys");
+		list_add(&c->authorized_keys_files, ".ssh/authorized_keys2");
+	}
+	if (c->accept_env.n == 0 && !c->accept_env.v[0]) {
+		list_add(&c->accept_env, "LANG");
+		list_add(&c->accept_env, "LC_*");
+	}
+	algs_names(ALGS_KEX, 0, def, sizeof def);
+	algs_names(ALGS_KEX, 1, sup, sizeof sup);
+	if (resolve(&c->kex_list, c->kex_algorithms, def, sup, "KexAlgorithms", err, errlen) < 0)
+		return -1;
+	algs_names(ALGS_CIPHER, 0, def, sizeof def);
+	algs_names(ALGS_CIPHER, 1, sup, sizeof sup);
+	if (resolve(&c->cipher_list, c->ciphers, def, sup, "Ciphers", err, errlen) < 0)
+		return -1;
+	algs_names(ALGS_MAC, 0, def, sizeof def);
+	algs_names(ALGS_MAC, 1, sup, sizeof sup);
+	if (resolve(&c->mac_list, c->macs, def, sup, "MACs", err, errlen) < 0)
+		return -1;
+	algs_names(ALGS_SIG, 0, def, sizeof def);
+	algs_names(ALGS_SIG, 1, sup, sizeof sup);
+	if (resolve(&c->hostkey_alg_list, c->host_key_algorithms, def, sup, "HostKeyAlgorithms", err, errlen) < 0)
+		return -1;
+	if (resolve(&c->pubkey_alg_list, c->pubkey_accepted_algorithms, def, sup, "PubkeyAcceptedAlgorithms",
+		    err, errlen) < 0)
+		return -1;
+	free(c->comp_list);
+	c->comp_list = strdup(c->compression == COMP_YES ? "none,zlib@openssh.com,zlib" : "none");
+	return 0;
+}
+
+static void pr(int fd, const char *k, const char *v) { dprintf(fd, "%s %s\n", k, v ? v : "none"); }
+
+void config_print(const struct config *c, int fd)
+{
+	for (size_t i = 0; i < NKW; i++) {
+		const struct keyword *k = &keywords[i];
+		const void *src = (const char *)c + k->off;
+		char lower[64];
+		size_t j;
+		for (j = 0; k->name[j] && j < sizeof lower - 1; j++)
+			lower[j] = (char)tolower((unsigned char)k->name[j]);
+		lower[j] = 0;
+		switch (k->type) {
+		case K_STR:
+		case K_FACILITY:
+			pr(fd, lower, *(char *const *)src);
+			break;
+		case K_ALG: {
+			const char *v = k->off == F(kex_algorithms) ? c->kex_list
+				      : k->off == F(ciphers)        ? c->cipher_list
+				      : k->off == F(macs)           ? c->mac_list
+				      : k->off == F(host_key_algorithms) ? c->hostkey_alg_list
+									 : c->pubkey_alg_list;
+			pr(fd, lower, v);
+			break;
+		}
+		case K_INT:
+		case K_TIME:
+			dprintf(fd, "%s %d\n", lower, *(const int *)src);
+			break;
+		case K_BOOL:
+			pr(fd, lower, *(const int *)src ? "yes" : "no");
+			break;
+		case K_LIST: {
+			const struct strlist *l = src;
+			if (k->off == F(host_keys)) {
+				for (int n = 0; n < l->n; n++)
+					pr(fd, lower, l->v[n]);
+			} else {
+				dprintf(fd, "%s", lower);
+				for (int n = 0; n < l->n; n++)
+					dprintf(fd, " %s", l->v[n]);
+				dprintf(fd, "%s\n", l->n ? "" : " none");
+			}
+			break;
+		}
+		case K_ROOT: {
+			static const char *const names[] = {"no", "prohibit-password", "forced-commands-only", "yes"};
+			pr(fd, lower, names[c->permit_root_login]);
+			break;
+		}
+		case K_COMP:
+			pr(fd, lower, c->compression ? "yes" : "no");
+			break;
+		case K_LOGLEVEL:
+			for (j = 0; j < sizeof loglevels / sizeof loglevels[0]; j++)
+				if (loglevels[j].prio == c->log_level) {
+					pr(fd, lower, loglevels[j].name);
+					break;
+				}
+			break;
+		case K_REKEY:
+			dprintf(fd, "%s %lld %d\n", lower, (long long)c->rekey_bytes, c->rekey_seconds);
+			break;
+		case K_SUBSYS:
+			dprintf(fd, "subsystem sftp %s\n", c->sftp_server);
+			break;
+		}
+	}
+}
+
+void config_free(struct config *c)
+{
+	for (size_t i = 0; i < NKW; i++) {
+		void *p = (char *)c + keywords[i].off;
+		if (keywords[i].type == K_STR || keywords[i].type == K_ALG || keywords[i].type == K_FACILITY ||
+		    keywords[i].type == K_SUBSYS)
+			free(*(char **)p);
+		else if (keywords[i].type == K_LIST)
+			list_clear(p);
+	}
+	free(c->kex_list);
+	free(c->cipher_list);
+	free(c->mac_list);
+	free(c->hostkey_alg_list);
+	free(c->comp_list);
+	free(c->pubkey_alg_list);
+	memset(c, 0, sizeof *c);
+}

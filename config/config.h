@@ -1,0 +1,88 @@
+/* Settings with OpenSSH's sshd_config keywords, meanings and defaults. Each
+ * keyword is a row in a table (config.c) that says how to parse it and
+ * where it goes, so -o, -f and -T share one definition. */
+#ifndef SSHL_CONFIG_H
+#define SSHL_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_LIST 32
+
+enum { ROOT_NO = 0, ROOT_PROHIBIT_PASSWORD, ROOT_FORCED_COMMANDS, ROOT_YES };
+enum { COMP_NO = 0, COMP_YES };
+
+struct strlist {
+	char *v[CONFIG_MAX_LIST];
+	int n;
+};
+
+struct config {
+	struct strlist host_keys;
+	char *kex_algorithms;       /* specs as given (+/-/^ syntax) ... */
+	char *ciphers;
+	char *macs;
+	char *host_key_algorithms;
+	char *pubkey_accepted_algorithms;
+	int compression;
+	int login_grace_time;       /* seconds; 0 = none */
+	int max_auth_tries;
+	int max_sessions;
+	int64_t rekey_bytes;        /* 0 = default (1 GiB) */
+	int rekey_seconds;          /* 0 = default (1 hour) */
+	char *moduli_file;
+	int log_level;              /* syslog priority */
+	char *syslog_facility;
+	struct strlist authorized_keys_files;
+	int pubkey_authentication;
+	int password_authentication;
+	int kbd_interactive_authentication;
+	int permit_empty_passwords;
+	int permit_root_login;
+	int strict_modes;
+	char *banner;
+	int allow_tcp_forwarding;
+	int allow_agent_forwarding;
+	int x11_forwarding;
+	int permit_tty;
+	int permit_user_environment;
+	struct strlist accept_env;
+	char *sftp_server;          /* Subsystem sftp PATH */
+	int client_alive_interval;
+	int client_alive_count_max;
+	int gateway_ports;
+	int print_motd;
+	int print_last_log;
+	int use_dns;
+	char *version_addendum;
+	/* sshd-lite's own, for pipe mode and key creation */
+	int pipe_auth;              /* PipeAuthentication: log in with none as the invoking user */
+	int pipe_auth_root;         /* PipeAuthenticationAllowRoot */
+	char *host_key_create;      /* HostKeyCreate: type to create when missing */
+
+	/* resolved by config_finish: comma-separated lists the server offers */
+	char *kex_list, *cipher_list, *mac_list, *hostkey_alg_list, *comp_list, *pubkey_alg_list;
+};
+
+void config_defaults(struct config *c);
+/* one "Keyword value" or "Keyword=value"; err receives a message.
+ * Returns 0 or -1. */
+int config_set(struct config *c, const char *line, char *err, size_t errlen);
+/* reads an sshd_config file; -1 with a message naming file and line */
+int config_read_file(struct config *c, const char *path, char *err, size_t errlen);
+/* applies defaults that depend on other settings, resolves algorithm lists */
+int config_finish(struct config *c, char *err, size_t errlen);
+/* prints the effective configuration (-T), one "keyword value" per line */
+void config_print(const struct config *c, int fd);
+void config_free(struct config *c);
+
+/* Applies an OpenSSH algorithm spec to a default list: "a,b" replaces,
+ * "+a,b" appends, "-a,b" removes (wildcards * and ?), "^a,b" prepends.
+ * Every name must be in supported (a comma list). Returns a new string or
+ * NULL with a message. */
+char *alglist_apply(const char *defaults, const char *supported, const char *spec,
+		    char *err, size_t errlen);
+/* 1 when name (len bytes) is an element of the comma list */
+int namelist_has(const char *list, const char *name, size_t len);
+
+#endif

@@ -1,0 +1,304 @@
+/* The server side of a key exchange, as handlers for messages 20, 21 and
+ * 30-34. Message 30 means KEXDH_INIT, KEX_ECDH_INIT or
+ * KEX_DH_GEX_REQUEST_OLD depending on the negotiated method. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kex/kdf.h"
+#include "kex/kex.h"
+#include "kex/kexinit.h"
+#include "transport/conn.h"
+#include "transport/msg.h"
+
+/* RFC 4419 bounds, as OpenSSH applies them */
+#define GEX_MIN 2048
+#define GEX_MAX 8192
+
+void kex_free(struct kex *k)
+{
+	if (!k)
+		return;
+	buf_free(&k->i_c);
+	buf_free(&k->i_s);
+	if (k->have_group)
+		dh_group_free(&k->group);
+	wipe(k, sizeof *k);
+	free(k);
+}
+
+int kex_start(struct conn *c)
+{
+	struct kex *k;
+	struct buf *b;
+	int e;
+	if (c->kex && c->kex->sent_kexinit)
+		return SSH_OK;
+	if (!c->kex) {
+		c->kex = calloc(1, sizeof *c->kex);
+		if (!c->kex)
+			return SSH_ERR_ALLOC;
+		buf_init(&c->kex->i_c, 64 * 1024);
+		buf_init(&c->kex->i_s, 64 * 1024);
+	}
+	k = c->kex;
+	if ((e = kexinit_build(c, &k->i_s)) != SSH_OK)
+		return e;
+	if ((e = pkt_begin(c, SSH_MSG_KEXINIT, &b)) != SSH_OK)
+		return e;
+	b->len--; /* the payload below starts with the message number again */
+	if ((e = buf_put(b, k->i_s.d, k->i_s.len)) != SSH_OK || (e = pkt_send(c)) != SSH_OK)
+		return e;
+	k->sent_kexinit = 1;
+	return SSH_OK;
+}
+
+static int h_kexinit(struct conn *c, uint8_t type, struct rd *r)
+{
+	struct kexinit_client ci;
+	struct kex *k;
+	int e;
+	(void)type;
+	if (!c->kex && (e = kex_start(c)) != SSH_OK)
+		return e;
+	k = c->kex;
+	if (k->got_kexinit)
+		return SSH_ERR_PROTO;
+	/* I_C is the whole payload, message number included */
+	if ((e = buf_put(&k->i_c, r->p - 1, r->len + 1)) != SSH_OK)
+		return e;
+	if ((e = kexinit_parse(c, k, r, &ci)) != SSH_OK)
+		return e;
+	if (c->strict_kex && c->kex_count == 0 && c->rx_cur_seq != 0) {
+		logit(c->log, LOG_INFO, "strict KEX violation: KEXINIT was not the first packet from %s port %d",
+		      c->addr, c->port);
+		return SSH_ERR_PROTO;
+	}
+	k->got_kexinit = 1;
+	k->ignore_guess = ci.follows && !(ci.kex_right && ci.hostkey_right);
+	k->expect = k->algs.kex->gex ? SSH_MSG_KEX_DH_GEX_REQUEST : SSH_MSG_KEXDH_INIT;
+	logit(c->log, LOG_DEBUG, "kex: %s host key %s; client->server %s %s %s; server->client %s %s %s",
+	      k->algs.kex->name, k->algs.hostkey->name, k->algs.cipher[0]->name,
+	      k->algs.mac[0] ? k->algs.mac[0]->name : "<implicit>", k->algs.comp[0]->name,
+	      k->algs.cipher[1]->name, k->algs.mac[1] ? k->algs.mac[1]->name : "<implicit>",
+	      k->algs.comp[1]->name);
+	return SSH_OK;
+}
+
+static const struct hostkey *key_for(const struct conn *c, const struct sigalg *a)
+{
+	for (int i = 0; i < c->nkeys; i++)
+		if (c->keys[i].type == a->type)
+			return &c->keys[i];
+	return NULL;
+}
+
+static int derive_all(struct conn *c, struct kex *k, const struct buf *secret, const uint8_t *h, size_t hlen)
+{
+	const char *hash = k->algs.kex->hash;
+	int e = SSH_OK;
+	for (int dir = 0; dir < 2 && e == SSH_OK; dir++) {
+		const struct cipher *ci = k->algs.cipher[dir];
+		const struct mac *m = k->algs.mac[dir];
+		/* A/B: IVs, C/D: encryption keys, E/F: MAC keys */
+		e = kdf_derive(hash, secret, h, hlen, (char)('A' + dir), c->session_id, c->session_id_len,
+			       k->keys[dir][0], ci->ivlen);
+		if (e == SSH_OK)
+			e = kdf_derive(hash, secret, h, hlen, (char)('C' + dir), c->session_id,
+				       c->session_id_len, k->keys[dir][1], ci->keylen);
+		if (e == SSH_OK && m)
+			e = kdf_derive(hash, secret, h, hlen, (char)('E' + dir), c->session_id,
+				       c->session_id_len, k->keys[dir][2], m->keylen);
+	}
+	return e;
+}
+
+static int send_ext_info(struct conn *c)
+{
+	struct buf *b;
+	int e = pkt_begin(c, SSH_MSG_EXT_INFO, &b);
+	if (e != SSH_OK)
+		return e;
+	buf_u32(b, 1);
+	buf_cstring(b, "server-sig-algs");
+	buf_cstring(b, c->cfg->pubkey_alg_list);
+	return pkt_send(c);
+}
+
+/* The common tail of every method: H, the signed reply, NEWKEYS. */
+static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *param, struct rd *r)
+{
+	const struct hostkey *hk = key_for(c, k->algs.hostkey);
+	struct buf val, hashpart, secret, hin, blob, sig, *b;
+	uint8_t h[64];
+	size_t hlen = 0;
+	int e;
+
+	if (!hk)
+		return SSH_ERR_INTERNAL;
+	buf_init(&val, 0);
+	buf_init(&hashpart, 0);
+	buf_init(&secret, 0);
+	buf_init(&hin, 0);
+	buf_init(&blob, 0);
+	buf_init(&sig, 0);
+	if ((e = k->algs.kex->agree->server(param, r, &val, &hashpart, &secret)) != SSH_OK)
+		goto out;
+	if ((e = hostkey_public_blob(hk, &blob)) != SSH_OK)
+		goto out;
+	/* H = HASH(V_C || V_S || I_C || I_S || K_S || [group] || values || K) */
+	buf_cstring(&hin, c->client_version);
+	buf_cstring(&hin, c->server_version);
+	buf_string(&hin, k->i_c.d, k->i_c.len);
+	buf_string(&hin, k->i_s.d, k->i_s.len);
+	buf_string(&hin, blob.d, blob.len);
+	if (k->algs.kex->gex) {
+		if (k->gex_old) {
+			buf_u32(&hin, k->gex_n);
+		} else {
+			buf_u32(&hin, k->gex_min);
+			buf_u32(&hin, k->gex_n);
+			buf_u32(&hin, k->gex_max);
+		}
+		buf_mpint(&hin, k->group.p, k->group.plen);
+		buf_mpint(&hin, k->group.g, k->group.glen);
+	}
+	buf_put(&hin, hashpart.d, hashpart.len);
+	buf_put(&hin, secret.d, secret.len);
+	if ((e = hin.err) != SSH_OK || (e = kdf_hash(k->algs.kex->hash, hin.d, hin.len, h, &hlen)) != SSH_OK)
+		goto out;
+	if (!c->session_id_len) {
+		memcpy(c->session_id, h, hlen);
+		c->session_id_len = hlen;
+	}
+	if ((e = hostkey_sign(hk, k->algs.hostkey, h, hlen, &sig)) != SSH_OK)
+		goto out;
+	if ((e = derive_all(c, k, &secret, h, hlen)) != SSH_OK)
+		goto out;
+	/* host key, server value, signature of H */
+	if ((e = pkt_begin(c, reply_type, &b)) != SSH_OK)
+		goto out;
+	buf_string(b, blob.d, blob.len);
+	buf_put(b, val.d, val.len);
+	buf_string(b, sig.d, sig.len);
+	if ((e = pkt_send(c)) != SSH_OK)
+		goto out;
+	if ((e = pkt_begin(c, SSH_MSG_NEWKEYS, &b)) != SSH_OK || (e = pkt_send(c)) != SSH_OK)
+		goto out;
+	/* what follows our NEWKEYS goes out under the new keys */
+	e = pkt_set_keys(&c->tx, k->algs.cipher[1], k->algs.mac[1], k->keys[1][0], k->keys[1][1], k->keys[1][2]);
+	if (e != SSH_OK)
+		goto out;
+	c->tx.comp = k->algs.comp[1];
+	if ((e = pkt_start_compression(c, 1)) != SSH_OK)
+		goto out;
+	if (c->strict_kex)
+		c->tx.seq = 0;
+	k->sent_newkeys = 1;
+	k->expect = SSH_MSG_NEWKEYS;
+	if (c->kex_count == 0 && c->ext_info_c)
+		e = send_ext_info(c);
+out:
+	wipe(h, sizeof h);
+	buf_free(&val);
+	buf_free(&hashpart);
+	buf_free(&secret);
+	buf_free(&hin);
+	buf_free(&blob);
+	buf_free(&sig);
+	return e;
+}
+
+static int send_group(struct conn *c, struct kex *k)
+{
+	struct buf *b;
+	int e;
+	uint32_t min = k->gex_min < GEX_MIN ? GEX_MIN : k->gex_min;
+	uint32_t max = k->gex_max > GEX_MAX ? GEX_MAX : k->gex_max;
+	uint32_t n = k->gex_n < min ? min : k->gex_n > max ? max : k->gex_n;
+	if (min > max)
+		return SSH_ERR_NOALG;
+	if ((e = dh_gex_choose(c->cfg->moduli_file, min, n, max, &k->group)) != SSH_OK)
+		return e;
+	k->have_group = 1;
+	/* safe prime p, generator g */
+	if ((e = pkt_begin(c, SSH_MSG_KEXDH_REPLY, &b)) != SSH_OK)
+		return e;
+	buf_mpint(b, k->group.p, k->group.plen);
+	buf_mpint(b, k->group.g, k->group.glen);
+	if ((e = pkt_send(c)) != SSH_OK)
+		return e;
+	k->expect = SSH_MSG_KEX_DH_GEX_INIT;
+	return SSH_OK;
+}
+
+static int h_method(struct conn *c, uint8_t type, struct rd *r)
+{
+	struct kex *k = c->kex;
+	int e;
+	if (!k || !k->got_kexinit || k->sent_newkeys)
+		return SSH_ERR_PROTO;
+	if (!k->algs.kex->gex) {
+		if (type != SSH_MSG_KEXDH_INIT)
+			return SSH_ERR_PROTO;
+		return reply(c, k, SSH_MSG_KEXDH_REPLY, k->algs.kex->param, r);
+	}
+	if (type == SSH_MSG_KEX_DH_GEX_INIT) {
+		if (k->expect != SSH_MSG_KEX_DH_GEX_INIT)
+			return SSH_ERR_PROTO;
+		return reply(c, k, SSH_MSG_KEX_DH_GEX_REPLY, &k->group, r);
+	}
+	if (k->expect != SSH_MSG_KEX_DH_GEX_REQUEST)
+		return SSH_ERR_PROTO;
+	if (type == SSH_MSG_KEXDH_INIT) {
+		/* KEX_DH_GEX_REQUEST_OLD: n */
+		if ((e = rd_u32(r, &k->gex_n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
+			return e;
+		k->gex_old = 1;
+		k->gex_min = GEX_MIN;
+		k->gex_max = GEX_MAX;
+	} else if (type == SSH_MSG_KEX_DH_GEX_REQUEST) {
+		/* min, n, max */
+		if ((e = rd_u32(r, &k->gex_min)) != SSH_OK || (e = rd_u32(r, &k->gex_n)) != SSH_OK ||
+		    (e = rd_u32(r, &k->gex_max)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
+			return e;
+		if (k->gex_min > k->gex_n || k->gex_n > k->gex_max)
+			return SSH_ERR_FORMAT;
+	} else {
+		return SSH_ERR_PROTO;
+	}
+	return send_group(c, k);
+}
+
+static int h_newkeys(struct conn *c, uint8_t type, struct rd *r)
+{
+	struct kex *k = c->kex;
+	int e;
+	(void)type;
+	if (!k || !k->sent_newkeys || (e = rd_end(r)) != SSH_OK)
+		return SSH_ERR_PROTO;
+	e = pkt_set_keys(&c->rx, k->algs.cipher[0], k->algs.mac[0], k->keys[0][0], k->keys[0][1], k->keys[0][2]);
+	if (e != SSH_OK)
+		return e;
+	c->rx.comp = k->algs.comp[0];
+	if ((e = pkt_start_compression(c, 0)) != SSH_OK)
+		return e;
+	if (c->strict_kex)
+		c->rx.seq = 0;
+	c->kex_count++;
+	c->last_kex = time(NULL);
+	c->rx.bytes = c->tx.bytes = 0;
+	kex_free(k);
+	c->kex = NULL;
+	transport_kex_done(c);
+	return SSH_OK;
+}
+
+void kex_install(struct conn *c)
+{
+	c->dispatch[SSH_MSG_KEXINIT] = h_kexinit;
+	c->dispatch[SSH_MSG_NEWKEYS] = h_newkeys;
+	c->dispatch[SSH_MSG_KEXDH_INIT] = h_method;
+	c->dispatch[SSH_MSG_KEX_DH_GEX_INIT] = h_method;
+	c->dispatch[SSH_MSG_KEX_DH_GEX_REQUEST] = h_method;
+}

@@ -1,0 +1,173 @@
+/* KEXINIT (RFC 4253 7.1): building ours, reading the client's, and picking
+ * each algorithm as the first of the client's names the server also has. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "kex/kex.h"
+#include "kex/kexinit.h"
+#include "transport/cipher.h"
+#include "transport/comp.h"
+#include "transport/conn.h"
+#include "transport/crypto.h"
+#include "transport/mac.h"
+#include "transport/msg.h"
+
+#define STRICT_S "kex-strict-s-v00@openssh.com"
+#define STRICT_C "kex-strict-c-v00@openssh.com"
+#define EXT_INFO_C "ext-info-c"
+
+size_t kex_choose(const uint8_t *client, size_t clen, const char *server, const uint8_t **name)
+{
+	size_t i = 0;
+	while (i < clen) {
+		const uint8_t *s = client + i, *comma = memchr(s, ',', clen - i);
+		size_t l = comma ? (size_t)(comma - s) : clen - i;
+		if (l && namelist_has(server, (const char *)s, l)) {
+			*name = s;
+			return l;
+		}
+		i += l + 1;
+	}
+	return 0;
+}
+
+static int have_key(const struct conn *c, enum keytype t)
+{
+	for (int i = 0; i < c->nkeys; i++)
+		if (c->keys[i].type == t)
+			return 1;
+	return 0;
+}
+
+/* the host key algorithms we can sign with: configured and with a key */
+void kexinit_hostkey_algs(const struct conn *c, char *out, size_t outlen)
+{
+	const char *p = c->cfg->hostkey_alg_list;
+	out[0] = 0;
+	while (p && *p) {
+		const char *comma = strchr(p, ',');
+		size_t l = comma ? (size_t)(comma - p) : strlen(p), n = strlen(out);
+		const struct sigalg *a = sigalg_find((const uint8_t *)p, l);
+		if (a && have_key(c, a->type) && n + l + 2 < outlen) {
+			if (n)
+				out[n++] = ',';
+			memcpy(out + n, p, l);
+			out[n + l] = 0;
+		}
+		p = comma ? comma + 1 : NULL;
+	}
+}
+
+int kexinit_build(const struct conn *c, struct buf *b)
+{
+	char hk[512], kexl[2048];
+	uint8_t cookie[16];
+	const struct config *cfg = c->cfg;
+
+	kexinit_hostkey_algs(c, hk, sizeof hk);
+	/* the strict-KEX marker belongs to the first KEXINIT only */
+	snprintf(kexl, sizeof kexl, "%s%s", cfg->kex_list, c->kex_count ? "" : "," STRICT_S);
+	rand_bytes(cookie, sizeof cookie);
+	buf_u8(b, SSH_MSG_KEXINIT);
+	buf_put(b, cookie, sizeof cookie);
+	buf_cstring(b, kexl);
+	buf_cstring(b, hk);
+	buf_cstring(b, cfg->cipher_list);
+	buf_cstring(b, cfg->cipher_list);
+	buf_cstring(b, cfg->mac_list);
+	buf_cstring(b, cfg->mac_list);
+	buf_cstring(b, cfg->comp_list);
+	buf_cstring(b, cfg->comp_list);
+	buf_cstring(b, "");
+	buf_cstring(b, "");
+	buf_bool(b, 0);
+	buf_u32(b, 0);
+	return b->err;
+}
+
+static int pick(struct conn *c, const char *what, const uint8_t *cl, size_t clen, const char *server,
+		const uint8_t **name, size_t *len)
+{
+	*len = kex_choose(cl, clen, server, name);
+	if (*len)
+		return SSH_OK;
+	logit(c->log, LOG_INFO,
+	      "Unable to negotiate with %s port %d: no matching %s found. Their offer: %.*s [preauth]", c->addr,
+	      c->port, what, (int)(clen > 400 ? 400 : clen), cl);
+	return SSH_ERR_NOALG;
+}
+
+int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_client *ci)
+{
+	const uint8_t *lists[10], *name;
+	size_t lens[10], n;
+	char hk[512];
+	int e, i;
+
+	/* cookie */
+	if ((e = rd_bytes(r, 16, NULL)) != SSH_OK)
+		return e;
+	/* kex, host key, 2x cipher, 2x mac, 2x compression, 2x language */
+	for (i = 0; i < 10; i++)
+		if ((e = rd_namelist(r, &lists[i], &lens[i])) != SSH_OK)
+			return e;
+	/* first_kex_packet_follows, reserved */
+	if ((e = rd_bool(r, &ci->follows)) != SSH_OK || (e = rd_u32(r, NULL)) != SSH_OK ||
+	    (e = rd_end(r)) != SSH_OK)
+		return e;
+
+	if (c->kex_count == 0) {
+		c->ext_info_c = namelist_has_bytes(lists[0], lens[0], EXT_INFO_C);
+		c->strict_kex = namelist_has_bytes(lists[0], lens[0], STRICT_C);
+	}
+	kexinit_hostkey_algs(c, hk, sizeof hk);
+	if ((e = pick(c, "key exchange method", lists[0], lens[0], c->cfg->kex_list, &name, &n)) != SSH_OK)
+		return e;
+	k->algs.kex = kex_method_find((const char *)name, n);
+	ci->first_kex = lists[0];
+	ci->first_kex_len = first_len(lists[0], lens[0]);
+	ci->kex_right = ci->first_kex_len == n && !memcmp(lists[0], name, n);
+	if ((e = pick(c, "host key type", lists[1], lens[1], hk, &name, &n)) != SSH_OK)
+		return e;
+	k->algs.hostkey = sigalg_find(name, n);
+	ci->hostkey_right = first_len(lists[1], lens[1]) == n && !memcmp(lists[1], name, n);
+	for (i = 0; i < 2; i++) {
+		if ((e = pick(c, "cipher", lists[2 + i], lens[2 + i], c->cfg->cipher_list, &name, &n)) != SSH_OK)
+			return e;
+		k->algs.cipher[i] = cipher_find((const char *)name, n);
+		if (k->algs.cipher[i]->taglen == 0) {
+			if ((e = pick(c, "MAC", lists[4 + i], lens[4 + i], c->cfg->mac_list, &name, &n)) != SSH_OK)
+				return e;
+			k->algs.mac[i] = mac_find((const char *)name, n);
+		} else {
+			k->algs.mac[i] = NULL;
+		}
+		if ((e = pick(c, "compression method", lists[6 + i], lens[6 + i], c->cfg->comp_list, &name, &n)) != SSH_OK)
+			return e;
+		k->algs.comp[i] = comp_find((const char *)name, n);
+	}
+	if (!k->algs.kex || !k->algs.hostkey || !k->algs.cipher[0] || !k->algs.cipher[1] ||
+	    !k->algs.comp[0] || !k->algs.comp[1])
+		return SSH_ERR_INTERNAL;
+	return SSH_OK;
+}
+
+int namelist_has_bytes(const uint8_t *list, size_t len, const char *name)
+{
+	size_t i = 0, nl = strlen(name);
+	while (i < len) {
+		const uint8_t *comma = memchr(list + i, ',', len - i);
+		size_t l = comma ? (size_t)(comma - (list + i)) : len - i;
+		if (l == nl && !memcmp(list + i, name, nl))
+			return 1;
+		i += l + 1;
+	}
+	return 0;
+}
+
+size_t first_len(const uint8_t *list, size_t len)
+{
+	const uint8_t *comma = memchr(list, ',', len);
+	return comma ? (size_t)(comma - list) : len;
+}

@@ -1,0 +1,28 @@
+#ifndef SSHL_KEXINIT_H
+#define SSHL_KEXINIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "transport/buf.h"
+
+struct conn;
+struct kex;
+
+/* what the guess rule needs from the client's KEXINIT */
+struct kexinit_client {
+	int follows;            /* first_kex_packet_follows */
+	const uint8_t *first_kex;
+	size_t first_kex_len;
+	int kex_right;          /* its first kex name is the one negotiated */
+	int hostkey_right;      /* its first host key name too */
+};
+
+int kexinit_build(const struct conn *c, struct buf *b);
+/* reads the client's KEXINIT (after the message number) and negotiates */
+int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_client *ci);
+void kexinit_hostkey_algs(const struct conn *c, char *out, size_t outlen);
+int namelist_has_bytes(const uint8_t *list, size_t len, const char *name);
+size_t first_len(const uint8_t *list, size_t len);
+
+#endif

@@ -1,0 +1,31 @@
+#include <string.h>
+
+#include "cipher.h"
+
+static int none_init(struct cipher_ctx *c, const uint8_t *key, const uint8_t *iv)
+{
+	(void)c, (void)key, (void)iv;
+	return 0;
+}
+
+static int none_crypt(struct cipher_ctx *c, uint8_t *p, size_t n)
+{
+	(void)c, (void)p, (void)n;
+	return 0;
+}
+
+/* only before the first NEWKEYS; never negotiable */
+const struct cipher cipher_none = {"none", 0, 0, 8, 0, none_init, none_crypt, NULL, NULL, NULL};
+
+const struct cipher *const ciphers[] = {
+	&cipher_chachapoly, &cipher_aes128_gcm, &cipher_aes256_gcm,
+	&cipher_aes128_ctr, &cipher_aes192_ctr, &cipher_aes256_ctr, NULL,
+};
+
+const struct cipher *cipher_find(const char *name, size_t len)
+{
+	for (int i = 0; ciphers[i]; i++)
+		if (strlen(ciphers[i]->name) == len && !memcmp(ciphers[i]->name, name, len))
+			return ciphers[i];
+	return NULL;
+}

@@ -1,0 +1,51 @@
+/* Packet ciphers as table rows. AEAD rows (taglen > 0) authenticate the
+ * packet themselves and make the negotiated MAC irrelevant; the others
+ * encrypt in place and leave authentication to transport/mac.c. */
+#ifndef SSHL_CIPHER_H
+#define SSHL_CIPHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tomcrypt.h>
+
+struct cipher_ctx {
+	union {
+		symmetric_CTR ctr;
+		struct {
+			gcm_state st;
+			uint8_t iv[12]; /* 4 fixed bytes, 8-byte invocation counter */
+		} gcm;
+		struct {
+			chacha_state main; /* K_2: payload and Poly1305 key */
+			chacha_state hdr;  /* K_1: packet length only */
+		} cp;
+	} u;
+};
+
+struct cipher {
+	const char *name;
+	uint8_t keylen;
+	uint8_t ivlen;
+	uint8_t blocksize;
+	uint8_t taglen; /* > 0: AEAD */
+	int (*init)(struct cipher_ctx *c, const uint8_t *key, const uint8_t *iv);
+	/* non-AEAD: transforms n bytes in place, n a multiple of blocksize */
+	int (*crypt)(struct cipher_ctx *c, uint8_t *p, size_t n);
+	/* AEAD: the packet length from the first 4 bytes, leaving them intact */
+	int (*getlen)(struct cipher_ctx *c, uint32_t seq, const uint8_t *p, uint32_t *len);
+	/* AEAD: pkt is the 4-byte length and the body, n bytes in all; the tag
+	 * follows at pkt + n. open checks the tag and decrypts the body in place;
+	 * seal encrypts in place and writes the tag. */
+	int (*open)(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n);
+	int (*seal)(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n);
+};
+
+/* NULL-terminated, in the server's default order of preference */
+extern const struct cipher *const ciphers[];
+extern const struct cipher cipher_none;
+extern const struct cipher cipher_chachapoly, cipher_aes128_gcm, cipher_aes256_gcm;
+extern const struct cipher cipher_aes128_ctr, cipher_aes192_ctr, cipher_aes256_ctr;
+const struct cipher *cipher_find(const char *name, size_t len);
+
+#endif

@@ -1,0 +1,45 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "kex/kex.h"
+#include "transport/conn.h"
+#include "transport/version.h"
+
+void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const struct logger *log)
+{
+	memset(c, 0, sizeof *c);
+	c->rfd = rfd;
+	c->wfd = wfd;
+	c->cfg = cfg;
+	c->log = log;
+	buf_init(&c->in, PKT_MAX_LEN + 2 * READ_BLOCK);
+	buf_init(&c->zin, PAYLOAD_MAX + 8192);
+	buf_init(&c->out, 0);
+	buf_init(&c->zout, 0);
+	c->rx.cipher = c->tx.cipher = &cipher_none;
+	c->padpos = sizeof c->pad;
+	c->rekey_bytes = cfg->rekey_bytes ? (uint64_t)cfg->rekey_bytes : (1ull << 30);
+	c->rekey_seconds = cfg->rekey_seconds ? cfg->rekey_seconds : 3600;
+	snprintf(c->server_version, sizeof c->server_version, "SSH-2.0-sshd-lite_%s%s%s", SSHD_LITE_VERSION,
+		 cfg->version_addendum ? " " : "", cfg->version_addendum ? cfg->version_addendum : "");
+	strcpy(c->addr, "UNKNOWN");
+	strcpy(c->laddr, "UNKNOWN");
+	c->start = time(NULL);
+}
+
+void conn_free(struct conn *c)
+{
+	if (c->kex) {
+		kex_free(c->kex);
+		c->kex = NULL;
+	}
+	comp_end(&c->rx.z);
+	comp_end(&c->tx.z);
+	buf_free(&c->in);
+	buf_free(&c->zin);
+	buf_free(&c->out);
+	buf_free(&c->zout);
+	wipe(&c->rx, sizeof c->rx);
+	wipe(&c->tx, sizeof c->tx);
+	wipe(c->session_id, sizeof c->session_id);
+}

@@ -1,0 +1,137 @@
+/* The one connection struct: everything a connection owns is reachable from
+ * here and passed explicitly, so there is no other mutable global state. */
+#ifndef SSHL_CONN_H
+#define SSHL_CONN_H
+
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "kex/hostkey.h"
+#include "transport/buf.h"
+#include "transport/cipher.h"
+#include "transport/comp.h"
+#include "transport/log.h"
+#include "transport/mac.h"
+
+/* the largest packet_length accepted; OpenSSH sends up to 256 KiB */
+#define PKT_MAX_LEN (256u * 1024)
+/* the largest payload after decompression */
+#define PAYLOAD_MAX (256u * 1024)
+/* bytes asked of read() at a time */
+#define READ_BLOCK (64u * 1024)
+
+struct conn;
+typedef int (*handler_fn)(struct conn *c, uint8_t type, struct rd *msg);
+
+struct direction {
+	const struct cipher *cipher;
+	struct cipher_ctx cc;
+	const struct mac *mac; /* NULL with AEAD ciphers and before NEWKEYS */
+	struct mac_ctx mc;
+	const struct compression *comp;
+	struct zstate z;
+	uint32_t seq;
+	uint64_t bytes;     /* since the last key exchange, for re-keying */
+	uint64_t total;     /* over the whole connection, for the close log */
+	uint64_t packets;   /* over the whole connection */
+};
+
+/* What a service with file descriptors of its own (sessions, forwarding)
+ * adds to the transport's poll loop. */
+struct loop_hooks {
+	/* appends pollfds, returns how many (at most max) */
+	int (*pollfds)(struct conn *c, struct pollfd *fds, int max);
+	/* handles the events of the fds it appended */
+	int (*events)(struct conn *c, struct pollfd *fds, int n);
+	/* milliseconds until it needs to run again, or -1 */
+	int (*timeout)(struct conn *c);
+	void (*cleanup)(struct conn *c);
+};
+
+struct conn {
+	int rfd, wfd;
+	const struct config *cfg;
+	const struct logger *log;
+	struct hostkey *keys;
+	int nkeys;
+
+	char addr[64];      /* the peer, or "UNKNOWN" */
+	int port;
+	char laddr[64];     /* our end of the connection */
+	int lport;
+	char client_version[256];
+	char server_version[128];
+
+	struct buf in;      /* bytes from the peer; decrypted in place */
+	size_t in_off;      /* start of the packet being read */
+	uint32_t rx_len;    /* its packet_length once known, else 0 */
+	struct buf zin;     /* inflated payload */
+	struct buf out;     /* packets ready for the peer */
+	size_t out_off;     /* how much of out has been written */
+	size_t tx_start;    /* the packet being built starts here in out */
+	struct buf zout;    /* deflate scratch */
+	uint8_t pad[256];   /* padding bytes, refilled when used up */
+	size_t padpos;
+
+	struct direction rx, tx;
+	uint32_t rx_cur_seq; /* sequence number of the packet being handled */
+
+	struct kex *kex;    /* non-NULL while a key exchange runs */
+	uint8_t session_id[64];
+	size_t session_id_len;
+	int kex_count;      /* completed key exchanges */
+	int strict_kex;
+	int ext_info_c;
+	uint64_t rekey_bytes;
+	int rekey_seconds;
+	time_t last_kex;
+	time_t start;
+
+	int authenticated;
+	handler_fn dispatch[256];
+	const struct loop_hooks *hooks;
+	void *userauth;     /* services' own state */
+	void *connection;
+	int want_close;     /* a service finished the connection cleanly */
+};
+
+/* transport/conn.c */
+void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const struct logger *log);
+void conn_free(struct conn *c);
+
+/* transport/packet.c */
+/* starts a packet of the given type; the payload is appended to *b */
+int pkt_begin(struct conn *c, uint8_t type, struct buf **b);
+/* compresses, pads, encrypts and queues the packet begun last */
+int pkt_send(struct conn *c);
+/* the next whole packet's payload (type byte first), decrypted, checked and
+ * inflated; SSH_ERR_SHORT when more bytes are needed */
+int pkt_read(struct conn *c, const uint8_t **payload, size_t *len);
+/* installs freshly derived keys for one direction */
+int pkt_set_keys(struct direction *d, const struct cipher *ci, const struct mac *m,
+		 const uint8_t *iv, const uint8_t *key, const uint8_t *mackey);
+/* starts compression when the negotiated method calls for it now */
+int pkt_start_compression(struct conn *c, int deflating);
+
+/* transport/io.c */
+int io_fill(struct conn *c);   /* one read(); SSH_ERR_EOF at end */
+int io_flush(struct conn *c);  /* writes what the socket takes now */
+int io_pending(const struct conn *c);
+/* writes everything, waiting at most ms milliseconds */
+int io_drain(struct conn *c, int ms);
+
+/* transport/transport.c */
+int transport_run(struct conn *c);
+/* sends DISCONNECT and logs; used by the one disconnect path */
+void transport_disconnect(struct conn *c, int reason, const char *desc);
+/* 1 when services may send now (no key exchange in progress) */
+int transport_may_send(const struct conn *c);
+/* userauth calls this right after queueing USERAUTH_SUCCESS */
+int transport_authenticated(struct conn *c);
+/* the key exchange reports each completed exchange */
+void transport_kex_done(struct conn *c);
+
+#endif

@@ -1,0 +1,72 @@
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "transport/conn.h"
+
+int io_fill(struct conn *c)
+{
+	ssize_t r;
+	int e;
+	if (c->in_off == c->in.len) {
+		c->in.len = c->in_off = 0;
+	} else if (c->in.cap - c->in.len < READ_BLOCK && c->in_off > 0) {
+		/* keep the buffer small: move the partial packet to the front */
+		memmove(c->in.d, c->in.d + c->in_off, c->in.len - c->in_off);
+		c->in.len -= c->in_off;
+		c->in_off = 0;
+	}
+	if ((e = buf_grow(&c->in, READ_BLOCK)) != SSH_OK)
+		return e;
+	do
+		r = read(c->rfd, c->in.d + c->in.len, c->in.cap - c->in.len);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return (errno == EAGAIN || errno == EWOULDBLOCK) ? SSH_OK : SSH_ERR_IO;
+	if (r == 0)
+		return SSH_ERR_EOF;
+	c->in.len += (size_t)r;
+	return SSH_OK;
+}
+
+int io_pending(const struct conn *c) { return c->out.len > c->out_off; }
+
+int io_flush(struct conn *c)
+{
+	while (io_pending(c)) {
+		ssize_t w = write(c->wfd, c->out.d + c->out_off, c->out.len - c->out_off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return SSH_OK;
+			return SSH_ERR_IO;
+		}
+		c->out_off += (size_t)w;
+	}
+	c->out.len = c->out_off = 0;
+	return SSH_OK;
+}
+
+int io_drain(struct conn *c, int ms)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (io_pending(c)) {
+		struct pollfd p = {c->wfd, POLLOUT, 0};
+		int left;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = ms - (int)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return SSH_ERR_TIMEOUT;
+		if (poll(&p, 1, left) < 0 && errno != EINTR)
+			return SSH_ERR_IO;
+		if (p.revents & (POLLERR | POLLHUP | POLLNVAL))
+			return SSH_ERR_IO;
+		if (io_flush(c) != SSH_OK)
+			return SSH_ERR_IO;
+	}
+	return SSH_OK;
+}

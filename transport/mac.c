@@ -1,0 +1,111 @@
+#include <string.h>
+
+#include "buf.h"
+#include "mac.h"
+
+static const struct mac m_sha256_etm = {"hmac-sha2-256-etm@openssh.com", "sha256", 32, 32, 1, 0};
+static const struct mac m_sha512_etm = {"hmac-sha2-512-etm@openssh.com", "sha512", 64, 64, 1, 0};
+static const struct mac m_sha256 = {"hmac-sha2-256", "sha256", 32, 32, 0, 0};
+static const struct mac m_sha512 = {"hmac-sha2-512", "sha512", 64, 64, 0, 0};
+static const struct mac m_sha1_etm = {"hmac-sha1-etm@openssh.com", "sha1", 20, 20, 1, 1};
+static const struct mac m_sha1 = {"hmac-sha1", "sha1", 20, 20, 0, 1};
+
+const struct mac *const macs[] = {
+	&m_sha256_etm, &m_sha512_etm, &m_sha256, &m_sha512, &m_sha1_etm, &m_sha1, NULL,
+};
+
+const struct mac *mac_find(const char *name, size_t len)
+{
+	for (int i = 0; macs[i]; i++)
+		if (strlen(macs[i]->name) == len && !memcmp(macs[i]->name, name, len))
+			return macs[i];
+	return NULL;
+}
+
+/* inner/outer states after absorbing key^ipad and key^opad */
+static int keyed_states(int h, const uint8_t *key, size_t keylen, hash_state *in, hash_state *out)
+{
+	const struct ltc_hash_descriptor *d = &hash_descriptor[h];
+	uint8_t k[MAXBLOCKSIZE], pad[MAXBLOCKSIZE];
+	unsigned long bs = d->blocksize, i;
+	int e = SSH_ERR_CRYPTO;
+
+	if (bs > sizeof k)
+		return SSH_ERR_INTERNAL;
+	memset(k, 0, sizeof k);
+	if (keylen > bs) {
+		if (d->init(in) != CRYPT_OK || d->process(in, key, (unsigned long)keylen) != CRYPT_OK ||
+		    d->done(in, k) != CRYPT_OK)
+			goto out;
+	} else {
+		memcpy(k, key, keylen);
+	}
+	for (i = 0; i < bs; i++)
+		pad[i] = k[i] ^ 0x36;
+	if (d->init(in) != CRYPT_OK || d->process(in, pad, bs) != CRYPT_OK)
+		goto out;
+	for (i = 0; i < bs; i++)
+		pad[i] = k[i] ^ 0x5c;
+	if (d->init(out) != CRYPT_OK || d->process(out, pad, bs) != CRYPT_OK)
+		goto out;
+	e = SSH_OK;
+out:
+	wipe(k, sizeof k);
+	wipe(pad, sizeof pad);
+	return e;
+}
+
+static int finish(int h, const hash_state *in0, const hash_state *out0, const uint8_t *pre, size_t prelen,
+		  const uint8_t *p, size_t n, uint8_t *mac)
+{
+	const struct ltc_hash_descriptor *d = &hash_descriptor[h];
+	hash_state st;
+	uint8_t inner[MAXBLOCKSIZE];
+	int e = SSH_ERR_CRYPTO;
+
+	st = *in0;
+	if ((prelen && d->process(&st, pre, (unsigned long)prelen) != CRYPT_OK) ||
+	    d->process(&st, p, (unsigned long)n) != CRYPT_OK || d->done(&st, inner) != CRYPT_OK)
+		goto out;
+	st = *out0;
+	if (d->process(&st, inner, d->hashsize) != CRYPT_OK || d->done(&st, mac) != CRYPT_OK)
+		goto out;
+	e = SSH_OK;
+out:
+	wipe(&st, sizeof st);
+	wipe(inner, sizeof inner);
+	return e;
+}
+
+int mac_init(struct mac_ctx *c, const struct mac *m, const uint8_t *key)
+{
+	c->m = m;
+	c->hidx = find_hash(m->hash);
+	if (c->hidx < 0)
+		return SSH_ERR_INTERNAL;
+	return keyed_states(c->hidx, key, m->keylen, &c->inner, &c->outer);
+}
+
+int mac_compute(const struct mac_ctx *c, uint32_t seq, const uint8_t *p, size_t n, uint8_t *out)
+{
+	uint8_t s[4];
+	put_u32(s, seq);
+	return finish(c->hidx, &c->inner, &c->outer, s, 4, p, n, out);
+}
+
+int hmac_oneshot(const char *hash, const uint8_t *key, size_t keylen,
+		 const uint8_t *msg, size_t n, uint8_t *out, size_t *outlen)
+{
+	hash_state in, o;
+	int h = find_hash(hash), e;
+	if (h < 0)
+		return SSH_ERR_INTERNAL;
+	e = keyed_states(h, key, keylen, &in, &o);
+	if (e == SSH_OK)
+		e = finish(h, &in, &o, NULL, 0, msg, n, out);
+	if (outlen)
+		*outlen = hash_descriptor[h].hashsize;
+	wipe(&in, sizeof in);
+	wipe(&o, sizeof o);
+	return e;
+}

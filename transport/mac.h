@@ -1,0 +1,38 @@
+/* HMAC over the sequence number and packet (RFC 4253 6.4), or over the
+ * encrypted packet for the -etm@openssh.com rows. The keyed inner and outer
+ * hash states are computed once per key exchange and copied per packet, so
+ * a packet costs two hash finalisations and no key schedule. */
+#ifndef SSHL_MAC_H
+#define SSHL_MAC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tomcrypt.h>
+
+struct mac {
+	const char *name;
+	const char *hash;  /* libtomcrypt hash name */
+	uint8_t keylen;
+	uint8_t maclen;
+	uint8_t etm;       /* MAC over the ciphertext, length in the clear */
+	uint8_t legacy;    /* hmac-sha1: offered only when enabled */
+};
+
+struct mac_ctx {
+	const struct mac *m;
+	int hidx;
+	hash_state inner, outer;
+};
+
+extern const struct mac *const macs[];
+const struct mac *mac_find(const char *name, size_t len);
+
+int mac_init(struct mac_ctx *c, const struct mac *m, const uint8_t *key);
+/* writes m->maclen bytes: HMAC(key, uint32 seq || p[0..n)) */
+int mac_compute(const struct mac_ctx *c, uint32_t seq, const uint8_t *p, size_t n, uint8_t *out);
+/* general HMAC for tests and other callers: key of any length */
+int hmac_oneshot(const char *hash, const uint8_t *key, size_t keylen,
+		 const uint8_t *msg, size_t n, uint8_t *out, size_t *outlen);
+
+#endif

@@ -1,0 +1,202 @@
+/* The binary packet protocol (RFC 4253 6): packets are built in place at
+ * the end of the output buffer and encrypted there; received packets are
+ * decrypted in place in the input buffer, so the hot path neither copies
+ * payloads nor allocates. */
+#include <string.h>
+
+#include "transport/conn.h"
+#include "transport/crypto.h"
+
+static int etm(const struct direction *d) { return d->mac && d->mac->etm; }
+static int aead(const struct direction *d) { return d->cipher->taglen > 0; }
+static size_t authlen(const struct direction *d)
+{
+	return aead(d) ? d->cipher->taglen : d->mac ? d->mac->maclen : 0;
+}
+static size_t blocksize(const struct direction *d)
+{
+	return d->cipher->blocksize < 8 ? 8 : d->cipher->blocksize;
+}
+
+int pkt_set_keys(struct direction *d, const struct cipher *ci, const struct mac *m,
+		 const uint8_t *iv, const uint8_t *key, const uint8_t *mackey)
+{
+	int e;
+	wipe(&d->cc, sizeof d->cc);
+	wipe(&d->mc, sizeof d->mc);
+	d->cipher = ci;
+	d->mac = ci->taglen ? NULL : m;
+	e = ci->init(&d->cc, key, iv);
+	if (e == SSH_OK && d->mac)
+		e = mac_init(&d->mc, d->mac, mackey);
+	return e;
+}
+
+int pkt_start_compression(struct conn *c, int deflating)
+{
+	struct direction *d = deflating ? &c->tx : &c->rx;
+	if (!d->comp || !d->comp->enabled || d->z.active)
+		return SSH_OK;
+	if (d->comp->delayed && !c->authenticated)
+		return SSH_OK;
+	return comp_start(&d->z, deflating);
+}
+
+int pkt_begin(struct conn *c, uint8_t type, struct buf **b)
+{
+	uint8_t *p;
+	int e;
+	if (c->out_off == c->out.len) {
+		c->out.len = c->out_off = 0; /* reuse the buffer from the start */
+	}
+	c->tx_start = c->out.len;
+	e = buf_reserve(&c->out, 6, &p);
+	if (e != SSH_OK)
+		return e;
+	p[5] = type; /* after packet_length and padding_length */
+	*b = &c->out;
+	return SSH_OK;
+}
+
+static uint8_t *padding(struct conn *c, size_t n)
+{
+	if (c->padpos + n > sizeof c->pad) {
+		rand_bytes(c->pad, sizeof c->pad);
+		c->padpos = 0;
+	}
+	c->padpos += n;
+	return c->pad + c->padpos - n;
+}
+
+int pkt_send(struct conn *c)
+{
+	struct direction *d = &c->tx;
+	size_t bs = blocksize(d), plen, pad, total, start = c->tx_start;
+	uint8_t *p;
+	int e = c->out.err;
+
+	if (e != SSH_OK)
+		return e;
+	if (d->z.active) {
+		buf_reset(&c->zout);
+		e = comp_deflate(&d->z, c->out.d + start + 5, c->out.len - start - 5, &c->zout);
+		if (e != SSH_OK)
+			return e;
+		c->out.len = start + 5;
+		if ((e = buf_put(&c->out, c->zout.d, c->zout.len)) != SSH_OK)
+			return e;
+	}
+	plen = c->out.len - start - 5;
+	/* padding makes the encrypted part a multiple of the block size; the
+	 * length field is outside it for AEAD and encrypt-then-MAC */
+	total = 1 + plen + ((aead(d) || etm(d)) ? 0 : 4);
+	pad = bs - total % bs;
+	if (pad < 4)
+		pad += bs;
+	if ((e = buf_put(&c->out, padding(c, pad), pad)) != SSH_OK)
+		return e;
+	if ((e = buf_reserve(&c->out, authlen(d), NULL)) != SSH_OK)
+		return e;
+	p = c->out.d + start;
+	total = 4 + 1 + plen + pad;
+	put_u32(p, (uint32_t)(total - 4));
+	p[4] = (uint8_t)pad;
+
+	if (aead(d)) {
+		e = d->cipher->seal(&d->cc, d->seq, p, total);
+	} else if (etm(d)) {
+		e = d->cipher->crypt(&d->cc, p + 4, total - 4);
+		if (e == SSH_OK)
+			e = mac_compute(&d->mc, d->seq, p, total, p + total);
+	} else {
+		if (d->mac)
+			e = mac_compute(&d->mc, d->seq, p, total, p + total);
+		if (e == SSH_OK)
+			e = d->cipher->crypt(&d->cc, p, total);
+	}
+	if (e != SSH_OK)
+		return e;
+	d->seq++;
+	d->packets++;
+	d->bytes += total + authlen(d);
+	d->total += total + authlen(d);
+	return SSH_OK;
+}
+
+int pkt_read(struct conn *c, const uint8_t **payload, size_t *len)
+{
+	struct direction *d = &c->rx;
+	size_t avail = c->in.len - c->in_off, bs = blocksize(d), alen = authlen(d), need;
+	uint8_t *p = c->in.d + c->in_off;
+	uint32_t plen;
+	uint8_t padlen;
+	int e;
+
+	if (c->rx_len == 0) {
+		size_t first = (aead(d) || etm(d)) ? 4 : bs;
+		if (avail < first)
+			return SSH_ERR_SHORT;
+		if (aead(d)) {
+			if ((e = d->cipher->getlen(&d->cc, d->seq, p, &plen)) != SSH_OK)
+				return e;
+		} else {
+			/* a stream cipher's first block is decrypted once, here */
+			if (!etm(d) && (e = d->cipher->crypt(&d->cc, p, bs)) != SSH_OK)
+				return e;
+			plen = get_u32(p);
+		}
+		if (plen < 5 || plen > PKT_MAX_LEN)
+			return SSH_ERR_TOOBIG;
+		if (((aead(d) || etm(d)) ? plen : plen + 4) % bs)
+			return SSH_ERR_FORMAT;
+		c->rx_len = plen;
+	}
+	plen = c->rx_len;
+	need = 4 + (size_t)plen + alen;
+	if (avail < need)
+		return SSH_ERR_SHORT;
+
+	if (aead(d)) {
+		e = d->cipher->open(&d->cc, d->seq, p, 4 + plen);
+	} else if (etm(d)) {
+		uint8_t mac[64];
+		e = mac_compute(&d->mc, d->seq, p, 4 + plen, mac);
+		if (e == SSH_OK && !ct_eq(mac, p + 4 + plen, alen))
+			e = SSH_ERR_MAC;
+		if (e == SSH_OK)
+			e = d->cipher->crypt(&d->cc, p + 4, plen);
+	} else {
+		e = d->cipher->crypt(&d->cc, p + bs, 4 + plen - bs);
+		if (e == SSH_OK && d->mac) {
+			uint8_t mac[64];
+			e = mac_compute(&d->mc, d->seq, p, 4 + plen, mac);
+			if (e == SSH_OK && !ct_eq(mac, p + 4 + plen, alen))
+				e = SSH_ERR_MAC;
+		}
+	}
+	if (e != SSH_OK)
+		return e;
+	padlen = p[4];
+	if (padlen < 4 || (size_t)padlen + 1 >= plen)
+		return SSH_ERR_FORMAT;
+	*payload = p + 5;
+	*len = plen - padlen - 1;
+	c->rx_cur_seq = d->seq;
+	d->seq++;
+	d->packets++;
+	d->bytes += need;
+	d->total += need;
+	c->in_off += need;
+	c->rx_len = 0;
+	if (d->z.active) {
+		buf_reset(&c->zin);
+		e = comp_inflate(&d->z, *payload, *len, &c->zin, PAYLOAD_MAX);
+		if (e != SSH_OK)
+			return e;
+		*payload = c->zin.d;
+		*len = c->zin.len;
+		if (*len == 0)
+			return SSH_ERR_FORMAT;
+	}
+	return SSH_OK;
+}

@@ -1,0 +1,311 @@
+/* The dispatch loop, after Twisted Conch's SSHServerTransport: each packet
+ * passes one gate that decides whether its message is allowed now, then
+ * goes to the handler installed for its number. Every error comes back
+ * here as a return code and leaves through one disconnect path. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kex/kex.h"
+#include "services/service.h"
+#include "transport/conn.h"
+#include "transport/msg.h"
+#include "transport/version.h"
+
+#define MAX_POLL 64
+
+int transport_may_send(const struct conn *c) { return c->kex == NULL; }
+
+static int send_unimplemented(struct conn *c, uint32_t seq)
+{
+	struct buf *b;
+	int e = pkt_begin(c, SSH_MSG_UNIMPLEMENTED, &b);
+	if (e == SSH_OK)
+		e = buf_u32(b, seq);
+	return e == SSH_OK ? pkt_send(c) : e;
+}
+
+static int h_disconnect(struct conn *c, uint8_t type, struct rd *r)
+{
+	uint32_t reason = 0;
+	const uint8_t *desc = (const uint8_t *)"";
+	size_t dlen = 0;
+	(void)type;
+	/* reason code, description; a malformed one still ends the connection */
+	if (rd_u32(r, &reason) == SSH_OK)
+		rd_string(r, &desc, &dlen);
+	logit(c->log, LOG_INFO, "Received disconnect from %s port %d:%u: %.*s", c->addr, c->port,
+	      reason, (int)(dlen > 200 ? 200 : dlen), desc);
+	return SSH_ERR_PEER_DISC;
+}
+
+static int h_ignore(struct conn *c, uint8_t type, struct rd *r)
+{
+	(void)c, (void)type, (void)r;
+	return SSH_OK;
+}
+
+static int h_unimplemented(struct conn *c, uint8_t type, struct rd *r)
+{
+	uint32_t seq = 0;
+	(void)type;
+	rd_u32(r, &seq);
+	logit(c->log, LOG_DEBUG, "peer could not handle our packet %u", seq);
+	return SSH_OK;
+}
+
+static int h_debug(struct conn *c, uint8_t type, struct rd *r)
+{
+	const uint8_t *m;
+	size_t n;
+	int e;
+	(void)type;
+	/* always_display, message, language tag */
+	if ((e = rd_bool(r, NULL)) != SSH_OK || (e = rd_string(r, &m, &n)) != SSH_OK ||
+	    (e = rd_string(r, NULL, NULL)) != SSH_OK)
+		return e;
+	logit(c->log, LOG_DEBUG, "remote debug: %.*s", (int)(n > 200 ? 200 : n), m);
+	return SSH_OK;
+}
+
+static int h_service_request(struct conn *c, uint8_t type, struct rd *r)
+{
+	const uint8_t *name;
+	size_t n;
+	const struct service *s;
+	struct buf *b;
+	int e;
+	(void)type;
+	if ((e = rd_text(r, &name, &n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
+		return e;
+	s = service_find(transport_services, (const char *)name, n);
+	if (!s) {
+		logit(c->log, LOG_INFO, "Client from %s port %d requested unknown service %.*s", c->addr,
+		      c->port, (int)(n > 64 ? 64 : n), name);
+		return SSH_ERR_SERVICE;
+	}
+	if ((e = pkt_begin(c, SSH_MSG_SERVICE_ACCEPT, &b)) != SSH_OK || (e = buf_cstring(b, s->name)) != SSH_OK ||
+	    (e = pkt_send(c)) != SSH_OK)
+		return e;
+	/* one service request per connection, as OpenSSH allows */
+	c->dispatch[SSH_MSG_SERVICE_REQUEST] = NULL;
+	return s->install(c);
+}
+
+static void install_transport(struct conn *c)
+{
+	c->dispatch[SSH_MSG_DISCONNECT] = h_disconnect;
+	c->dispatch[SSH_MSG_IGNORE] = h_ignore;
+	c->dispatch[SSH_MSG_UNIMPLEMENTED] = h_unimplemented;
+	c->dispatch[SSH_MSG_DEBUG] = h_debug;
+	/* EXT_INFO from a client is allowed (RFC 8308) but we ask for nothing */
+	c->dispatch[SSH_MSG_EXT_INFO] = h_ignore;
+	kex_install(c);
+}
+
+/* Called by the key exchange once the first NEWKEYS has arrived. */
+void transport_kex_done(struct conn *c)
+{
+	if (c->kex_count == 1 && !c->authenticated)
+		c->dispatch[SSH_MSG_SERVICE_REQUEST] = h_service_request;
+}
+
+int transport_authenticated(struct conn *c)
+{
+	int e;
+	c->authenticated = 1;
+	/* zlib@openssh.com starts with the packet after USERAUTH_SUCCESS */
+	if ((e = pkt_start_compression(c, 1)) != SSH_OK)
+		return e;
+	return pkt_start_compression(c, 0);
+}
+
+/* Conch's _allowedKeyExchangeMessageType and OpenSSH's strict-KEX rules.
+ * Returns 1 to dispatch, 0 to drop silently, or an error. */
+static int gate(struct conn *c, uint8_t type)
+{
+	struct kex *k = c->kex;
+	int kexmsg = type >= 20 && type <= 49;
+
+	if (k && k->got_kexinit && k->ignore_guess && type >= 30 && type <= 49) {
+		/* RFC 4253 7: the client's wrong guess is dropped, exactly once */
+		k->ignore_guess = 0;
+		return 0;
+	}
+	if (c->strict_kex && c->kex_count == 0 && !kexmsg)
+		return SSH_ERR_PROTO; /* nothing else during the first strict exchange */
+	if (k) {
+		if (type >= 1 && type <= 19)
+			return (type <= SSH_MSG_DEBUG) ? 1 : SSH_ERR_PROTO;
+		if (!kexmsg)
+			return SSH_ERR_PROTO;
+		return 1;
+	}
+	if (type != SSH_MSG_KEXINIT && kexmsg)
+		return SSH_ERR_PROTO; /* key exchange messages outside an exchange */
+	if (type > SSH_MSG_KEXINIT && !c->kex_count)
+		return SSH_ERR_PROTO;
+	return 1;
+}
+
+static int handle_packet(struct conn *c, const uint8_t *p, size_t n)
+{
+	struct rd r;
+	uint8_t type = p[0];
+	int g = gate(c, type);
+	if (g <= 0)
+		return g;
+	rd_init(&r, p + 1, n - 1);
+	if (!c->dispatch[type]) {
+		if (type >= 20 && type <= 49)
+			return SSH_ERR_PROTO;
+		/* before authentication the service layers' numbers are unknown */
+		return send_unimplemented(c, c->rx_cur_seq);
+	}
+	return c->dispatch[type](c, type, &r);
+}
+
+void transport_disconnect(struct conn *c, int reason, const char *desc)
+{
+	struct buf *b;
+	/* plaintext DISCONNECT before the first NEWKEYS is what clients expect */
+	if (pkt_begin(c, SSH_MSG_DISCONNECT, &b) == SSH_OK) {
+		buf_u32(b, (uint32_t)reason);
+		buf_cstring(b, desc);
+		buf_cstring(b, "");
+		if (pkt_send(c) == SSH_OK)
+			io_drain(c, 2000);
+	}
+}
+
+static int next_timeout(struct conn *c)
+{
+	long ms = -1, t;
+	time_t now = time(NULL);
+	if (!c->authenticated && c->cfg->login_grace_time) {
+		t = ((long)c->start + c->cfg->login_grace_time - (long)now) * 1000;
+		ms = t < 0 ? 0 : t;
+	}
+	if (c->rekey_seconds && c->kex_count && !c->kex) {
+		t = ((long)c->last_kex + c->rekey_seconds - (long)now) * 1000;
+		t = t < 0 ? 0 : t;
+		if (ms < 0 || t < ms)
+			ms = t;
+	}
+	if (c->hooks && c->hooks->timeout) {
+		t = c->hooks->timeout(c);
+		if (t >= 0 && (ms < 0 || t < ms))
+			ms = t;
+	}
+	return ms > 0x7fffffff ? 0x7fffffff : (int)ms;
+}
+
+static int want_rekey(const struct conn *c)
+{
+	if (c->kex || !c->kex_count)
+		return 0;
+	if (c->rx.bytes >= c->rekey_bytes || c->tx.bytes >= c->rekey_bytes)
+		return 1;
+	return c->rekey_seconds && time(NULL) - c->last_kex >= c->rekey_seconds;
+}
+
+static int loop(struct conn *c)
+{
+	struct pollfd fds[MAX_POLL];
+	const uint8_t *p;
+	size_t n;
+	int e, nf, nh;
+
+	for (;;) {
+		/* a packet at a time, so a service's backpressure and re-keying
+		 * are looked at between packets */
+		while ((e = pkt_read(c, &p, &n)) == SSH_OK) {
+			if ((e = handle_packet(c, p, n)) != SSH_OK)
+				return e;
+			if (c->want_close)
+				return SSH_OK;
+			if (want_rekey(c) && (e = kex_start(c)) != SSH_OK)
+				return e;
+		}
+		if (e != SSH_ERR_SHORT)
+			return e;
+		if (want_rekey(c) && (e = kex_start(c)) != SSH_OK)
+			return e;
+		if (!c->authenticated && c->cfg->login_grace_time &&
+		    time(NULL) - c->start >= c->cfg->login_grace_time) {
+			logit(c->log, LOG_INFO, "Timeout before authentication for %s port %d", c->addr, c->port);
+			return SSH_ERR_TIMEOUT;
+		}
+		fds[0] = (struct pollfd){c->rfd, POLLIN, 0};
+		fds[1] = (struct pollfd){c->wfd, io_pending(c) ? POLLOUT : 0, 0};
+		nh = 0;
+		if (c->hooks && c->hooks->pollfds)
+			nh = c->hooks->pollfds(c, fds + 2, MAX_POLL - 2);
+		nf = poll(fds, (nfds_t)(2 + nh), next_timeout(c));
+		if (nf < 0) {
+			if (errno == EINTR)
+				continue;
+			return SSH_ERR_IO;
+		}
+		if (fds[1].revents & (POLLOUT | POLLERR | POLLHUP)) {
+			if ((e = io_flush(c)) != SSH_OK)
+				return e;
+		}
+		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if ((e = io_fill(c)) != SSH_OK)
+				return e;
+		}
+		if (nh && c->hooks->events && (e = c->hooks->events(c, fds + 2, nh)) != SSH_OK)
+			return e;
+		if (c->want_close)
+			return SSH_OK;
+		if (io_pending(c) && (e = io_flush(c)) != SSH_OK)
+			return e;
+	}
+}
+
+int transport_run(struct conn *c)
+{
+	int e;
+	install_transport(c);
+	if ((e = version_send(c)) != SSH_OK)
+		return e;
+	e = version_recv(c);
+	if (e == SSH_ERR_VERSION) {
+		static const char msg[] = "Protocol mismatch.\n";
+		if (write(c->wfd, msg, sizeof msg - 1) < 0) {
+			/* the peer is gone already */
+		}
+		logit(c->log, LOG_INFO, "Bad protocol version identification from %s port %d", c->addr, c->port);
+		return e;
+	}
+	if (e != SSH_OK) {
+		if (e == SSH_ERR_TIMEOUT)
+			logit(c->log, LOG_INFO, "Timeout before authentication for %s port %d", c->addr, c->port);
+		else
+			logit(c->log, LOG_INFO, "Connection closed by %s port %d before version exchange", c->addr, c->port);
+		return e;
+	}
+	logit(c->log, LOG_DEBUG, "Client protocol version: %s", c->client_version);
+	if ((e = kex_start(c)) != SSH_OK)
+		return e;
+	e = loop(c);
+	if (e == SSH_OK || e == SSH_ERR_PEER_DISC || e == SSH_ERR_EOF)
+		goto out;
+	{
+		char desc[128];
+		snprintf(desc, sizeof desc, "%s", ssh_err(e));
+		logit(c->log, LOG_INFO, "Disconnecting %s port %d: %s", c->addr, c->port, desc);
+		if (e != SSH_ERR_IO)
+			transport_disconnect(c, ssh_err_reason(e), desc);
+	}
+out:
+	if (c->hooks && c->hooks->cleanup)
+		c->hooks->cleanup(c);
+	if (e == SSH_OK)
+		io_drain(c, 5000);
+	return e;
+}
