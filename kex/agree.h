@@ -60,5 +60,8 @@ extern const struct dh_group dh_group1, dh_group14, dh_group16, dh_group18;
 int dh_gex_choose(const char *moduli_path, uint32_t min, uint32_t want,
 		  uint32_t max, struct dh_group *out);
 void dh_group_free(struct dh_group *g);
+/* Largest group any agreement accepts, in bits (RFC 4419's upper bound);
+ * dh_gex_choose never returns a bigger one. */
+#define DH_MAX_BITS 8192
 
 #endif
