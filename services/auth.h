@@ -1,0 +1,33 @@
+/* What a successful authentication leaves for the connection layer: who the
+ * user is and what authorized_keys options restrict. */
+#ifndef SSHL_AUTH_H
+#define SSHL_AUTH_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#define AUTH_MAX_LIST 32
+
+struct auth_result {
+	char user[64];
+	uid_t uid;
+	gid_t gid;
+	char home[512];
+	char shell[256];
+	char method[32];        /* "publickey", "password", ... for logs */
+	/* authorized_keys options of the key used (RFC-less, OpenSSH's) */
+	char *command;          /* command="...": forced command, or NULL */
+	int no_pty;
+	int no_port_forwarding;
+	int no_agent_forwarding;
+	int no_x11_forwarding;
+	int no_user_rc;
+	char *permitopen[AUTH_MAX_LIST];   /* host:port; empty list = any */
+	int npermitopen;
+	char *permitlisten[AUTH_MAX_LIST]; /* [host:]port */
+	int npermitlisten;
+	char *environment[AUTH_MAX_LIST];  /* NAME=value, when allowed */
+	int nenvironment;
+};
+
+#endif
