@@ -93,6 +93,7 @@ struct conn {
 	int authenticated;
 	handler_fn dispatch[256];
 	const struct loop_hooks *hooks;
+	struct auth_result *auth; /* set by userauth on success */
 	void *userauth;     /* services' own state */
 	void *connection;
 	int want_close;     /* a service finished the connection cleanly */
