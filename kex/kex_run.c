@@ -50,6 +50,7 @@ int kex_start(struct conn *c)
 	if ((e = buf_put(b, k->i_s.d, k->i_s.len)) != SSH_OK || (e = pkt_send(c)) != SSH_OK)
 		return e;
 	k->sent_kexinit = 1;
+	c->kex_sending = 1;
 	return SSH_OK;
 }
 
@@ -196,8 +197,11 @@ static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *
 		c->tx.seq = 0;
 	k->sent_newkeys = 1;
 	k->expect = SSH_MSG_NEWKEYS;
+	c->kex_sending = 0;
 	if (c->kex_count == 0 && c->ext_info_c)
 		e = send_ext_info(c);
+	if (e == SSH_OK)
+		e = pkt_send_deferred(c);
 out:
 	wipe(h, sizeof h);
 	buf_free(&val);

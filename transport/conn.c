@@ -16,6 +16,7 @@ void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const
 	buf_init(&c->zin, PAYLOAD_MAX + 8192);
 	buf_init(&c->out, 0);
 	buf_init(&c->zout, 0);
+	buf_init(&c->deferred, 64u * 1024 * 1024);
 	c->rx.cipher = c->tx.cipher = &cipher_none;
 	c->padpos = sizeof c->pad;
 	c->rekey_bytes = cfg->rekey_bytes ? (uint64_t)cfg->rekey_bytes : (1ull << 30);
@@ -39,6 +40,7 @@ void conn_free(struct conn *c)
 	buf_free(&c->zin);
 	buf_free(&c->out);
 	buf_free(&c->zout);
+	buf_free(&c->deferred);
 	wipe(&c->rx, sizeof c->rx);
 	wipe(&c->tx, sizeof c->tx);
 	wipe(c->session_id, sizeof c->session_id);

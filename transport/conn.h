@@ -73,6 +73,7 @@ struct conn {
 	size_t out_off;     /* how much of out has been written */
 	size_t tx_start;    /* the packet being built starts here in out */
 	struct buf zout;    /* deflate scratch */
+	struct buf deferred; /* service payloads held back while we re-key */
 	uint8_t pad[256];   /* padding bytes, refilled when used up */
 	size_t padpos;
 
@@ -80,6 +81,7 @@ struct conn {
 	uint32_t rx_cur_seq; /* sequence number of the packet being handled */
 
 	struct kex *kex;    /* non-NULL while a key exchange runs */
+	int kex_sending;    /* we sent KEXINIT and not yet NEWKEYS */
 	uint8_t session_id[64];
 	size_t session_id_len;
 	int kex_count;      /* completed key exchanges */
@@ -111,6 +113,8 @@ int pkt_send(struct conn *c);
 /* the next whole packet's payload (type byte first), decrypted, checked and
  * inflated; SSH_ERR_SHORT when more bytes are needed */
 int pkt_read(struct conn *c, const uint8_t **payload, size_t *len);
+/* sends what was held back during a re-key */
+int pkt_send_deferred(struct conn *c);
 /* installs freshly derived keys for one direction */
 int pkt_set_keys(struct direction *d, const struct cipher *ci, const struct mac *m,
 		 const uint8_t *iv, const uint8_t *key, const uint8_t *mackey);
@@ -128,7 +132,8 @@ int io_drain(struct conn *c, int ms);
 int transport_run(struct conn *c);
 /* sends DISCONNECT and logs; used by the one disconnect path */
 void transport_disconnect(struct conn *c, int reason, const char *desc);
-/* 1 when services may send now (no key exchange in progress) */
+/* 1 when services may send now: not between our KEXINIT and NEWKEYS
+ * (what they send then is held back, so this is for flow control) */
 int transport_may_send(const struct conn *c);
 /* userauth calls this right after queueing USERAUTH_SUCCESS */
 int transport_authenticated(struct conn *c);

@@ -68,6 +68,32 @@ static uint8_t *padding(struct conn *c, size_t n)
 	return c->pad + c->padpos - n;
 }
 
+/* RFC 4253 7.1: between our KEXINIT and our NEWKEYS only transport and
+ * key exchange messages may leave; a service's message waits, in order. */
+static int defer(struct conn *c)
+{
+	size_t start = c->tx_start + 5, n = c->out.len - start;
+	int e = buf_string(&c->deferred, c->out.d + start, n);
+	c->out.len = c->tx_start;
+	return e;
+}
+
+int pkt_send_deferred(struct conn *c)
+{
+	struct rd r;
+	const uint8_t *p;
+	size_t n;
+	struct buf *b;
+	int e = SSH_OK;
+	rd_init(&r, c->deferred.d, c->deferred.len);
+	while (e == SSH_OK && rd_string(&r, &p, &n) == SSH_OK) {
+		if ((e = pkt_begin(c, p[0], &b)) == SSH_OK && (e = buf_put(b, p + 1, n - 1)) == SSH_OK)
+			e = pkt_send(c);
+	}
+	buf_reset(&c->deferred);
+	return e;
+}
+
 int pkt_send(struct conn *c)
 {
 	struct direction *d = &c->tx;
@@ -77,6 +103,8 @@ int pkt_send(struct conn *c)
 
 	if (e != SSH_OK)
 		return e;
+	if (c->kex && c->kex_sending && c->out.d[start + 5] >= 50)
+		return defer(c);
 	if (d->z.active) {
 		buf_reset(&c->zout);
 		e = comp_deflate(&d->z, c->out.d + start + 5, c->out.len - start - 5, &c->zout);

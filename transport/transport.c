@@ -17,7 +17,7 @@
 
 #define MAX_POLL 64
 
-int transport_may_send(const struct conn *c) { return c->kex == NULL; }
+int transport_may_send(const struct conn *c) { return !c->kex_sending; }
 
 static int send_unimplemented(struct conn *c, uint32_t seq)
 {
@@ -137,6 +137,10 @@ static int gate(struct conn *c, uint8_t type)
 	}
 	if (c->strict_kex && c->kex_count == 0 && !kexmsg)
 		return SSH_ERR_PROTO; /* nothing else during the first strict exchange */
+	/* Until the client's KEXINIT arrives it may still send anything: our
+	 * KEXINIT for a re-key can cross its channel data in flight. */
+	if (k && !k->got_kexinit && c->kex_count)
+		return 1;
 	if (k) {
 		if (type >= 1 && type <= 19)
 			return (type <= SSH_MSG_DEBUG) ? 1 : SSH_ERR_PROTO;
