@@ -127,8 +127,8 @@ int rd_mpint(struct rd *r, size_t maxlen, const uint8_t **p, size_t *len)
 	e = SSH_ERR_FORMAT;
 	if (n > 0 && (s[0] & 0x80))
 		goto bad; /* negative */
-	if (n > 1 && s[0] == 0 && !(s[1] & 0x80))
-		goto bad; /* not minimal */
+	if (n > 0 && s[0] == 0 && (n == 1 || !(s[1] & 0x80)))
+		goto bad; /* not minimal; zero is the empty string */
 	if (n > 0 && s[0] == 0) {
 		s++;
 		n--;
@@ -266,7 +266,7 @@ int buf_string(struct buf *b, const void *p, size_t n)
 {
 	int e;
 	if (n > 0xffffffffu)
-		return SSH_ERR_TOOBIG;
+		return b->err = SSH_ERR_TOOBIG;
 	e = buf_grow(b, 4 + n);
 	if (e == SSH_OK)
 		e = buf_u32(b, (uint32_t)n);
