@@ -1,79 +1,63 @@
 /* sshd-lite: an SSH server started once per connection with the client's
  * socket (or a pipe) on stdin/stdout, as inetd, xinetd, systemd socket
- * activation, tcpserver and ProxyCommand start a program. */
-#include <arpa/inet.h>
+ * activation, tcpserver and ProxyCommand start a program.
+ *
+ * stdout, and often stderr, are the client's connection: nothing but the
+ * protocol may reach fd 1, and fd 2 only when it is not the connection. */
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
+#include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
+#include "config/algs.h"
 #include "config/config.h"
+#include "config/hostkeys.h"
+#include "config/peer.h"
 #include "kex/hostkey.h"
+#include "services/auth.h"
 #include "transport/conn.h"
 #include "transport/crypto.h"
 #include "transport/log.h"
 #include "transport/version.h"
 
+#ifndef SSHD_LITE_CONFIG
+#define SSHD_LITE_CONFIG "/etc/sshd-lite/sshd_config"
+#endif
+#define MAX_OPTS 128
+
 static const char usage_text[] =
 	"usage: sshd-lite [-46deiqTtV] [-E log_file] [-f config_file] [-h host_key_file]\n"
-	"                 [-K key_type] [-o option]\n"
-	"  -i            inetd mode: serve the connection on stdin/stdout (the default)\n"
+	"                 [-K key_type] [-o option] [-Q query]\n"
+	"  -i            inetd mode: serve the connection on stdin/stdout (always)\n"
 	"  -h FILE       host key file (repeatable; default the /etc/ssh/ssh_host_*_key that exist)\n"
-	"  -f FILE       read settings from FILE (sshd_config syntax)\n"
+	"  -f FILE       read settings from FILE (default " SSHD_LITE_CONFIG " when it exists)\n"
 	"  -o KW=VALUE   any sshd_config keyword, e.g. -o PasswordAuthentication=yes\n"
-	"  -e            log to stderr instead of syslog\n"
+	"  -e            log to stderr instead of syslog (ignored when stderr is the connection)\n"
 	"  -E FILE       append the log to FILE instead of syslog\n"
-	"  -d            debug logging\n"
+	"  -d            debug logging (LogLevel DEBUG)\n"
 	"  -q            quiet: log errors only\n"
-	"  -t            check the configuration and the host keys, then exit\n"
+	"  -t            check the configuration and the host keys, then exit 0 or 1\n"
 	"  -T            print the effective configuration, then exit\n"
-	"  -K TYPE       create a host key of TYPE (ed25519, ecdsa, ecdsa-384, ecdsa-521,\n"
-	"                rsa, rsa-4096) in the -h file, then exit\n"
-	"  -V            print the version, then exit\n";
+	"  -K TYPE       write a new host key of TYPE (ed25519, ecdsa, ecdsa-384, ecdsa-521,\n"
+	"                rsa, rsa-2048, rsa-4096) to the one -h FILE, then exit\n"
+	"  -Q KIND       list the supported kex, cipher, mac, key, sig or compression names\n"
+	"  -V            print the version, then exit\n"
+	"  -?, --help    print this help, then exit\n";
 
-static const char *const default_keys[] = {
-	"/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_ecdsa_key", "/etc/ssh/ssh_host_rsa_key",
+struct args {
+	const char *config_file, *keygen, *logfile, *query;
+	const char *opts[MAX_OPTS], *hkeys[CONFIG_MAX_LIST];
+	int nopts, nh, test, print, debug, quiet, to_stderr;
 };
-
-struct keyspec {
-	const char *name;
-	enum keytype type;
-	int bits;
-};
-
-static const struct keyspec keyspecs[] = {
-	{"ed25519", KEY_ED25519, 0}, {"ecdsa", KEY_ECDSA_P256, 256}, {"ecdsa-256", KEY_ECDSA_P256, 256},
-	{"ecdsa-384", KEY_ECDSA_P384, 384}, {"ecdsa-521", KEY_ECDSA_P521, 521}, {"rsa", KEY_RSA, 3072},
-	{"rsa-2048", KEY_RSA, 2048}, {"rsa-3072", KEY_RSA, 3072}, {"rsa-4096", KEY_RSA, 4096},
-};
-
-static const struct keyspec *keyspec_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof keyspecs / sizeof keyspecs[0]; i++)
-		if (!strcmp(keyspecs[i].name, name))
-			return &keyspecs[i];
-	return NULL;
-}
-
-/* the key type a missing file's name suggests, for HostKeyCreate */
-static const struct keyspec *keyspec_for_path(const char *path, const char *fallback)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	if (strstr(base, "ed25519"))
-		return keyspec_find("ed25519");
-	if (strstr(base, "ecdsa"))
-		return keyspec_find("ecdsa");
-	if (strstr(base, "rsa"))
-		return keyspec_find("rsa");
-	return keyspec_find(fallback);
-}
 
 static int same_file(int a, int b)
 {
@@ -81,223 +65,189 @@ static int same_file(int a, int b)
 	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static void peer_address(struct conn *c)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	const char *ip = getenv("TCPREMOTEIP"), *port = getenv("TCPREMOTEPORT");
+/* stderr is the client's connection under inetd and xinetd */
+static int stderr_is_conn(void) { return same_file(2, 0) || same_file(2, 1); }
 
-	c->port = 65535;
-	if (getpeername(c->rfd, (struct sockaddr *)&ss, &len) == 0) {
-		if (ss.ss_family == AF_INET) {
-			struct sockaddr_in *s = (struct sockaddr_in *)&ss;
-			inet_ntop(AF_INET, &s->sin_addr, c->addr, sizeof c->addr);
-			c->port = ntohs(s->sin_port);
-		} else if (ss.ss_family == AF_INET6) {
-			struct sockaddr_in6 *s = (struct sockaddr_in6 *)&ss;
-			inet_ntop(AF_INET6, &s->sin6_addr, c->addr, sizeof c->addr);
-			c->port = ntohs(s->sin6_port);
-			/* an IPv4 client on a dual-stack socket */
-			if (!strncmp(c->addr, "::ffff:", 7) && strchr(c->addr, '.'))
-				memmove(c->addr, c->addr + 7, strlen(c->addr + 7) + 1);
-		}
-		len = sizeof ss;
-		if (getsockname(c->rfd, (struct sockaddr *)&ss, &len) == 0) {
-			if (ss.ss_family == AF_INET) {
-				struct sockaddr_in *s = (struct sockaddr_in *)&ss;
-				inet_ntop(AF_INET, &s->sin_addr, c->laddr, sizeof c->laddr);
-				c->lport = ntohs(s->sin_port);
-			} else if (ss.ss_family == AF_INET6) {
-				struct sockaddr_in6 *s = (struct sockaddr_in6 *)&ss;
-				inet_ntop(AF_INET6, &s->sin6_addr, c->laddr, sizeof c->laddr);
-				c->lport = ntohs(s->sin6_port);
-				if (!strncmp(c->laddr, "::ffff:", 7) && strchr(c->laddr, '.'))
-					memmove(c->laddr, c->laddr + 7, strlen(c->laddr + 7) + 1);
-			}
-		}
-		return;
-	}
-	if (ip && *ip && strlen(ip) < sizeof c->addr) {
-		snprintf(c->addr, sizeof c->addr, "%s", ip);
-		c->port = port ? atoi(port) : 0;
-		ip = getenv("TCPLOCALIP");
-		port = getenv("TCPLOCALPORT");
-		if (ip && strlen(ip) < sizeof c->laddr) {
-			snprintf(c->laddr, sizeof c->laddr, "%s", ip);
-			c->lport = port ? atoi(port) : 0;
-		}
-	}
-}
-
-/* prints to stderr only when it is not the client's connection */
-static void say(const struct logger *log, int prio, const char *fmt, const char *a, const char *b)
+/* A start-up error: on stderr when that reaches a person (terminal,
+ * journal, ssh's own stderr for a ProxyCommand), else to syslog, since
+ * bytes on the connection would only confuse the client. Returns 1, the
+ * exit status. */
+static int fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
 {
 	char msg[1024];
-	snprintf(msg, sizeof msg, fmt, a, b ? b : "");
-	if (!isatty(2) && !log->to_stderr && (same_file(2, 0) || same_file(2, 1)))
-		logit(log, prio, "%s", msg);
-	else if (!log->to_stderr && log->fd < 0 && !isatty(2))
-		logit(log, prio, "%s", msg);
-	else
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (!stderr_is_conn()) {
 		fprintf(stderr, "sshd-lite: %s\n", msg);
+	} else {
+		openlog("sshd-lite", LOG_PID, LOG_AUTH);
+		syslog(LOG_ERR, "%s", msg);
+		closelog();
+	}
+	return 1;
 }
 
-static int load_keys(struct config *cfg, const struct logger *log, struct hostkey *keys, int *nkeys, int check)
+/* A launcher may start us with fd 2 closed; a log file opened later
+ * would then become "stderr". */
+static void fill_std_fds(void)
 {
-	int n = 0, explicit = cfg->host_keys.n > 0;
-	int count = explicit ? cfg->host_keys.n : (int)(sizeof default_keys / sizeof default_keys[0]);
-	for (int i = 0; i < count && n < CONFIG_MAX_LIST; i++) {
-		const char *path = explicit ? cfg->host_keys.v[i] : default_keys[i];
-		int e;
-		if (!explicit && access(path, F_OK) != 0)
-			continue;
-		e = hostkey_load(path, &keys[n]);
-		if (e == SSH_ERR_FILE && cfg->host_key_create && access(path, F_OK) != 0) {
-			const struct keyspec *ks = keyspec_for_path(path, cfg->host_key_create);
-			if (!ks) {
-				say(log, LOG_ERR, "HostKeyCreate: unknown key type '%s'%s", cfg->host_key_create, NULL);
-				return -1;
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+			open("/dev/null", O_RDWR);
+}
+
+/* asked-for help goes to stdout unless that is a socket: it could be a
+ * client's */
+static void usage_out(void)
+{
+	struct stat st;
+	int sock = fstat(1, &st) == 0 && S_ISSOCK(st.st_mode);
+	if (!sock || !stderr_is_conn())
+		fputs(usage_text, sock ? stderr : stdout);
+}
+
+/* 0: go on; 1: exit 1; 2: exit 0 (help, version) */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option longopts[] = {{"help", no_argument, NULL, 'H'}, {NULL, 0, NULL, 0}};
+	int ch;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "46deiqtTVf:h:o:E:K:Q:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case '4': case '6': case 'i':
+			break; /* the launcher listens; we are always in inetd mode */
+		case 'd': a->debug = 1; break;
+		case 'e': a->to_stderr = 1; break;
+		case 'q': a->quiet = 1; break;
+		case 't': a->test = 1; break;
+		case 'T': a->print = 1; break;
+		case 'V':
+			fprintf(stderr, "sshd-lite_%s\n", SSHD_LITE_VERSION);
+			return 2;
+		case 'f': a->config_file = optarg; break;
+		case 'E': a->logfile = optarg; break;
+		case 'K': a->keygen = optarg; break;
+		case 'Q': a->query = optarg; break;
+		case 'h':
+			if (a->nh >= CONFIG_MAX_LIST)
+				return fail("too many host keys (at most %d)", CONFIG_MAX_LIST);
+			a->hkeys[a->nh++] = optarg;
+			break;
+		case 'o':
+			if (a->nopts >= MAX_OPTS)
+				return fail("too many -o options");
+			a->opts[a->nopts++] = optarg;
+			break;
+		case 'H':
+			usage_out();
+			return 2;
+		default:
+			if (optopt == '?') {
+				usage_out();
+				return 2;
 			}
-			e = hostkey_generate(&keys[n], ks->type, ks->bits);
-			if (e == SSH_OK)
-				e = hostkey_save(&keys[n], path);
-			if (e == SSH_OK)
-				logit(log, LOG_INFO, "created host key %s", path);
+			if (optopt && strchr("fhoEKQ", optopt))
+				fail("option -%c needs an argument", optopt);
+			else if (optopt)
+				fail("unknown option -%c", optopt);
+			else
+				fail("unknown option %s", argv[optind - 1]);
+			if (!stderr_is_conn())
+				fputs(usage_text, stderr);
+			return 1;
 		}
-		if (e != SSH_OK) {
-			say(log, LOG_ERR, "%s: cannot load host key: %s", path, ssh_err(e));
-			return -1;
-		}
-		n++;
 	}
-	*nkeys = n;
-	if (n == 0) {
-		say(log, LOG_ERR, "no host keys available%s%s", check ? "" : "", NULL);
-		return -1;
-	}
+	if (optind < argc)
+		return fail("unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* config file, then -o, then -h: the command line wins */
+static int configure(struct config *cfg, const struct args *a)
 {
-	static struct config cfg;
-	static struct hostkey keys[CONFIG_MAX_LIST];
-	struct logger log = {LOG_INFO, 0, -1, LOG_AUTH};
 	char err[512];
-	const char *config_file = NULL, *keygen = NULL, *logfile = NULL;
-	const char *opts[64], *hkeys[CONFIG_MAX_LIST];
-	int nopts = 0, nh = 0, test = 0, print = 0, debug = 0, quiet = 0, nkeys = 0, ch, rc = 1;
-	struct conn *c;
+	const char *file = a->config_file;
+	if (!file && access(SSHD_LITE_CONFIG, F_OK) == 0)
+		file = SSHD_LITE_CONFIG;
+	if (file && config_read_file(cfg, file, err, sizeof err) < 0)
+		return fail("%s", err);
+	for (int i = 0; i < a->nopts; i++)
+		if (config_set(cfg, a->opts[i], err, sizeof err) < 0)
+			return fail("-o %s: %s", a->opts[i], err);
+	if (a->nh) {
+		for (int i = 0; i < cfg->host_keys.n; i++)
+			free(cfg->host_keys.v[i]);
+		cfg->host_keys.n = 0;
+		for (int i = 0; i < a->nh; i++)
+			cfg->host_keys.v[cfg->host_keys.n++] = strdup(a->hkeys[i]);
+	}
+	if (a->debug)
+		cfg->log_level = LOG_DEBUG;
+	if (a->quiet)
+		cfg->log_level = LOG_ERR;
+	if (config_finish(cfg, err, sizeof err) < 0)
+		return fail("%s", err);
+	return 0;
+}
 
-	config_defaults(&cfg);
-	opterr = 0;
-	while ((ch = getopt(argc, argv, "46deiqtTVf:h:o:E:K:")) != -1) {
-		switch (ch) {
-		case '4': case '6': case 'i':
-			break;
-		case 'd': debug = 1; break;
-		case 'e': log.to_stderr = 1; break;
-		case 'q': quiet = 1; break;
-		case 't': test = 1; break;
-		case 'T': print = 1; break;
-		case 'V':
-			fprintf(stderr, "sshd-lite_%s\n", SSHD_LITE_VERSION);
-			return 0;
-		case 'f': config_file = optarg; break;
-		case 'E': logfile = optarg; break;
-		case 'K': keygen = optarg; break;
-		case 'h':
-			if (nh >= CONFIG_MAX_LIST) {
-				fprintf(stderr, "sshd-lite: too many host keys\n");
-				return 1;
-			}
-			hkeys[nh++] = optarg;
-			break;
-		case 'o':
-			if (nopts >= 64) {
-				fprintf(stderr, "sshd-lite: too many -o options\n");
-				return 1;
-			}
-			opts[nopts++] = optarg;
-			break;
-		default:
-			fprintf(stderr, "sshd-lite: unknown option -%c\n%s", optopt, usage_text);
-			return 1;
-		}
+static int open_log(struct logger *log, const struct config *cfg, const struct args *a)
+{
+	log->level = cfg->log_level;
+	log->to_stderr = a->to_stderr && (a->test || !stderr_is_conn());
+	if (a->logfile) {
+		log->fd = open(a->logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+		if (log->fd < 0)
+			return fail("%s: %s", a->logfile, strerror(errno));
 	}
-	if (optind < argc) {
-		fprintf(stderr, "sshd-lite: unexpected argument '%s'\n%s", argv[optind], usage_text);
-		return 1;
-	}
-	/* the file first, so that -o and -h given on the command line win */
-	if (config_file && config_read_file(&cfg, config_file, err, sizeof err) < 0) {
-		fprintf(stderr, "sshd-lite: %s\n", err);
-		return 1;
-	}
-	for (int i = 0; i < nopts; i++) {
-		if (config_set(&cfg, opts[i], err, sizeof err) < 0) {
-			fprintf(stderr, "sshd-lite: -o %s: %s\n", opts[i], err);
-			return 1;
-		}
-	}
-	if (nh) {
-		for (int i = 0; i < cfg.host_keys.n; i++)
-			free(cfg.host_keys.v[i]);
-		cfg.host_keys.n = 0;
-		for (int i = 0; i < nh; i++)
-			cfg.host_keys.v[cfg.host_keys.n++] = strdup(hkeys[i]);
-	}
-	if (debug)
-		cfg.log_level = LOG_DEBUG;
-	if (quiet)
-		cfg.log_level = LOG_ERR;
-	if (crypto_init() < 0) {
-		fprintf(stderr, "sshd-lite: cannot initialise the crypto library\n");
-		return 1;
-	}
-	if (config_finish(&cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "sshd-lite: %s\n", err);
-		return 1;
-	}
-	log.level = cfg.log_level;
-	if (keygen) {
-		const struct keyspec *ks = keyspec_find(keygen);
-		struct hostkey k;
-		int e;
-		if (!ks || cfg.host_keys.n != 1) {
-			fprintf(stderr, "sshd-lite: -K needs a key type (ed25519, ecdsa, ecdsa-384, ecdsa-521, rsa, "
-					"rsa-4096) and exactly one -h FILE\n");
-			return 1;
-		}
-		e = hostkey_generate(&k, ks->type, ks->bits);
-		if (e == SSH_OK)
-			e = hostkey_save(&k, cfg.host_keys.v[0]);
-		if (e != SSH_OK) {
-			fprintf(stderr, "sshd-lite: %s: %s\n", cfg.host_keys.v[0], ssh_err(e));
-			return 1;
-		}
-		hostkey_free(&k);
+	log_open(log, config_facility(cfg));
+	return 0;
+}
+
+/* SIGTERM, SIGHUP and SIGINT become a readable fd that the transport
+ * polls, so they end the connection through the normal close path and
+ * its log line, without a handler and global state. */
+static int signals_fd(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/* the signal that ended the connection, or 0 */
+static int signal_taken(int fd)
+{
+	struct signalfd_siginfo si;
+	if (fd <= 0 || read(fd, &si, sizeof si) != (ssize_t)sizeof si)
 		return 0;
+	return (int)si.ssi_signo;
+}
+
+static const char *close_reason(int rc, int signo, char *buf, size_t len)
+{
+	if (signo) {
+		snprintf(buf, len, "terminated by signal SIG%s", sigabbrev_np(signo));
+		return buf;
 	}
-	if (print) {
-		config_print(&cfg, 1);
-		return 0;
-	}
-	if (logfile) {
-		log.fd = open(logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-		if (log.fd < 0) {
-			fprintf(stderr, "sshd-lite: %s: %s\n", logfile, strerror(errno));
-			return 1;
-		}
-	}
-	/* stderr that is the client's socket must never carry log lines */
-	if (log.to_stderr && !test && (same_file(2, 0) || same_file(2, 1)))
-		log.to_stderr = 0;
-	log_open(&log, LOG_AUTH);
-	if (load_keys(&cfg, &log, keys, &nkeys, test) < 0)
-		return 1;
-	if (test)
-		return 0;
+	if (rc == SSH_OK)
+		return "session ended";
+	return ssh_err(rc);
+}
+
+static int serve(const struct config *cfg, const struct logger *log, struct hostkey *keys, int nkeys)
+{
+	struct peer peer;
+	struct conn *c;
+	char why[64], user[96] = "";
+	int rc, signo;
 
 	signal(SIGPIPE, SIG_IGN);
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
@@ -305,19 +255,85 @@ int main(int argc, char **argv)
 	c = calloc(1, sizeof *c);
 	if (!c)
 		return 1;
-	conn_init(c, 0, 1, &cfg, &log);
+	conn_init(c, 0, 1, cfg, log);
 	c->keys = keys;
 	c->nkeys = nkeys;
-	peer_address(c);
-	logit(&log, LOG_INFO, "Connection from %s port %d on %s port %d", c->addr, c->port, c->laddr, c->lport);
+	c->sigfd = signals_fd();
+	if (c->sigfd < 0) {
+		logit(log, LOG_ERR, "signalfd: %s", strerror(errno));
+		c->sigfd = 0;
+	}
+	peer_lookup(0, &peer);
+	snprintf(c->addr, sizeof c->addr, "%s", peer.addr);
+	snprintf(c->laddr, sizeof c->laddr, "%s", peer.laddr);
+	c->port = peer.port;
+	c->lport = peer.lport;
+	logit(log, LOG_INFO, "Connection from %s port %d on %s port %d", c->addr, c->port, c->laddr, c->lport);
 	rc = transport_run(c);
-	logit(&log, LOG_INFO, "Connection closed by %s port %d: %s; bytes in %llu, out %llu", c->addr, c->port,
-	      ssh_err(rc), (unsigned long long)c->rx.total, (unsigned long long)c->tx.total);
+	signo = signal_taken(c->sigfd);
+	if (signo)
+		transport_disconnect(c, SSH_DISCONNECT_BY_APPLICATION, "server shutting down");
+	if (c->auth)
+		snprintf(user, sizeof user, " (user %s)", c->auth->user);
+	logit(log, LOG_INFO, "Connection closed by %s port %d%s: %s; bytes in %llu, out %llu", c->addr, c->port,
+	      user, close_reason(rc, signo, why, sizeof why), (unsigned long long)c->rx.total,
+	      (unsigned long long)c->tx.total);
+	if (c->sigfd > 0)
+		close(c->sigfd);
 	conn_free(c);
 	free(c);
+	return signo || (rc != SSH_OK && rc != SSH_ERR_PEER_DISC && rc != SSH_ERR_EOF);
+}
+
+int main(int argc, char **argv)
+{
+	static struct config cfg;
+	static struct hostkey keys[CONFIG_MAX_LIST];
+	struct logger log = {LOG_INFO, 0, -1, LOG_AUTH};
+	struct args a;
+	char err[512];
+	int nkeys, rc;
+
+	fill_std_fds();
+	memset(&a, 0, sizeof a);
+	if ((rc = parse_args(argc, argv, &a)) != 0)
+		return rc == 2 ? 0 : 1;
+	if (a.query) {
+		if (algs_query(a.query, 1) < 0)
+			return fail("-Q: unknown query '%s' (kex, cipher, mac, key, sig, compression)", a.query);
+		return 0;
+	}
+	config_defaults(&cfg);
+	if (crypto_init() < 0)
+		return fail("cannot initialise the crypto library");
+	if (configure(&cfg, &a))
+		return 1;
+	if (a.keygen) {
+		if (cfg.host_keys.n != 1)
+			return fail("-K needs exactly one -h FILE");
+		if (hostkeys_generate_file(a.keygen, cfg.host_keys.v[0], err, sizeof err) < 0)
+			return fail("%s", err);
+		return 0;
+	}
+	if (a.print) {
+		config_print(&cfg, 1);
+		return 0;
+	}
+	if (open_log(&log, &cfg, &a))
+		return 1;
+	nkeys = hostkeys_load(&cfg, &log, keys, CONFIG_MAX_LIST, err, sizeof err);
+	if (nkeys < 0) {
+		logit(&log, LOG_ERR, "%s", err);
+		/* the log may be a file or syslog: say it where a person looks too */
+		if (!log.to_stderr && !stderr_is_conn())
+			fail("%s", err);
+		rc = 1;
+	} else {
+		rc = a.test ? 0 : serve(&cfg, &log, keys, nkeys);
+	}
 	for (int i = 0; i < nkeys; i++)
 		hostkey_free(&keys[i]);
 	config_free(&cfg);
 	log_close(&log);
-	return rc == SSH_OK || rc == SSH_ERR_PEER_DISC || rc == SSH_ERR_EOF ? 0 : 1;
+	return rc;
 }

@@ -1,9 +1,12 @@
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config/algs.h"
 #include "kex/hostkey.h"
 #include "kex/kex.h"
 #include "transport/cipher.h"
+#include "transport/comp.h"
 #include "transport/mac.h"
 
 static void add(char *out, size_t outlen, const char *name)
@@ -41,4 +44,40 @@ void algs_names(enum algs_kind kind, int all, char *out, size_t outlen)
 				add(out, outlen, sigalgs[i].name);
 		break;
 	}
+}
+
+static const struct {
+	const char *name, *keyword;
+	int kind; /* an algs_kind, or -1 key types, -2 compression */
+} queries[] = {
+	{"kex", "KexAlgorithms", ALGS_KEX},
+	{"cipher", "Ciphers", ALGS_CIPHER},
+	{"mac", "MACs", ALGS_MAC},
+	{"key", "HostKey", -1},
+	{"sig", "HostKeyAlgorithms", ALGS_SIG},
+	{"sig", "PubkeyAcceptedAlgorithms", ALGS_SIG},
+	{"compression", "Compression", -2},
+};
+
+int algs_query(const char *what, int fd)
+{
+	char list[2048];
+	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+		if (strcasecmp(what, queries[i].name) && strcasecmp(what, queries[i].keyword))
+			continue;
+		if (queries[i].kind == -1) {
+			for (int t = KEY_ED25519; t <= KEY_RSA; t++)
+				dprintf(fd, "%s\n", keytype_name((enum keytype)t));
+		} else if (queries[i].kind == -2) {
+			for (int j = 0; compressions[j]; j++)
+				dprintf(fd, "%s\n", compressions[j]->name);
+		} else {
+			char *save;
+			algs_names((enum algs_kind)queries[i].kind, 1, list, sizeof list);
+			for (char *p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save))
+				dprintf(fd, "%s\n", p);
+		}
+		return 0;
+	}
+	return -1;
 }

@@ -10,18 +10,12 @@
 
 #include "config.h"
 #include "config/algs.h"
-
-enum ktype { K_STR, K_INT, K_BOOL, K_TIME, K_LIST, K_ROOT, K_COMP, K_LOGLEVEL, K_REKEY, K_SUBSYS, K_ALG, K_FACILITY };
-
-struct keyword {
-	const char *name;
-	enum ktype type;
-	size_t off;
-};
+#include "config/hostkeys.h"
+#include "config/keywords.h"
 
 #define F(field) offsetof(struct config, field)
 
-static const struct keyword keywords[] = {
+const struct keyword keywords[] = {
 	{"HostKey", K_LIST, F(host_keys)},
 	{"KexAlgorithms", K_ALG, F(kex_algorithms)},
 	{"Ciphers", K_ALG, F(ciphers)},
@@ -60,19 +54,38 @@ static const struct keyword keywords[] = {
 	{"VersionAddendum", K_STR, F(version_addendum)},
 	{"PipeAuthentication", K_BOOL, F(pipe_auth)},
 	{"PipeAuthenticationAllowRoot", K_BOOL, F(pipe_auth_root)},
-	{"HostKeyCreate", K_STR, F(host_key_create)},
+	{"HostKeyCreate", K_KEYCREATE, F(host_key_create)},
+	/* the launcher owns the listening socket: accepted so that an
+	 * sshd_config can be shared, and otherwise ignored */
+	{"Port", K_IGNORED, 0},
+	{"ListenAddress", K_IGNORED, 0},
+	{"AddressFamily", K_IGNORED, 0},
+	{"PidFile", K_IGNORED, 0},
+	{"MaxStartups", K_IGNORED, 0},
 };
 
-#define NKW (sizeof keywords / sizeof keywords[0])
+const size_t nkeywords = sizeof keywords / sizeof keywords[0];
 
-static const struct {
-	const char *name;
-	int prio;
-} loglevels[] = {
+const struct loglevel loglevels[] = {
 	{"QUIET", LOG_CRIT}, {"FATAL", LOG_CRIT}, {"ERROR", LOG_ERR}, {"INFO", LOG_INFO},
 	{"VERBOSE", LOG_NOTICE}, {"DEBUG", LOG_DEBUG}, {"DEBUG1", LOG_DEBUG}, {"DEBUG2", LOG_DEBUG},
-	{"DEBUG3", LOG_DEBUG},
+	{"DEBUG3", LOG_DEBUG}, {NULL, 0},
 };
+
+const struct facility facilities[] = {
+	{"DAEMON", LOG_DAEMON}, {"USER", LOG_USER}, {"AUTH", LOG_AUTH}, {"AUTHPRIV", LOG_AUTHPRIV},
+	{"LOCAL0", LOG_LOCAL0}, {"LOCAL1", LOG_LOCAL1}, {"LOCAL2", LOG_LOCAL2}, {"LOCAL3", LOG_LOCAL3},
+	{"LOCAL4", LOG_LOCAL4}, {"LOCAL5", LOG_LOCAL5}, {"LOCAL6", LOG_LOCAL6}, {"LOCAL7", LOG_LOCAL7},
+	{NULL, 0},
+};
+
+int config_facility(const struct config *c)
+{
+	for (int i = 0; facilities[i].name; i++)
+		if (c->syslog_facility && !strcasecmp(c->syslog_facility, facilities[i].name))
+			return facilities[i].value;
+	return LOG_AUTH;
+}
 
 static void list_add(struct strlist *l, const char *v)
 {
@@ -174,7 +187,7 @@ static int parse_bool(const char *v, int *out)
 
 static const struct keyword *find_kw(const char *name, size_t n)
 {
-	for (size_t i = 0; i < NKW; i++)
+	for (size_t i = 0; i < nkeywords; i++)
 		if (strlen(keywords[i].name) == n && !strncasecmp(keywords[i].name, name, n))
 			return &keywords[i];
 	return NULL;
@@ -236,9 +249,28 @@ int config_set(struct config *c, const char *line_in, char *err, size_t errlen)
 	switch (k->type) {
 	case K_STR:
 	case K_ALG:
-	case K_FACILITY:
 		free(*(char **)dst);
 		*(char **)dst = strdup(val);
+		break;
+	case K_FACILITY:
+		iv = -1;
+		for (int i = 0; facilities[i].name; i++)
+			if (!strcasecmp(val, facilities[i].name))
+				iv = i;
+		if (iv < 0)
+			goto bad;
+		free(c->syslog_facility);
+		c->syslog_facility = strdup(facilities[iv].name);
+		break;
+	case K_KEYCREATE:
+		if (strcasecmp(val, "no") && strcasecmp(val, "yes") && !keyspec_find(val))
+			goto bad;
+		free(c->host_key_create);
+		c->host_key_create = strcasecmp(val, "no") ? strdup(val) : NULL;
+		if (c->host_key_create && !strcasecmp(val, "yes"))
+			strcpy(c->host_key_create, "yes");
+		break;
+	case K_IGNORED:
 		break;
 	case K_INT: {
 		char *end;
@@ -293,7 +325,7 @@ int config_set(struct config *c, const char *line_in, char *err, size_t errlen)
 		break;
 	case K_LOGLEVEL:
 		iv = -1;
-		for (size_t i = 0; i < sizeof loglevels / sizeof loglevels[0]; i++)
+		for (size_t i = 0; loglevels[i].name; i++)
 			if (!strcasecmp(val, loglevels[i].name))
 				iv = loglevels[i].prio;
 		if (iv < 0)
@@ -433,83 +465,12 @@ int config_finish(struct config *c, char *err, size_t errlen)
 	return 0;
 }
 
-static void pr(int fd, const char *k, const char *v) { dprintf(fd, "%s %s\n", k, v ? v : "none"); }
-
-void config_print(const struct config *c, int fd)
-{
-	for (size_t i = 0; i < NKW; i++) {
-		const struct keyword *k = &keywords[i];
-		const void *src = (const char *)c + k->off;
-		char lower[64];
-		size_t j;
-		for (j = 0; k->name[j] && j < sizeof lower - 1; j++)
-			lower[j] = (char)tolower((unsigned char)k->name[j]);
-		lower[j] = 0;
-		switch (k->type) {
-		case K_STR:
-		case K_FACILITY:
-			pr(fd, lower, *(char *const *)src);
-			break;
-		case K_ALG: {
-			const char *v = k->off == F(kex_algorithms) ? c->kex_list
-				      : k->off == F(ciphers)        ? c->cipher_list
-				      : k->off == F(macs)           ? c->mac_list
-				      : k->off == F(host_key_algorithms) ? c->hostkey_alg_list
-									 : c->pubkey_alg_list;
-			pr(fd, lower, v);
-			break;
-		}
-		case K_INT:
-		case K_TIME:
-			dprintf(fd, "%s %d\n", lower, *(const int *)src);
-			break;
-		case K_BOOL:
-			pr(fd, lower, *(const int *)src ? "yes" : "no");
-			break;
-		case K_LIST: {
-			const struct strlist *l = src;
-			if (k->off == F(host_keys)) {
-				for (int n = 0; n < l->n; n++)
-					pr(fd, lower, l->v[n]);
-			} else {
-				dprintf(fd, "%s", lower);
-				for (int n = 0; n < l->n; n++)
-					dprintf(fd, " %s", l->v[n]);
-				dprintf(fd, "%s\n", l->n ? "" : " none");
-			}
-			break;
-		}
-		case K_ROOT: {
-			static const char *const names[] = {"no", "prohibit-password", "forced-commands-only", "yes"};
-			pr(fd, lower, names[c->permit_root_login]);
-			break;
-		}
-		case K_COMP:
-			pr(fd, lower, c->compression ? "yes" : "no");
-			break;
-		case K_LOGLEVEL:
-			for (j = 0; j < sizeof loglevels / sizeof loglevels[0]; j++)
-				if (loglevels[j].prio == c->log_level) {
-					pr(fd, lower, loglevels[j].name);
-					break;
-				}
-			break;
-		case K_REKEY:
-			dprintf(fd, "%s %lld %d\n", lower, (long long)c->rekey_bytes, c->rekey_seconds);
-			break;
-		case K_SUBSYS:
-			dprintf(fd, "subsystem sftp %s\n", c->sftp_server);
-			break;
-		}
-	}
-}
-
 void config_free(struct config *c)
 {
-	for (size_t i = 0; i < NKW; i++) {
+	for (size_t i = 0; i < nkeywords; i++) {
 		void *p = (char *)c + keywords[i].off;
 		if (keywords[i].type == K_STR || keywords[i].type == K_ALG || keywords[i].type == K_FACILITY ||
-		    keywords[i].type == K_SUBSYS)
+		    keywords[i].type == K_SUBSYS || keywords[i].type == K_KEYCREATE)
 			free(*(char **)p);
 		else if (keywords[i].type == K_LIST)
 			list_clear(p);

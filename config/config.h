@@ -58,7 +58,7 @@ struct config {
 	/* sshd-lite's own, for pipe mode and key creation */
 	int pipe_auth;              /* PipeAuthentication: log in with none as the invoking user */
 	int pipe_auth_root;         /* PipeAuthenticationAllowRoot */
-	char *host_key_create;      /* HostKeyCreate: type to create when missing */
+	char *host_key_create;      /* HostKeyCreate: NULL (no), "yes" or a key type */
 
 	/* resolved by config_finish: comma-separated lists the server offers */
 	char *kex_list, *cipher_list, *mac_list, *hostkey_alg_list, *comp_list, *pubkey_alg_list;
@@ -75,6 +75,8 @@ int config_finish(struct config *c, char *err, size_t errlen);
 /* prints the effective configuration (-T), one "keyword value" per line */
 void config_print(const struct config *c, int fd);
 void config_free(struct config *c);
+/* the syslog facility SyslogFacility names (LOG_AUTH by default) */
+int config_facility(const struct config *c);
 
 /* Applies an OpenSSH algorithm spec to a default list: "a,b" replaces,
  * "+a,b" appends, "-a,b" removes (wildcards * and ?), "^a,b" prepends.

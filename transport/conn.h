@@ -99,6 +99,10 @@ struct conn {
 	void *userauth;     /* services' own state */
 	void *connection;
 	int want_close;     /* a service finished the connection cleanly */
+	/* signalfd for SIGTERM/SIGHUP/SIGINT from a launcher or ssh ending its
+	 * ProxyCommand; the loops poll it to end through the one close path.
+	 * 0 means none (fd 0 is always the connection). Set by main. */
+	int sigfd;
 };
 
 /* transport/conn.c */

@@ -247,13 +247,19 @@ static int loop(struct conn *c)
 		fds[1] = (struct pollfd){c->wfd, io_pending(c) ? POLLOUT : 0, 0};
 		nh = 0;
 		if (c->hooks && c->hooks->pollfds)
-			nh = c->hooks->pollfds(c, fds + 2, MAX_POLL - 2);
-		nf = poll(fds, (nfds_t)(2 + nh), next_timeout(c));
+			nh = c->hooks->pollfds(c, fds + 2, MAX_POLL - 3);
+		/* main's signalfd goes last: a launcher's SIGTERM or SIGHUP ends
+		 * the connection like the peer's EOF, and main logs the signal */
+		if (c->sigfd > 0)
+			fds[2 + nh] = (struct pollfd){c->sigfd, POLLIN, 0};
+		nf = poll(fds, (nfds_t)(2 + nh + (c->sigfd > 0)), next_timeout(c));
 		if (nf < 0) {
 			if (errno == EINTR)
 				continue;
 			return SSH_ERR_IO;
 		}
+		if (c->sigfd > 0 && (fds[2 + nh].revents & POLLIN))
+			return SSH_ERR_EOF;
 		if (fds[1].revents & (POLLOUT | POLLERR | POLLHUP)) {
 			if ((e = io_flush(c)) != SSH_OK)
 				return e;

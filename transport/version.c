@@ -52,12 +52,15 @@ int version_recv(struct conn *c)
 		int ms = grace_left_ms(c);
 		if (ms == 0)
 			return SSH_ERR_TIMEOUT;
-		struct pollfd p[2] = {{c->rfd, POLLIN, 0}, {c->wfd, io_pending(c) ? POLLOUT : 0, 0}};
-		int r = poll(p, 2, ms);
+		/* p[2]: main's signalfd (see struct conn), polled when set */
+		struct pollfd p[3] = {{c->rfd, POLLIN, 0}, {c->wfd, io_pending(c) ? POLLOUT : 0, 0}, {c->sigfd, POLLIN, 0}};
+		int r = poll(p, c->sigfd > 0 ? 3 : 2, ms);
 		if (r < 0 && errno != EINTR)
 			return SSH_ERR_IO;
 		if (r == 0)
 			return SSH_ERR_TIMEOUT;
+		if (p[2].revents & POLLIN)
+			return SSH_ERR_EOF;
 		if (p[1].revents & POLLOUT) {
 			int e = io_flush(c);
 			if (e != SSH_OK)

@@ -1,0 +1,90 @@
+/* -T: the effective configuration, one "keyword value" per line in
+ * OpenSSH's lower-case form, so scripts written for sshd -T work. */
+#include <ctype.h>
+#include <stdio.h>
+
+#include "config/config.h"
+#include "config/keywords.h"
+
+#define F(field) offsetof(struct config, field)
+
+static void pr(int fd, const char *k, const char *v) { dprintf(fd, "%s %s\n", k, v ? v : "none"); }
+
+static const char *alg_list(const struct config *c, size_t off)
+{
+	return off == F(kex_algorithms) ? c->kex_list
+	     : off == F(ciphers)        ? c->cipher_list
+	     : off == F(macs)           ? c->mac_list
+	     : off == F(host_key_algorithms) ? c->hostkey_alg_list
+					     : c->pubkey_alg_list;
+}
+
+static void print_list(int fd, const char *name, const struct strlist *l, int one_per_line)
+{
+	if (one_per_line) {
+		for (int n = 0; n < l->n; n++)
+			pr(fd, name, l->v[n]);
+		return;
+	}
+	dprintf(fd, "%s", name);
+	for (int n = 0; n < l->n; n++)
+		dprintf(fd, " %s", l->v[n]);
+	dprintf(fd, "%s\n", l->n ? "" : " none");
+}
+
+void config_print(const struct config *c, int fd)
+{
+	static const char *const root[] = {"no", "prohibit-password", "forced-commands-only", "yes"};
+	for (size_t i = 0; i < nkeywords; i++) {
+		const struct keyword *k = &keywords[i];
+		const void *src = (const char *)c + k->off;
+		char lower[64];
+		size_t j;
+		for (j = 0; k->name[j] && j < sizeof lower - 1; j++)
+			lower[j] = (char)tolower((unsigned char)k->name[j]);
+		lower[j] = 0;
+		switch (k->type) {
+		case K_STR:
+		case K_FACILITY:
+			pr(fd, lower, *(char *const *)src);
+			break;
+		case K_KEYCREATE:
+			pr(fd, lower, c->host_key_create ? c->host_key_create : "no");
+			break;
+		case K_ALG:
+			pr(fd, lower, alg_list(c, k->off));
+			break;
+		case K_INT:
+		case K_TIME:
+			dprintf(fd, "%s %d\n", lower, *(const int *)src);
+			break;
+		case K_BOOL:
+			pr(fd, lower, *(const int *)src ? "yes" : "no");
+			break;
+		case K_LIST:
+			print_list(fd, lower, src, k->off == F(host_keys));
+			break;
+		case K_ROOT:
+			pr(fd, lower, root[c->permit_root_login]);
+			break;
+		case K_COMP:
+			pr(fd, lower, c->compression ? "yes" : "no");
+			break;
+		case K_LOGLEVEL:
+			for (j = 0; loglevels[j].name; j++)
+				if (loglevels[j].prio == c->log_level) {
+					pr(fd, lower, loglevels[j].name);
+					break;
+				}
+			break;
+		case K_REKEY:
+			dprintf(fd, "%s %lld %d\n", lower, (long long)c->rekey_bytes, c->rekey_seconds);
+			break;
+		case K_SUBSYS:
+			dprintf(fd, "subsystem sftp %s\n", c->sftp_server);
+			break;
+		case K_IGNORED:
+			break;
+		}
+	}
+}

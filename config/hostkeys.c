@@ -1,0 +1,175 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/hostkeys.h"
+#include "transport/err.h"
+
+static const char *const default_keys[] = {
+	"/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_ecdsa_key", "/etc/ssh/ssh_host_rsa_key",
+};
+
+static const struct keyspec keyspecs[] = {
+	{"ed25519", KEY_ED25519, 0}, {"ecdsa", KEY_ECDSA_P256, 256}, {"ecdsa-256", KEY_ECDSA_P256, 256},
+	{"ecdsa-384", KEY_ECDSA_P384, 384}, {"ecdsa-521", KEY_ECDSA_P521, 521}, {"rsa", KEY_RSA, 3072},
+	{"rsa-2048", KEY_RSA, 2048}, {"rsa-3072", KEY_RSA, 3072}, {"rsa-4096", KEY_RSA, 4096},
+};
+
+const struct keyspec *keyspec_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof keyspecs / sizeof keyspecs[0]; i++)
+		if (!strcmp(keyspecs[i].name, name))
+			return &keyspecs[i];
+	return NULL;
+}
+
+static int family(enum keytype t)
+{
+	return t == KEY_ECDSA_P384 || t == KEY_ECDSA_P521 ? KEY_ECDSA_P256 : (int)t;
+}
+
+const struct keyspec *keyspec_for_create(const char *path, const char *value)
+{
+	const char *base = strrchr(path, '/');
+	const struct keyspec *named = NULL, *want = keyspec_find(value);
+	base = base ? base + 1 : path;
+	/* ssh_host_ecdsa_key must never hold an RSA key, whatever the value */
+	if (strstr(base, "ed25519"))
+		named = keyspec_find("ed25519");
+	else if (strstr(base, "ecdsa"))
+		named = keyspec_find("ecdsa");
+	else if (strstr(base, "rsa"))
+		named = keyspec_find("rsa");
+	if (named)
+		return want && family(want->type) == family(named->type) ? want : named;
+	if (want)
+		return want;
+	return !strcmp(value, "yes") ? keyspec_find("ed25519") : NULL;
+}
+
+/* Writes a new key beside path and links it into place: when several
+ * first connections race, the first link wins and everyone loads that
+ * one, so no client ever sees two different keys for one file. */
+static int create_key(const char *path, const struct keyspec *ks, struct hostkey *k, const struct logger *log)
+{
+	char tmp[PATH_MAX], tmppub[PATH_MAX + 8], pub[PATH_MAX + 8];
+	struct hostkey gen;
+	int e, won = 0;
+
+	if (snprintf(tmp, sizeof tmp, "%s.new%ld", path, (long)getpid()) >= (int)sizeof tmp)
+		return SSH_ERR_FILE;
+	snprintf(tmppub, sizeof tmppub, "%s.pub", tmp);
+	snprintf(pub, sizeof pub, "%s.pub", path);
+	e = hostkey_generate(&gen, ks->type, ks->bits);
+	if (e != SSH_OK)
+		return e;
+	e = hostkey_save(&gen, tmp);
+	hostkey_free(&gen);
+	if (e == SSH_OK) {
+		if (link(tmp, path) == 0)
+			won = 1;
+		else if (errno != EEXIST)
+			e = SSH_ERR_FILE;
+	}
+	if (won && rename(tmppub, pub) != 0)
+		logit(log, LOG_ERR, "%s: cannot write the public key: %s", pub, strerror(errno));
+	unlink(tmp);
+	unlink(tmppub);
+	if (won)
+		logit(log, LOG_INFO, "created %s host key %s", ks->name, path);
+	return e == SSH_OK ? hostkey_load(path, k) : e;
+}
+
+static int ephemeral_key(struct hostkey *k, const struct logger *log)
+{
+	struct buf blob;
+	char fp[128] = "?";
+	int e = hostkey_generate(k, KEY_ED25519, 0);
+	if (e != SSH_OK)
+		return e;
+	buf_init(&blob, 0);
+	if (hostkey_public_blob(k, &blob) == SSH_OK && !blob.err)
+		key_fingerprint(blob.d, blob.len, fp, sizeof fp);
+	buf_free(&blob);
+	logit(log, LOG_INFO, "pipe mode: using an ephemeral ED25519 host key %s", fp);
+	return SSH_OK;
+}
+
+int hostkeys_load(const struct config *cfg, const struct logger *log, struct hostkey *keys, int max,
+		  char *err, size_t errlen)
+{
+	int n = 0, explicit = cfg->host_keys.n > 0, e;
+	int count = explicit ? cfg->host_keys.n : (int)(sizeof default_keys / sizeof default_keys[0]);
+	const char *hkc = cfg->host_key_create;
+
+	for (int i = 0; i < count && n < max; i++) {
+		const char *path = explicit ? cfg->host_keys.v[i] : default_keys[i];
+		if (!explicit && access(path, F_OK) != 0)
+			continue;
+		e = hostkey_load(path, &keys[n]);
+		if (e == SSH_ERR_FILE && hkc && access(path, F_OK) != 0) {
+			const struct keyspec *ks = keyspec_for_create(path, hkc);
+			e = ks ? create_key(path, ks, &keys[n], log) : SSH_ERR_UNSUPPORTED;
+		}
+		/* a default key this user may not read (pipe mode as non-root)
+		 * is skipped; a key asked for by name must work */
+		if (e == SSH_ERR_FILE && !explicit) {
+			logit(log, LOG_DEBUG, "%s: not readable, skipped", path);
+			continue;
+		}
+		if (e != SSH_OK) {
+			snprintf(err, errlen, "%s: cannot %s host key: %s", path,
+				 e == SSH_ERR_FILE && hkc ? "create" : "load", ssh_err(e));
+			return -1;
+		}
+		n++;
+	}
+	if (n == 0 && !explicit && hkc) {
+		const struct keyspec *ks = keyspec_for_create(default_keys[0], hkc);
+		if ((e = create_key(default_keys[0], ks, &keys[0], log)) != SSH_OK) {
+			snprintf(err, errlen, "%s: cannot create host key: %s", default_keys[0], ssh_err(e));
+			return -1;
+		}
+		n = 1;
+	}
+	if (n == 0 && !explicit && cfg->pipe_auth) {
+		if ((e = ephemeral_key(&keys[0], log)) != SSH_OK) {
+			snprintf(err, errlen, "cannot generate a host key: %s", ssh_err(e));
+			return -1;
+		}
+		n = 1;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no host keys available: give -h FILE, HostKey or HostKeyCreate");
+		return -1;
+	}
+	return n;
+}
+
+int hostkeys_generate_file(const char *name, const char *path, char *err, size_t errlen)
+{
+	const struct keyspec *ks = keyspec_find(name);
+	struct hostkey k;
+	int e;
+	if (!ks) {
+		snprintf(err, errlen, "-K: unknown key type '%s' (ed25519, ecdsa, ecdsa-384, ecdsa-521, rsa, rsa-2048, "
+				      "rsa-4096)", name);
+		return -1;
+	}
+	if (access(path, F_OK) == 0) {
+		snprintf(err, errlen, "%s: already exists", path);
+		return -1;
+	}
+	e = hostkey_generate(&k, ks->type, ks->bits);
+	if (e == SSH_OK) {
+		e = hostkey_save(&k, path);
+		hostkey_free(&k);
+	}
+	if (e != SSH_OK) {
+		snprintf(err, errlen, "%s: %s", path, ssh_err(e));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* The keyword table shared by the parser (config.c) and -T (config_print.c). */
+#ifndef SSHL_KEYWORDS_H
+#define SSHL_KEYWORDS_H
+
+#include <stddef.h>
+
+enum ktype {
+	K_STR, K_INT, K_BOOL, K_TIME, K_LIST, K_ROOT, K_COMP, K_LOGLEVEL, K_REKEY, K_SUBSYS, K_ALG,
+	K_FACILITY, K_KEYCREATE,
+	K_IGNORED, /* about the listening socket, which the launcher owns */
+};
+
+struct keyword {
+	const char *name;
+	enum ktype type;
+	size_t off; /* of the field in struct config */
+};
+
+extern const struct keyword keywords[];
+extern const size_t nkeywords;
+
+/* NULL-terminated name tables */
+extern const struct loglevel {
+	const char *name;
+	int prio;
+} loglevels[];
+extern const struct facility {
+	const char *name;
+	int value;
+} facilities[];
+
+#endif
