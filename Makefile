@@ -40,3 +40,5 @@ clean:
 
 .PHONY: all tests check clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+include fuzz/fuzz.mk

@@ -10,6 +10,12 @@ int crypto_init(void);
 /* fills p with n bytes from the kernel's CSPRNG; aborts only if the kernel
  * has none, since running without randomness is never safe */
 void rand_bytes(void *p, size_t n);
+#ifdef SSHL_FUZZ
+#include <stdint.h>
+/* fuzz builds only: rand_bytes and the libtomcrypt PRNG become a seeded,
+ * deterministic stream (transport/crypto.c) so every input replays */
+void rand_fuzz_seed(uint64_t seed);
+#endif
 
 /* libtomcrypt registry indexes, valid after crypto_init() */
 int idx_sha1(void);

@@ -1,0 +1,31 @@
+/* Shared set-up for the libFuzzer targets in fuzz/: a configuration, a host
+ * key and a connection built the way sshd-lite.c builds them, so each target
+ * exercises the real code rather than a re-creation of it. */
+#ifndef SSHL_FUZZ_H
+#define SSHL_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "kex/hostkey.h"
+#include "transport/conn.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* every algorithm the server supports enabled (legacy ones too), so the
+ * fuzzer can reach each code path; compression on */
+void fuzz_config(struct config *cfg);
+/* a logger that formats every line (debug level) into /dev/null */
+const struct logger *fuzz_logger(void);
+/* one ed25519 host key, generated once from the fixed random seed */
+struct hostkey *fuzz_hostkey(void);
+/* a connection on the given fds with cfg and the host key, as main() sets
+ * one up */
+void fuzz_conn(struct conn *c, int rfd, int wfd, const struct config *cfg);
+/* writes data to an anonymous file and returns its /proc/self/fd path in
+ * path; the fd is returned (close it when done) or -1 */
+int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t pathlen);
+
+#endif
