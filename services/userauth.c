@@ -1,29 +1,317 @@
-/* ssh-userauth (RFC 4252). Interim: answers every request with the list of
- * methods, so the transport can be exercised end to end. */
+/* ssh-userauth (RFC 4252): request parsing, the method table, failure
+ * counting, the banner, and what happens on success. Methods live in
+ * auth_*.c and report back through ua_finish. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "services/privdrop.h"
 #include "services/service.h"
-#include "transport/conn.h"
+#include "services/userauth.h"
 #include "transport/msg.h"
 
-static int h_request(struct conn *c, uint8_t type, struct rd *r)
+#define BANNER_MAX (64u * 1024)
+
+static const struct ua_method methods[] = {
+	/* none is never listed as a method that can continue (RFC 4252 5.2) */
+	{"none", NULL, auth_none},
+	{"publickey", auth_pubkey_enabled, auth_pubkey},
+	{"password", auth_password_enabled, auth_password},
+	{"keyboard-interactive", auth_kbdint_enabled, auth_kbdint},
+	{NULL, NULL, NULL},
+};
+
+static const struct ua_method *method_find(const uint8_t *name, size_t n)
+{
+	for (const struct ua_method *m = methods; m->name; m++)
+		if (strlen(m->name) == n && !memcmp(m->name, name, n))
+			return m;
+	return NULL;
+}
+
+/* octal escapes for anything that could forge or break a log line */
+static void log_safe(char *out, size_t cap, const uint8_t *p, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 5 < cap; i++) {
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
+			out[o++] = (char)p[i];
+		else
+			o += (size_t)snprintf(out + o, cap - o, "\\%03o", p[i]);
+	}
+	out[o] = 0;
+}
+
+const char *ua_invalid(const struct userauth *u) { return u->user.valid ? "" : "invalid user "; }
+
+void auth_result_clear(struct auth_result *a)
+{
+	free(a->command);
+	for (int i = 0; i < a->npermitopen; i++)
+		free(a->permitopen[i]);
+	for (int i = 0; i < a->npermitlisten; i++)
+		free(a->permitlisten[i]);
+	for (int i = 0; i < a->nenvironment; i++)
+		free(a->environment[i]);
+	memset(a, 0, sizeof *a);
+}
+
+static void state_free(struct userauth *u)
+{
+	auth_result_clear(&u->res);
+	buf_free(&u->scratch);
+	if (u->key) {
+		authkey_free(u->key);
+		free(u->key);
+	}
+	free(u->lr);
+	free(u);
+}
+
+void userauth_free(struct conn *c)
+{
+	if (c->userauth)
+		state_free(c->userauth);
+	c->userauth = NULL;
+	if (c->auth) {
+		auth_result_clear(c->auth);
+		free(c->auth);
+		c->auth = NULL;
+	}
+}
+
+int ua_root_allowed(struct conn *c, struct userauth *u, const char *method, int forced_command)
+{
+	int pk = !strcmp(method, "publickey");
+	if (!u->user.valid || u->user.uid != 0)
+		return 1;
+	switch (c->cfg->permit_root_login) {
+	case ROOT_YES:
+		return 1;
+	case ROOT_PROHIBIT_PASSWORD:
+		if (pk)
+			return 1;
+		break;
+	case ROOT_FORCED_COMMANDS:
+		if (pk && forced_command)
+			return 1;
+		break;
+	default:
+		break;
+	}
+	logit(c->log, LOG_INFO, "ROOT LOGIN REFUSED FROM %s port %d", c->addr, c->port);
+	return 0;
+}
+
+static int send_banner(struct conn *c)
+{
+	const char *path = c->cfg->banner;
+	struct buf *b;
+	uint8_t *p;
+	ssize_t n;
+	size_t got = 0;
+	int fd, e;
+
+	if (!path || !*path || !strcmp(path, "none"))
+		return SSH_OK;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
+		logit(c->log, LOG_ERR, "Banner %s cannot be opened", path);
+		return SSH_OK;
+	}
+	p = malloc(BANNER_MAX);
+	if (!p) {
+		close(fd);
+		return SSH_ERR_ALLOC;
+	}
+	while (got < BANNER_MAX && (n = read(fd, p + got, BANNER_MAX - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	e = SSH_OK;
+	/* message, language tag; an empty file says nothing */
+	if (got && (e = pkt_begin(c, SSH_MSG_USERAUTH_BANNER, &b)) == SSH_OK) {
+		buf_string(b, p, got);
+		buf_cstring(b, "");
+		e = pkt_send(c);
+	}
+	free(p);
+	return e;
+}
+
+static int send_failure(struct conn *c)
 {
 	struct buf *b;
-	int e;
-	(void)type, (void)r;
+	size_t mark;
+	int e, first = 1;
 	if ((e = pkt_begin(c, SSH_MSG_USERAUTH_FAILURE, &b)) != SSH_OK)
 		return e;
-	buf_cstring(b, "publickey");
+	/* authentications that can continue, partial success */
+	buf_string_begin(b, &mark);
+	for (const struct ua_method *m = methods; m->name; m++) {
+		if (!m->enabled || !m->enabled(c))
+			continue;
+		if (!first)
+			buf_u8(b, ',');
+		buf_put(b, m->name, strlen(m->name));
+		first = 0;
+	}
+	buf_string_end(b, mark);
 	buf_bool(b, 0);
 	return pkt_send(c);
 }
 
-int userauth_install(struct conn *c)
+static int h_ignore(struct conn *c, uint8_t type, struct rd *r)
 {
-	c->dispatch[SSH_MSG_USERAUTH_REQUEST] = h_request;
+	(void)c, (void)type, (void)r;
 	return SSH_OK;
 }
 
-int connection_install(struct conn *c)
+static int success(struct conn *c, struct userauth *u, const char *method)
 {
-	(void)c;
-	return SSH_ERR_UNSUPPORTED;
+	const struct service *svc = u->svc;
+	struct auth_result *a;
+	struct buf *b;
+	int e;
+
+	logit(c->log, LOG_INFO, "Accepted %s for %s from %s port %d ssh2%s", method, u->logname, c->addr, c->port,
+	      u->extra);
+	if (!(a = malloc(sizeof *a)))
+		return SSH_ERR_ALLOC;
+	*a = u->res;
+	memset(&u->res, 0, sizeof u->res); /* the strings now belong to a */
+	snprintf(a->user, sizeof a->user, "%s", u->user.name);
+	a->uid = u->user.uid;
+	a->gid = u->user.gid;
+	snprintf(a->home, sizeof a->home, "%s", u->user.home);
+	snprintf(a->shell, sizeof a->shell, "%s", u->user.shell);
+	snprintf(a->method, sizeof a->method, "%s", method);
+	c->auth = a;
+	state_free(u);
+	c->userauth = NULL;
+	/* RFC 4252 5.1: requests after success are ignored */
+	c->dispatch[SSH_MSG_USERAUTH_REQUEST] = h_ignore;
+	c->dispatch[SSH_MSG_USERAUTH_INFO_RESPONSE] = h_ignore;
+	if ((e = pkt_begin(c, SSH_MSG_USERAUTH_SUCCESS, &b)) != SSH_OK || (e = pkt_send(c)) != SSH_OK)
+		return e;
+	if ((e = transport_authenticated(c)) != SSH_OK)
+		return e;
+	/* Root is given up for good here, before the service runs. The
+	 * connection layer may later want root for utmp/wtmp or a pty's
+	 * ownership; it can then move this call into its session setup. */
+	if ((e = privdrop(a)) != SSH_OK) {
+		logit(c->log, LOG_ERR, "cannot change to user %s: privileges not dropped", a->user);
+		return e;
+	}
+	return svc->install(c);
+}
+
+int ua_finish(struct conn *c, struct userauth *u, int result, const char *method)
+{
+	if (result < 0)
+		return result;
+	if (result == UA_POSTPONED)
+		return SSH_OK;
+	if (result == UA_SUCCESS)
+		return success(c, u, method);
+	auth_result_clear(&u->res);
+	if (result == UA_FAILURE)
+		u->failures++;
+	logit(c->log, strcmp(method, "none") || !u->user.valid ? LOG_INFO : LOG_DEBUG,
+	      "Failed %s for %s%s from %s port %d ssh2%s", method, ua_invalid(u), u->logname, c->addr, c->port,
+	      u->extra);
+	if (u->failures >= c->cfg->max_auth_tries) {
+		logit(c->log, LOG_INFO, "maximum authentication attempts exceeded for %s%s from %s port %d ssh2 [preauth]",
+		      ua_invalid(u), u->logname, c->addr, c->port);
+		logit(c->log, LOG_INFO,
+		      "Disconnecting %s user %s %s port %d: Too many authentication failures [preauth]",
+		      u->user.valid ? "authenticating" : "invalid", u->logname, c->addr, c->port);
+		return SSH_ERR_AUTH;
+	}
+	return send_failure(c);
+}
+
+/* the first request fixes user and service for the whole exchange */
+static int first_request(struct conn *c, struct userauth *u, const uint8_t *name, size_t nl,
+			 const uint8_t *svc, size_t sl)
+{
+	char cname[UA_NAME_MAX + 1];
+	u->svc = service_find(auth_services, (const char *)svc, sl);
+	if (!u->svc || sl > sizeof u->service) {
+		char s[130];
+		log_safe(s, sizeof s, svc, sl > 32 ? 32 : sl);
+		logit(c->log, LOG_INFO, "Client from %s port %d requested unknown service %s after userauth", c->addr,
+		      c->port, s);
+		return SSH_ERR_SERVICE;
+	}
+	memcpy(u->name, name, nl);
+	u->namelen = nl;
+	memcpy(u->service, svc, sl);
+	u->servicelen = sl;
+	log_safe(u->logname, sizeof u->logname, name, nl);
+	memcpy(cname, name, nl);
+	cname[nl] = 0;
+	user_lookup(cname, &u->user);
+	if (!u->user.valid)
+		logit(c->log, LOG_INFO, "Invalid user %s from %s port %d", u->logname, c->addr, c->port);
+	else if (!u->user.allowed)
+		logit(c->log, LOG_INFO, "User %s from %s not allowed because %s", u->logname, c->addr, u->user.why);
+	u->started = 1;
+	return send_banner(c);
+}
+
+static int h_request(struct conn *c, uint8_t type, struct rd *r)
+{
+	struct userauth *u = c->userauth;
+	const uint8_t *name, *svc, *meth;
+	size_t nl, sl, ml;
+	const struct ua_method *m;
+	int e, result;
+	(void)type;
+
+	/* user name, service name, method name, method-specific fields */
+	if ((e = rd_text(r, &name, &nl)) != SSH_OK || (e = rd_text(r, &svc, &sl)) != SSH_OK ||
+	    (e = rd_text(r, &meth, &ml)) != SSH_OK)
+		return e;
+	if (nl > UA_NAME_MAX)
+		return SSH_ERR_TOOBIG;
+	if (!u->started) {
+		if ((e = first_request(c, u, name, nl, svc, sl)) != SSH_OK)
+			return e;
+	} else if (nl != u->namelen || memcmp(name, u->name, nl) || sl != u->servicelen ||
+		   memcmp(svc, u->service, sl)) {
+		char nn[UA_NAME_MAX * 4 + 1];
+		log_safe(nn, sizeof nn, name, nl);
+		logit(c->log, LOG_INFO, "Disconnecting %s port %d: Change of username or service not allowed: %s -> %s",
+		      c->addr, c->port, u->logname, nn);
+		return SSH_ERR_PROTO;
+	}
+	if (u->kbd_pending) {
+		/* a new request abandons keyboard-interactive (RFC 4256 3.4) */
+		u->kbd_pending = 0;
+		c->dispatch[SSH_MSG_USERAUTH_INFO_RESPONSE] = NULL;
+	}
+	u->attempts++;
+	u->extra[0] = 0;
+	m = method_find(meth, ml);
+	if (!m || (m->enabled && !m->enabled(c))) {
+		char mn[130];
+		log_safe(mn, sizeof mn, meth, ml > 32 ? 32 : ml);
+		logit(c->log, LOG_DEBUG, "userauth: method %s not offered", mn);
+		u->failures++;
+		return ua_finish(c, u, UA_UNCOUNTED, m ? m->name : "unknown");
+	}
+	result = m->handle(c, u, r);
+	return ua_finish(c, u, result, m->name);
+}
+
+int userauth_install(struct conn *c)
+{
+	struct userauth *u = calloc(1, sizeof *u);
+	if (!u)
+		return SSH_ERR_ALLOC;
+	buf_init(&u->scratch, 512 * 1024);
+	c->userauth = u;
+	c->dispatch[SSH_MSG_USERAUTH_REQUEST] = h_request;
+	return SSH_OK;
 }

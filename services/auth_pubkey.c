@@ -1,0 +1,335 @@
+/* The "publickey" method (RFC 4252 7): queries answered with PK_OK, signed
+ * requests verified over session id and request, keys looked up in the
+ * AuthorizedKeysFile list with their options. */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "services/privdrop.h"
+#include "services/userauth.h"
+#include "transport/msg.h"
+
+struct pkalg {
+	const char *name;    /* algorithm in the request */
+	const char *keytype; /* type at the start of the key blob */
+	const char *logtype; /* as OpenSSH names it in log lines */
+	int sk;              /* security key: PROTOCOL.u2f signatures */
+};
+
+static const struct pkalg pkalgs[] = {
+	{"ssh-ed25519", "ssh-ed25519", "ED25519", 0},
+	{"ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256", "ECDSA", 0},
+	{"ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384", "ECDSA", 0},
+	{"ecdsa-sha2-nistp521", "ecdsa-sha2-nistp521", "ECDSA", 0},
+	{"rsa-sha2-512", "ssh-rsa", "RSA", 0},
+	{"rsa-sha2-256", "ssh-rsa", "RSA", 0},
+	{"ssh-rsa", "ssh-rsa", "RSA", 0},
+	{"sk-ssh-ed25519@openssh.com", "sk-ssh-ed25519@openssh.com", "ED25519-SK", 1},
+	{"sk-ecdsa-sha2-nistp256@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", "ECDSA-SK", 1},
+	{NULL, NULL, NULL, 0},
+};
+
+int auth_pubkey_enabled(const struct conn *c) { return c->cfg->pubkey_authentication; }
+
+static const struct pkalg *pkalg_find(const uint8_t *name, size_t n)
+{
+	for (const struct pkalg *a = pkalgs; a->name; a++)
+		if (strlen(a->name) == n && !memcmp(a->name, name, n))
+			return a;
+	return NULL;
+}
+
+static int spec_names(const char *spec, const char *name)
+{
+	while (*spec) {
+		const char *e = strchr(spec, ',');
+		size_t n = e ? (size_t)(e - spec) : strlen(spec);
+		if (glob_match(spec, n, name))
+			return 1;
+		spec += n + (e != NULL);
+	}
+	return 0;
+}
+
+static int alg_allowed(const struct config *cfg, const struct pkalg *a)
+{
+	const char *spec = cfg->pubkey_accepted_algorithms;
+	if (cfg->pubkey_alg_list && namelist_has(cfg->pubkey_alg_list, a->name, strlen(a->name)))
+		return 1;
+	if (!a->sk)
+		return 0;
+	/* The configuration's table does not list security-key algorithms,
+	 * so they follow OpenSSH's default, which has them, unless the
+	 * setting replaces the list or removes them. */
+	if (!spec || *spec == '+' || *spec == '^')
+		return 1;
+	return *spec == '-' && !spec_names(spec + 1, a->name);
+}
+
+/* RSA moduli under 1024 bits are refused before any file is read */
+static int rsa_size_ok(const uint8_t *blob, size_t len)
+{
+	struct rd r;
+	const uint8_t *n;
+	size_t nl;
+	/* string "ssh-rsa", mpint e, mpint n */
+	rd_init(&r, blob, len);
+	if (rd_string(&r, NULL, NULL) != SSH_OK || rd_mpint(&r, 2048, NULL, NULL) != SSH_OK ||
+	    rd_mpint(&r, 16384 / 8, &n, &nl) != SSH_OK || rd_end(&r) != SSH_OK)
+		return 0;
+	return nl > 128 || (nl == 128 && n[0] >= 0x80);
+}
+
+/* AuthorizedKeysFile tokens %% %u %U %h; relative paths are under home */
+static int expand(const char *f, const struct user *u, char *out, size_t cap)
+{
+	size_t o = 0;
+	int n;
+	if (*f != '/') {
+		n = snprintf(out, cap, "%s/", u->home);
+		if (n < 0 || (size_t)n >= cap)
+			return -1;
+		o = (size_t)n;
+	}
+	for (; *f; f++) {
+		const char *add;
+		char num[24], one[2] = {*f, 0};
+		if (*f != '%') {
+			add = one;
+		} else {
+			switch (*++f) {
+			case '%': add = "%"; break;
+			case 'u': add = u->name; break;
+			case 'h': add = u->home; break;
+			case 'U':
+				snprintf(num, sizeof num, "%lu", (unsigned long)u->uid);
+				add = num;
+				break;
+			default: return -1;
+			}
+		}
+		n = snprintf(out + o, cap - o, "%s", add);
+		if (n < 0 || (size_t)n >= cap - o)
+			return -1;
+		o += (size_t)n;
+	}
+	return 0;
+}
+
+/* whether the matching line's options let this connection use the key */
+static int options_ok(struct conn *c, struct userauth *u, const char *path, unsigned long line)
+{
+	struct authkey *k = u->key;
+	if (k->from && !authkey_from_match(k->from, c->addr)) {
+		logit(c->log, LOG_INFO,
+		      "Authentication tried for %s with correct key but not from a permitted host (host=%s, ip=%s).",
+		      u->logname, c->addr, c->addr);
+		return 0;
+	}
+	if (k->has_expiry && time(NULL) >= k->expiry) {
+		logit(c->log, LOG_INFO, "%s:%lu: key for %s has expired (expiry-time)", path, line, u->logname);
+		return 0;
+	}
+	return 1;
+}
+
+/* 1 when the file has an usable line for blob (left in u->key), 0 if not */
+static int scan(struct conn *c, struct userauth *u, int fd, const char *path, const uint8_t *blob, size_t len)
+{
+	const char *line, *why;
+	size_t n;
+	int toolong, e;
+
+	lr_init(u->lr, fd);
+	while ((e = lr_next(u->lr, &line, &n, &toolong)) == 1) {
+		if (toolong) {
+			logit(c->log, LOG_INFO, "%s:%lu: line too long, skipped", path, u->lr->lineno);
+			continue;
+		}
+		e = authkey_parse(u->key, line, n, &why);
+		if (e < 0) {
+			logit(c->log, LOG_INFO, "%s:%lu: %s, line skipped", path, u->lr->lineno, why);
+			continue;
+		}
+		if (e != AUTHKEY_KEY || u->key->blob.len != len || memcmp(u->key->blob.d, blob, len))
+			continue;
+		if (options_ok(c, u, path, u->lr->lineno))
+			return 1;
+	}
+	return 0;
+}
+
+/* Looks through each AuthorizedKeysFile, read as the user. 1 found, 0 not,
+ * or a fatal error (identity could not be restored). */
+static int key_allowed(struct conn *c, struct userauth *u, const uint8_t *blob, size_t len)
+{
+	const struct strlist *files = &c->cfg->authorized_keys_files;
+	char path[PATH_MAX], err[PATH_MAX + 64];
+	struct privtemp pt;
+	int found = 0, e;
+
+	/* an unknown user's name never reaches a path */
+	if (!u->user.valid)
+		return 0;
+	if (!u->key) {
+		if (!(u->key = malloc(sizeof *u->key)) || !(u->lr = malloc(sizeof *u->lr)))
+			return SSH_ERR_ALLOC;
+		authkey_init(u->key);
+	}
+	for (int i = 0; i < files->n && !found; i++) {
+		int fd;
+		if (!strcmp(files->v[i], "none"))
+			continue;
+		if (expand(files->v[i], &u->user, path, sizeof path) < 0) {
+			logit(c->log, LOG_ERR, "AuthorizedKeysFile %s: bad token or too long", files->v[i]);
+			continue;
+		}
+		if ((e = priv_temp_user(&pt, u->user.name, u->user.uid, u->user.gid)) != SSH_OK)
+			return e;
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd >= 0) {
+			struct stat st;
+			if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+				logit(c->log, LOG_INFO, "Authentication refused: %s is not a regular file", path);
+			else if (c->cfg->strict_modes && secure_file(fd, path, u->user.uid, err, sizeof err) != SSH_OK)
+				logit(c->log, LOG_INFO, "Authentication refused: %s", err);
+			else if (fcntl(fd, F_SETFL, 0) == 0)
+				found = scan(c, u, fd, path, blob, len);
+			close(fd);
+		}
+		if (priv_temp_restore(&pt) != SSH_OK) {
+			logit(c->log, LOG_ERR, "cannot return to root after reading %s", path);
+			return SSH_ERR_INTERNAL;
+		}
+	}
+	return found;
+}
+
+static int dup_list(char **dst, int *n, const char *const *src, int sn)
+{
+	for (*n = 0; *n < sn; (*n)++)
+		if (!(dst[*n] = strdup(src[*n])))
+			return SSH_ERR_ALLOC;
+	return SSH_OK;
+}
+
+/* the options of the key that succeeded, for the connection layer */
+static int keep_options(struct conn *c, struct userauth *u)
+{
+	const struct authkey *k = u->key;
+	struct auth_result *a = &u->res;
+	int e = SSH_OK;
+	a->no_pty = k->no_pty;
+	a->no_port_forwarding = k->no_port_forwarding;
+	a->no_agent_forwarding = k->no_agent_forwarding;
+	a->no_x11_forwarding = k->no_x11_forwarding;
+	a->no_user_rc = k->no_user_rc;
+	if (k->command && !(a->command = strdup(k->command)))
+		return SSH_ERR_ALLOC;
+	if (e == SSH_OK)
+		e = dup_list(a->permitopen, &a->npermitopen, k->permitopen, k->npermitopen);
+	if (e == SSH_OK)
+		e = dup_list(a->permitlisten, &a->npermitlisten, k->permitlisten, k->npermitlisten);
+	/* environment= only counts when PermitUserEnvironment allows it */
+	if (e == SSH_OK && c->cfg->permit_user_environment)
+		e = dup_list(a->environment, &a->nenvironment, k->environment, k->nenvironment);
+	return e;
+}
+
+static int signed_data(struct conn *c, struct userauth *u, const struct pkalg *a, const uint8_t *blob, size_t len)
+{
+	struct buf *b = &u->scratch;
+	buf_reset(b);
+	buf_string(b, c->session_id, c->session_id_len);
+	buf_u8(b, SSH_MSG_USERAUTH_REQUEST);
+	buf_string(b, u->name, u->namelen);
+	buf_string(b, u->service, u->servicelen);
+	buf_cstring(b, "publickey");
+	buf_bool(b, 1);
+	buf_cstring(b, a->name);
+	buf_string(b, blob, len);
+	return b->err;
+}
+
+static int verify(struct conn *c, struct userauth *u, const struct pkalg *a, int found, const uint8_t *blob,
+		  size_t len, const uint8_t *sig, size_t siglen)
+{
+	int e;
+	if ((e = signed_data(c, u, a, blob, len)) != SSH_OK)
+		return e;
+	if (!a->sk)
+		return key_verify(sigalg_find((const uint8_t *)a->name, strlen(a->name)), blob, len, u->scratch.d,
+				  u->scratch.len, sig, siglen);
+	e = sk_verify(a->name, blob, len, u->scratch.d, u->scratch.len, sig, siglen,
+		      found ? !u->key->no_touch_required : 1, found && u->key->verify_required);
+	if (e == SSH_ERR_AUTH)
+		logit(c->log, LOG_INFO,
+		      "public key %s signature for %s from %s port %d rejected: user presence or verification "
+		      "requirement not met",
+		      a->logtype, u->logname, c->addr, c->port);
+	return e;
+}
+
+int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
+{
+	const uint8_t *an, *blob, *sig = NULL, *bt;
+	size_t al, len, siglen = 0, btl;
+	const struct pkalg *a;
+	struct rd br;
+	struct buf *b;
+	char fp[64];
+	int has_sig, e, found, ok;
+
+	/* has signature, algorithm name, key blob[, signature] */
+	if ((e = rd_bool(r, &has_sig)) != SSH_OK || (e = rd_text(r, &an, &al)) != SSH_OK ||
+	    (e = rd_string(r, &blob, &len)) != SSH_OK)
+		return e;
+	if (has_sig && (e = rd_string(r, &sig, &siglen)) != SSH_OK)
+		return e;
+	if ((e = rd_end(r)) != SSH_OK)
+		return e;
+	a = pkalg_find(an, al);
+	if (!a || !alg_allowed(c->cfg, a)) {
+		logit(c->log, LOG_INFO, "publickey algorithm %.*s for %s not accepted", (int)(al > 40 ? 40 : al), an,
+		      u->logname);
+		return UA_FAILURE;
+	}
+	/* the blob's own type must be the algorithm's key type */
+	rd_init(&br, blob, len);
+	if (rd_text(&br, &bt, &btl) != SSH_OK || btl != strlen(a->keytype) || memcmp(bt, a->keytype, btl)) {
+		logit(c->log, LOG_INFO, "publickey for %s: key blob does not match algorithm %s", u->logname, a->name);
+		return UA_FAILURE;
+	}
+	if (key_fingerprint(blob, len, fp, sizeof fp) == SSH_OK)
+		snprintf(u->extra, sizeof u->extra, ": %s %s", a->logtype, fp);
+	if (!strcmp(a->keytype, "ssh-rsa") && !rsa_size_ok(blob, len)) {
+		logit(c->log, LOG_INFO, "refusing RSA key for %s: modulus too small or malformed", u->logname);
+		return UA_FAILURE;
+	}
+	if ((found = key_allowed(c, u, blob, len)) < 0)
+		return found;
+	ok = found && u->user.allowed && ua_root_allowed(c, u, "publickey", u->key->command != NULL);
+	if (!has_sig) {
+		if (!ok)
+			return UA_FAILURE;
+		/* PK_OK: algorithm name, key blob */
+		if ((e = pkt_begin(c, SSH_MSG_USERAUTH_PK_OK, &b)) != SSH_OK)
+			return e;
+		buf_string(b, an, al);
+		buf_string(b, blob, len);
+		return (e = pkt_send(c)) != SSH_OK ? e : UA_POSTPONED;
+	}
+	/* verified whether or not the key is authorized, so that the answer
+	 * takes as long either way */
+	e = verify(c, u, a, found, blob, len, sig, siglen);
+	if (e == SSH_ERR_ALLOC || e == SSH_ERR_CRYPTO)
+		return e;
+	if (e != SSH_OK || !ok)
+		return UA_FAILURE;
+	return (e = keep_options(c, u)) != SSH_OK ? e : UA_SUCCESS;
+}

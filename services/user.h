@@ -1,0 +1,35 @@
+/* The account a client names: looked up once per connection, with the
+ * checks every method shares (locked, expired, no shell), and the
+ * StrictModes test for files that speak for the user. */
+#ifndef SSHL_USER_H
+#define SSHL_USER_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct user {
+	char name[64];
+	uid_t uid;
+	gid_t gid;
+	char home[512];
+	char shell[256];
+	int valid;       /* exists, and is us when not running as root */
+	int allowed;     /* valid and may log in at all */
+	const char *why; /* why a valid user is not allowed, for the log */
+};
+
+/* Fills u for any name. An unknown name (or one other than ours when not
+ * root) gets valid = 0 and a home that does not exist, so the methods can
+ * do the same work for it as for a real user. */
+void user_lookup(const char *name, struct user *u);
+
+/* The stored crypt(3) hash: shadow first, then passwd. SSH_ERR_AUTH when
+ * there is none or it does not fit. The caller wipes out. */
+int user_password_hash(const char *name, char *out, size_t outlen);
+
+/* StrictModes (as OpenSSH's secure_path): the open file fd, named path, and
+ * every directory above it up to / must be owned by root or uid and not
+ * writable by group or others. SSH_OK, or SSH_ERR_FILE with a message. */
+int secure_file(int fd, const char *path, uid_t uid, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,85 @@
+/* Between userauth.c and its methods (auth_*.c): the per-connection state
+ * and how a method reports its outcome. */
+#ifndef SSHL_USERAUTH_H
+#define SSHL_USERAUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "services/auth.h"
+#include "services/service.h"
+#include "services/authkeys.h"
+#include "services/user.h"
+#include "transport/conn.h"
+
+/* what a method's handler returns (or a negative error code) */
+enum {
+	UA_FAILURE = 0,   /* counted toward MaxAuthTries, FAILURE sent */
+	UA_SUCCESS = 1,   /* u->res holds the method's findings */
+	UA_POSTPONED = 2, /* PK_OK or INFO_REQUEST sent: nothing more now */
+	UA_UNCOUNTED = 3, /* FAILURE sent, not counted (the first none) */
+};
+
+#define UA_NAME_MAX 255
+
+struct userauth {
+	int started;                 /* the first request fixed these: */
+	uint8_t name[UA_NAME_MAX];   /* user name as sent */
+	size_t namelen;
+	uint8_t service[32];
+	size_t servicelen;
+	const struct service *svc;   /* started on success */
+	char logname[UA_NAME_MAX * 4 + 1]; /* the name made safe for logs */
+	struct user user;
+	int attempts;
+	int failures;
+	int kbd_pending;             /* INFO_REQUEST sent, awaiting the answer */
+	char extra[160];             /* tail of the "Accepted/Failed" log line */
+	struct auth_result res;      /* filled as a method succeeds */
+	struct buf scratch;          /* signed data */
+	struct authkey *key;         /* authorized_keys line being looked at */
+	struct linereader *lr;
+};
+
+/* A method row: the name in requests and FAILURE lists, whether the
+ * configuration offers it, and the handler for its request fields. */
+struct ua_method {
+	const char *name;
+	int (*enabled)(const struct conn *c);
+	int (*handle)(struct conn *c, struct userauth *u, struct rd *r);
+};
+
+/* services/userauth.c */
+/* Logs, counts and answers the outcome of an attempt with method name;
+ * starts the service on success. */
+int ua_finish(struct conn *c, struct userauth *u, int result, const char *method);
+/* PermitRootLogin for a user about to succeed; logs a refusal */
+int ua_root_allowed(struct conn *c, struct userauth *u, const char *method, int forced_command);
+/* frees the strings of a and zeroes it */
+void auth_result_clear(struct auth_result *a);
+/* frees c->userauth and c->auth, for the connection's cleanup */
+void userauth_free(struct conn *c);
+/* "invalid user " for unknown names, else "" */
+const char *ua_invalid(const struct userauth *u);
+
+/* the methods */
+int auth_none(struct conn *c, struct userauth *u, struct rd *r);
+int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r);
+int auth_pubkey_enabled(const struct conn *c);
+int auth_password(struct conn *c, struct userauth *u, struct rd *r);
+int auth_password_enabled(const struct conn *c);
+int auth_kbdint(struct conn *c, struct userauth *u, struct rd *r);
+int auth_kbdint_enabled(const struct conn *c);
+
+/* services/auth_password.c: crypt(3) check shared by password and
+ * keyboard-interactive; the password is len bytes, not NUL-terminated. */
+int password_check(struct conn *c, struct userauth *u, const uint8_t *pw, size_t len);
+
+/* services/auth_sk.c: a security-key signature (OpenSSH PROTOCOL.u2f) over
+ * data, with the key blob and the signature blob as sent. SSH_OK, or
+ * SSH_ERR_SIG for a bad signature, SSH_ERR_AUTH when the flags do not meet
+ * what the key's authorized_keys options require. */
+int sk_verify(const char *alg, const uint8_t *blob, size_t bloblen, const uint8_t *data, size_t len,
+	      const uint8_t *sig, size_t siglen, int touch_required, int verify_required);
+
+#endif
