@@ -1,0 +1,257 @@
+/* Starting a session's process: the user's shell, as a login shell or with
+ * -c, with the environment OpenSSH users expect; and reaping children
+ * whose channel is already gone. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "services/auth.h"
+#include "services/channel.h"
+#include "services/session.h"
+#include "transport/conn.h"
+
+#define ENV_MAX (SESSION_ENV_MAX + AUTH_MAX_LIST + 16)
+
+struct env {
+	char *v[ENV_MAX + 1];
+	int n;
+};
+
+/* sets NAME=value, replacing an earlier NAME; runs in the child, where a
+ * failed allocation just leaves the variable out */
+static void env_put(struct env *e, const char *name, size_t nlen, const char *value)
+{
+	size_t vlen = strlen(value);
+	char *s = malloc(nlen + vlen + 2);
+	int i;
+	if (!s)
+		return;
+	memcpy(s, name, nlen);
+	s[nlen] = '=';
+	memcpy(s + nlen + 1, value, vlen + 1);
+	for (i = 0; i < e->n; i++)
+		if (!strncmp(e->v[i], s, nlen + 1))
+			break;
+	if (i == e->n) {
+		if (e->n == ENV_MAX) {
+			free(s);
+			return;
+		}
+		e->n++;
+	}
+	e->v[i] = s;
+	e->v[e->n] = NULL;
+}
+
+static void env_set(struct env *e, const char *name, const char *value)
+{
+	env_put(e, name, strlen(name), value);
+}
+
+/* "NAME=value" as a whole */
+static void env_assign(struct env *e, const char *nv)
+{
+	const char *eq = strchr(nv, '=');
+	if (eq && eq != nv)
+		env_put(e, nv, (size_t)(eq - nv), eq + 1);
+}
+
+static void build_env(struct conn *c, const struct child_spec *sp, const char *shell, struct env *e)
+{
+	const struct auth_result *a = c->auth;
+	char buf[512];
+	int unknown = !strcmp(c->addr, "UNKNOWN");
+
+	e->n = 0;
+	e->v[0] = NULL;
+	env_set(e, "USER", a->user);
+	env_set(e, "LOGNAME", a->user);
+	env_set(e, "HOME", a->home);
+	env_set(e, "SHELL", shell);
+	env_set(e, "PATH", a->uid == 0 ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+				       : "/usr/local/bin:/usr/bin:/bin");
+	snprintf(buf, sizeof buf, "/var/mail/%s", a->user);
+	env_set(e, "MAIL", buf);
+	/* what AcceptEnv let through, then authorized_keys environment= */
+	for (int i = 0; i < sp->s->nenv; i++)
+		env_assign(e, sp->s->env[i]);
+	for (int i = 0; i < a->nenvironment; i++)
+		env_assign(e, a->environment[i]);
+	/* last, so that neither can forge them */
+	if (unknown) {
+		/* a pipe has no addresses: say so as OpenSSH does */
+		env_set(e, "SSH_CLIENT", "UNKNOWN 65535 65535");
+		env_set(e, "SSH_CONNECTION", "UNKNOWN 65535 UNKNOWN 65535");
+	} else {
+		snprintf(buf, sizeof buf, "%s %d %d", c->addr, c->port, c->lport);
+		env_set(e, "SSH_CLIENT", buf);
+		snprintf(buf, sizeof buf, "%s %d %s %d", c->addr, c->port, c->laddr, c->lport);
+		env_set(e, "SSH_CONNECTION", buf);
+	}
+	if (sp->s->have_pty) {
+		env_set(e, "SSH_TTY", sp->s->pty.name);
+		env_set(e, "TERM", sp->s->term ? sp->s->term : "dumb");
+	}
+	if (sp->orig_command)
+		env_set(e, "SSH_ORIGINAL_COMMAND", sp->orig_command);
+}
+
+/* /etc/motd for interactive logins, unless ~/.hushlogin exists */
+static void motd(void)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd;
+	struct stat st;
+	if (stat(".hushlogin", &st) == 0 || (fd = open("/etc/motd", O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		if (write(1, buf, (size_t)n) != n)
+			break;
+	close(fd);
+}
+
+static void fail(const char *what, const char *arg)
+{
+	dprintf(2, "%s %s: %s\r\n", what, arg, strerror(errno));
+}
+
+/* the child, after fork: never returns */
+static void run_child(struct conn *c, const struct child_spec *sp, const char *shell, int fds[3])
+{
+	const struct auth_result *a = c->auth;
+	const char *base = strrchr(shell, '/');
+	char argv0[256];
+	char *argv[4];
+	struct env e;
+	sigset_t none;
+
+	if (sp->s->have_pty) {
+		if (pty_make_controlling(sp->s->pty.slave) < 0)
+			_exit(1);
+	} else {
+		/* out of the way of 0-2 first, in case one of ours is among them */
+		for (int i = 0; i < 3; i++)
+			if ((fds[i] = fcntl(fds[i], F_DUPFD, 3)) < 0)
+				_exit(1);
+		for (int i = 0; i < 3; i++)
+			if (dup2(fds[i], i) < 0)
+				_exit(1);
+		/* a process group of its own, so a hangup reaches all of it */
+		setsid();
+	}
+	/* the server ignores SIGPIPE and blocks the signals it reads through
+	 * a signalfd; a shell must start with neither */
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	closefrom(3);
+
+	base = base ? base + 1 : shell;
+	build_env(c, sp, shell, &e);
+	if (chdir(a->home) < 0) {
+		fail("Could not chdir to home directory", a->home);
+		if (chdir("/") < 0)
+			_exit(1);
+	}
+	if (sp->command) {
+		snprintf(argv0, sizeof argv0, "%s", base);
+		argv[0] = argv0;
+		argv[1] = "-c";
+		argv[2] = (char *)sp->command;
+		argv[3] = NULL;
+	} else {
+		/* a login shell: argv[0] "-sh" */
+		snprintf(argv0, sizeof argv0, "-%s", base);
+		argv[0] = argv0;
+		argv[1] = NULL;
+		if (c->cfg->print_motd)
+			motd();
+	}
+	execve(shell, argv, e.v);
+	fail("Cannot execute", shell);
+	_exit(127);
+}
+
+int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, int *out, int *err)
+{
+	const char *shell = c->auth->shell[0] ? c->auth->shell : "/bin/sh";
+	int p[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}}, child[3], e = SSH_ERR_IO;
+	pid_t k;
+
+	*in = *out = *err = -1;
+	if (!sp->s->have_pty) {
+		for (int i = 0; i < 3; i++)
+			if (pipe2(p[i], O_CLOEXEC) < 0)
+				goto out;
+	}
+	child[0] = p[0][0], child[1] = p[1][1], child[2] = p[2][1];
+	if ((k = fork()) < 0)
+		goto out;
+	if (k == 0)
+		run_child(c, sp, shell, child);
+	*pid = k;
+	if (!sp->s->have_pty) {
+		*in = p[0][1], *out = p[1][0], *err = p[2][0];
+		p[0][1] = p[1][0] = p[2][0] = -1;
+		fcntl(*in, F_SETFL, O_NONBLOCK);
+		fcntl(*out, F_SETFL, O_NONBLOCK);
+		fcntl(*err, F_SETFL, O_NONBLOCK);
+	}
+	e = SSH_OK;
+out:
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 2; j++)
+			if (p[i][j] >= 0)
+				close(p[i][j]);
+	return e;
+}
+
+int child_pidfd(int pid)
+{
+#ifdef SYS_pidfd_open
+	long fd = syscall(SYS_pidfd_open, pid, 0);
+	if (fd >= 0) {
+		fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+		return (int)fd;
+	}
+#else
+	(void)pid;
+#endif
+	return -1;
+}
+
+void child_orphan(struct conn *c, int pid)
+{
+	struct connection *s = c->connection;
+	/* without room to remember it, it stays a zombie until we exit */
+	if (s->norphans < (int)(sizeof s->orphans / sizeof s->orphans[0]))
+		s->orphans[s->norphans++] = pid;
+}
+
+void child_reap_orphans(struct conn *c)
+{
+	struct connection *s = c->connection;
+	for (int i = 0; i < s->norphans;) {
+		int st;
+		if (waitpid(s->orphans[i], &st, WNOHANG) == 0)
+			i++;
+		else
+			s->orphans[i] = s->orphans[--s->norphans];
+	}
+}
+
+int child_orphans_timeout(struct conn *c)
+{
+	struct connection *s = c->connection;
+	/* nothing wakes us when they end: look now and then */
+	return s->norphans ? 1000 : -1;
+}

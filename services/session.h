@@ -1,0 +1,71 @@
+/* Session channels (RFC 4254 6): the state of one session, its requests,
+ * its pseudo-terminal and its child process. */
+#ifndef SSHL_SESSION_H
+#define SSHL_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+
+struct conn;
+struct channel;
+struct rd;
+
+/* variables a client may set with "env" per session */
+#define SESSION_ENV_MAX 64
+
+struct pty {
+	int master, slave;     /* -1 when closed */
+	char name[64];         /* /dev/pts/N */
+};
+
+struct session {
+	int started;           /* shell, exec or subsystem happened */
+	int pid, pidfd;        /* the child, its pidfd (-1 if none) */
+	int exited, status;    /* waitpid's status once exited */
+	int64_t exit_ms;
+	int have_pty;
+	struct pty pty;
+	char *term;            /* TERM from pty-req */
+	char *env[SESSION_ENV_MAX]; /* NAME=value accepted from "env" */
+	int nenv;
+};
+
+enum { START_SHELL, START_EXEC, START_SUBSYSTEM };
+
+/* session.c: starts the child for shell, exec (cmd) or subsystem (cmd is
+ * the program from the configuration). 1 on success, 0 on refusal. */
+int session_start(struct conn *c, struct channel *ch, int how, const char *cmd);
+
+/* session_req.c: the channel requests of a session */
+int session_request(struct conn *c, struct channel *ch, const char *name, size_t nlen, int want_reply,
+		    struct rd *r);
+/* RFC 4254 6.10 signal names, without "SIG"; NULL when it has none */
+const char *signal_name(int sig);
+
+/* pty.c */
+/* opens a pty with the window size and the encoded terminal modes */
+int pty_open(struct pty *p, const struct winsize *ws, const uint8_t *modes, size_t mlen);
+/* applies RFC 4254 8 encoded terminal modes to t; stops at the end, at
+ * TTY_OP_END, at an undefined opcode or at a truncated argument */
+void pty_apply_modes(struct termios *t, const uint8_t *p, size_t n);
+void pty_close(struct pty *p);
+/* in the child: a new session with the slave as controlling terminal
+ * and as fds 0, 1 and 2; -1 on failure */
+int pty_make_controlling(int slave);
+
+/* child.c */
+struct child_spec {
+	const char *command;      /* for "shell -c", or NULL for a login shell */
+	const char *orig_command; /* SSH_ORIGINAL_COMMAND under a forced command */
+	const struct session *s;  /* pty, TERM and accepted variables */
+};
+/* forks and execs the user's shell; *in, *out and *err receive our ends
+ * of the child's stdin/stdout/stderr (-1 each with a pty, whose master
+ * is the channel's fd). SSH_OK or an error. */
+int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, int *out, int *err);
+/* a pidfd for pid, or -1 when the kernel has none */
+int child_pidfd(int pid);
+
+#endif
