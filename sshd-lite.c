@@ -185,6 +185,8 @@ static int configure(struct config *cfg, const struct args *a)
 		for (int i = 0; i < a->nh; i++)
 			cfg->host_keys.v[cfg->host_keys.n++] = strdup(a->hkeys[i]);
 	}
+	if (a->debug || a->quiet)
+		cfg->log_level_name = NULL;
 	if (a->debug)
 		cfg->log_level = LOG_DEBUG;
 	if (a->quiet)

@@ -68,7 +68,7 @@ const size_t nkeywords = sizeof keywords / sizeof keywords[0];
 
 const struct loglevel loglevels[] = {
 	{"QUIET", LOG_CRIT}, {"FATAL", LOG_CRIT}, {"ERROR", LOG_ERR}, {"INFO", LOG_INFO},
-	{"VERBOSE", LOG_NOTICE}, {"DEBUG", LOG_DEBUG}, {"DEBUG1", LOG_DEBUG}, {"DEBUG2", LOG_DEBUG},
+	{"VERBOSE", LOG_INFO}, {"DEBUG", LOG_DEBUG}, {"DEBUG1", LOG_DEBUG}, {"DEBUG2", LOG_DEBUG},
 	{"DEBUG3", LOG_DEBUG}, {NULL, 0},
 };
 
@@ -325,12 +325,13 @@ int config_set(struct config *c, const char *line_in, char *err, size_t errlen)
 		break;
 	case K_LOGLEVEL:
 		iv = -1;
-		for (size_t i = 0; loglevels[i].name; i++)
+		for (int i = 0; loglevels[i].name; i++)
 			if (!strcasecmp(val, loglevels[i].name))
-				iv = loglevels[i].prio;
+				iv = i;
 		if (iv < 0)
 			goto bad;
-		c->log_level = iv;
+		c->log_level = loglevels[iv].prio;
+		c->log_level_name = loglevels[iv].name;
 		break;
 	case K_REKEY: {
 		char *sp = strpbrk(val, " \t");

@@ -31,7 +31,8 @@ struct config {
 	int64_t rekey_bytes;        /* 0 = default (1 GiB) */
 	int rekey_seconds;          /* 0 = default (1 hour) */
 	char *moduli_file;
-	int log_level;              /* syslog priority */
+	int log_level;              /* syslog priority: lines above it are dropped */
+	const char *log_level_name; /* the LogLevel given (VERBOSE and INFO share LOG_INFO), or NULL */
 	char *syslog_facility;
 	struct strlist authorized_keys_files;
 	int pubkey_authentication;

@@ -71,6 +71,11 @@ void config_print(const struct config *c, int fd)
 			pr(fd, lower, c->compression ? "yes" : "no");
 			break;
 		case K_LOGLEVEL:
+			/* -d and -q change the level without a name */
+			if (c->log_level_name) {
+				pr(fd, lower, c->log_level_name);
+				break;
+			}
 			for (j = 0; loglevels[j].name; j++)
 				if (loglevels[j].prio == c->log_level) {
 					pr(fd, lower, loglevels[j].name);
