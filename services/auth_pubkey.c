@@ -331,5 +331,6 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 		return e;
 	if (e != SSH_OK || !ok)
 		return UA_FAILURE;
+	logit(c->log, LOG_DEBUG, "publickey signature %s verified", a->name);
 	return (e = keep_options(c, u)) != SSH_OK ? e : UA_SUCCESS;
 }
