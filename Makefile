@@ -38,7 +38,11 @@ check: tests
 clean:
 	rm -rf $(BUILD) sshd-lite
 
-.PHONY: all tests check clean
+# side by side with Dropbear and OpenSSH (needs root); QUICK=1 for a short run
+bench: sshd-lite
+	bench/bench.py $(if $(QUICK),--quick)
+
+.PHONY: all tests check clean bench
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 include fuzz/fuzz.mk
