@@ -43,8 +43,13 @@ void fuzz_config(struct config *cfg)
 const struct logger *fuzz_logger(void)
 {
 	static struct logger log = {LOG_DEBUG, 0, -1, LOG_AUTH};
-	if (log.fd < 0)
-		log.fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	/* FUZZ_LOG=1 shows the server's log on stderr, to read what an input does */
+	if (log.fd < 0 && !log.to_stderr) {
+		if (getenv("FUZZ_LOG"))
+			log.to_stderr = 1;
+		else
+			log.fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	}
 	return &log;
 }
 

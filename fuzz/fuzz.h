@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* every algorithm the server supports enabled (legacy ones too), so the
  * fuzzer can reach each code path; compression on */
 void fuzz_config(struct config *cfg);
-/* a logger that formats every line (debug level) into /dev/null */
+/* a logger that formats every line (debug level) into /dev/null, or to
+ * stderr when FUZZ_LOG is set */
 const struct logger *fuzz_logger(void);
 /* one ed25519 host key, generated once from the fixed random seed */
 struct hostkey *fuzz_hostkey(void);

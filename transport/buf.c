@@ -192,7 +192,8 @@ int buf_grow(struct buf *b, size_t n)
 	if (n > max || b->len > max - n)
 		return b->err = SSH_ERR_TOOBIG;
 	need = b->len + n;
-	if (need <= b->cap)
+	/* an empty buffer gets memory even for n == 0: NULL + 0 is undefined */
+	if (need <= b->cap && b->d)
 		return SSH_OK;
 	cap = b->cap ? b->cap : 256;
 	while (cap < need)
