@@ -1,0 +1,110 @@
+"""Shared setup for the Python interop tests (t_*.py): a private directory
+under build/t (not /tmp: StrictModes refuses world-writable parents), host
+keys of every type, a server started on one end of a socket pair as inetd
+would start it, and "ok"/"not ok" reporting for tests/run."""
+import atexit
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+
+TOP = os.environ.get("TOP") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SSHD_LITE = os.environ.get("SSHD_LITE") or os.path.join(TOP, "sshd-lite")
+
+# file suffix, ssh-keygen arguments
+HOST_KEYS = [
+    ("ed25519", ["-t", "ed25519"]),
+    ("ecdsa256", ["-t", "ecdsa", "-b", "256"]),
+    ("ecdsa384", ["-t", "ecdsa", "-b", "384"]),
+    ("ecdsa521", ["-t", "ecdsa", "-b", "521"]),
+    ("rsa", ["-t", "rsa", "-b", "3072"]),
+]
+
+
+class Env:
+    def __init__(self, name):
+        base = os.path.join(TOP, "build", "t")
+        os.makedirs(base, exist_ok=True)
+        os.chmod(base, 0o755)
+        self.dir = tempfile.mkdtemp(prefix=name + ".", dir=base)
+        os.chmod(self.dir, 0o755)
+        atexit.register(shutil.rmtree, self.dir, True)
+        self.log = os.path.join(self.dir, "server.log")
+        self.keys = {}
+        for suffix, args in HOST_KEYS:
+            path = os.path.join(self.dir, "host_" + suffix)
+            subprocess.run(["ssh-keygen", "-q", "-N", "", "-C", "host", "-f", path] + args, check=True)
+            self.keys[suffix] = path
+        self.procs = []
+        atexit.register(self.reap)
+
+    def public_blobs(self):
+        """The wire blobs of our host keys, to check what a client was shown."""
+        import base64
+        out = set()
+        for path in self.keys.values():
+            with open(path + ".pub") as f:
+                out.add(base64.b64decode(f.read().split()[1]))
+        return out
+
+    def server(self, *args):
+        """Starts sshd-lite -i on a socket pair; returns our end and the process."""
+        ours, theirs = socket.socketpair()
+        cmd = [SSHD_LITE, "-i", "-E", self.log]
+        for path in self.keys.values():
+            cmd += ["-h", path]
+        p = subprocess.Popen(cmd + list(args), stdin=theirs, stdout=theirs, stderr=subprocess.DEVNULL)
+        theirs.close()
+        self.procs.append(p)
+        return ours, p
+
+    def log_text(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def reap(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+
+    def server_list(self, keyword):
+        """The server's effective list for an algorithm keyword (from -T)."""
+        out = subprocess.run([SSHD_LITE, "-T", "-h", self.keys["ed25519"]], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            k, _, v = line.partition(" ")
+            if k == keyword.lower():
+                return v.split(",")
+        return []
+
+    def server_supported(self, what):
+        """Everything the server can be configured for (-Q)."""
+        out = subprocess.run([SSHD_LITE, "-Q", what], capture_output=True, text=True).stdout
+        return out.split()
+
+
+class Report:
+    def __init__(self):
+        self.failed = 0
+        self.passed = 0
+
+    def check(self, name, cond, detail=""):
+        if cond:
+            print("ok - " + name)
+            self.passed += 1
+        else:
+            print("not ok - " + name + (": " + detail if detail else ""))
+            self.failed += 1
+        sys.stdout.flush()
+        return cond
+
+    def skip(self, name, why):
+        print("ok - # SKIP %s: %s" % (name, why))
+
+    def finish(self):
+        sys.exit(1 if self.failed or not self.passed else 0)
