@@ -98,6 +98,24 @@ static int pick(struct conn *c, const char *what, const uint8_t *cl, size_t clen
 	return SSH_ERR_NOALG;
 }
 
+/* Real clients send at most a few dozen names per list. Each name tried is
+ * looked up in the server's list, so a huge list of tiny names would cost
+ * CPU for nothing: cap the count, and the length as RFC 4251 6 does. */
+#define KEXINIT_MAX_NAMES 128
+#define KEXINIT_MAX_NAME 64
+
+static int list_sane(const uint8_t *list, size_t len)
+{
+	size_t i = 0, names = 0;
+	while (i < len) {
+		size_t l = first_len(list + i, len - i);
+		if (l > KEXINIT_MAX_NAME || ++names > KEXINIT_MAX_NAMES)
+			return 0;
+		i += l + 1;
+	}
+	return 1;
+}
+
 int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_client *ci)
 {
 	const uint8_t *lists[10], *name;
@@ -112,6 +130,14 @@ int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_cl
 	for (i = 0; i < 10; i++)
 		if ((e = rd_namelist(r, &lists[i], &lens[i])) != SSH_OK)
 			return e;
+	for (i = 0; i < 10; i++) {
+		if (!list_sane(lists[i], lens[i])) {
+			logit(c->log, LOG_INFO,
+			      "KEXINIT from %s port %d: name-list %d exceeds %d names of %d characters [preauth]",
+			      c->addr, c->port, i, KEXINIT_MAX_NAMES, KEXINIT_MAX_NAME);
+			return SSH_ERR_TOOBIG;
+		}
+	}
 	/* first_kex_packet_follows, reserved */
 	if ((e = rd_bool(r, &ci->follows)) != SSH_OK || (e = rd_u32(r, NULL)) != SSH_OK ||
 	    (e = rd_end(r)) != SSH_OK)

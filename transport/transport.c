@@ -216,6 +216,21 @@ static int want_rekey(const struct conn *c)
 	return c->rekey_seconds && time(NULL) - c->last_kex >= c->rekey_seconds;
 }
 
+/* Before authentication a client has no business sending much: a real
+ * login takes a few dozen packets and some kilobytes. Beyond these, IGNORE,
+ * DEBUG or re-key floods only burn the server's time until LoginGraceTime. */
+#define PREAUTH_MAX_PACKETS 2048
+#define PREAUTH_MAX_BYTES (2u * 1024 * 1024)
+
+static int preauth_limit(const struct conn *c)
+{
+	if (c->authenticated || (c->rx.packets <= PREAUTH_MAX_PACKETS && c->rx.total <= PREAUTH_MAX_BYTES))
+		return SSH_OK;
+	logit(c->log, LOG_INFO, "Too much traffic before authentication from %s port %d: %llu packets, %llu bytes",
+	      c->addr, c->port, (unsigned long long)c->rx.packets, (unsigned long long)c->rx.total);
+	return SSH_ERR_LIMIT;
+}
+
 static int loop(struct conn *c)
 {
 	struct pollfd fds[MAX_POLL];
@@ -227,7 +242,7 @@ static int loop(struct conn *c)
 		/* a packet at a time, so a service's backpressure and re-keying
 		 * are looked at between packets */
 		while ((e = pkt_read(c, &p, &n)) == SSH_OK) {
-			if ((e = handle_packet(c, p, n)) != SSH_OK)
+			if ((e = preauth_limit(c)) != SSH_OK || (e = handle_packet(c, p, n)) != SSH_OK)
 				return e;
 			if (c->want_close)
 				return SSH_OK;
