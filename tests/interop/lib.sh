@@ -51,3 +51,46 @@ sshl() {
 		-o ProxyCommand="$(server_cmd)" -o ConnectTimeout=20 -o LogLevel=ERROR \
 		-l "${SSHL_USER:-$(id -un)}" "$@"
 }
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now
+free_port() {
+	"$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# wait_port PORT: until something accepts on 127.0.0.1:PORT (at most 10 s)
+wait_port() {
+	local i
+	for i in $(seq 100); do
+		"$PY" -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$1" \
+			2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# ssht PORT [ssh options...]: like sshl, over TCP to a server a launcher
+# started on 127.0.0.1:PORT; the host keys are the same as sshl's
+ssht() {
+	local port=$1
+	shift
+	ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes \
+		-o UserKnownHostsFile="$T/known_hosts" -o GlobalKnownHostsFile=/dev/null -o HostKeyAlias=sshl \
+		-o IdentityFile="$T/home/.ssh/id_ed25519" -o IdentitiesOnly=yes \
+		-o ConnectTimeout=20 -o LogLevel=ERROR -p "$port" \
+		-l "${SSHL_USER:-$(id -un)}" "$@"
+}
+# add_test_user: as root, creates a throw-away user with /bin/sh and a home
+# under $T (so no dotfiles of a real account slow or change its sessions)
+# holding .ssh/authorized_keys with the client key, and prints its name; the caller removes it with `userdel NAME` at exit.
+add_test_user() {
+	local name="sshlt$$$RANDOM"
+	name=${name:0:31}
+	mkdir -p "$T/users"
+	chmod 755 "$T/users"
+	# password "*": no password works, yet the account is not locked ("!")
+	useradd -M -d "$T/users/$name" -s /bin/sh -U -p '*' "$name" >/dev/null || return 1
+	mkdir -p "$T/users/$name/.ssh"
+	cp "$T/keys/authorized_keys" "$T/users/$name/.ssh/authorized_keys"
+	chown -R "$name:" "$T/users/$name"
+	chmod 755 "$T/users/$name"
+	chmod 700 "$T/users/$name/.ssh"
+	echo "$name"
+}
