@@ -192,6 +192,7 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	/* RFC 4252 5.1: requests after success are ignored */
 	c->dispatch[SSH_MSG_USERAUTH_REQUEST] = h_ignore;
 	c->dispatch[SSH_MSG_USERAUTH_INFO_RESPONSE] = h_ignore;
+	c->dispatch[SSH_MSG_SERVICE_REQUEST] = NULL;
 	if ((e = pkt_begin(c, SSH_MSG_USERAUTH_SUCCESS, &b)) != SSH_OK || (e = pkt_send(c)) != SSH_OK)
 		return e;
 	if ((e = transport_authenticated(c)) != SSH_OK)
@@ -305,13 +306,41 @@ static int h_request(struct conn *c, uint8_t type, struct rd *r)
 	return ua_finish(c, u, result, m->name);
 }
 
+/* Clients may ask for ssh-userauth again until they succeed (paramiko
+ * does before each method, and OpenSSH's server answers): the attempt goes
+ * on with the same user, service and failure count. */
+static int h_service_again(struct conn *c, uint8_t type, struct rd *r)
+{
+	const uint8_t *name;
+	size_t n;
+	struct buf *b;
+	int e;
+	(void)type;
+	/* service name */
+	if ((e = rd_text(r, &name, &n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
+		return e;
+	if (n != strlen("ssh-userauth") || memcmp(name, "ssh-userauth", n)) {
+		char s[130];
+		log_safe(s, sizeof s, name, n > 32 ? 32 : n);
+		logit(c->log, LOG_INFO, "Client from %s port %d requested unknown service %s", c->addr, c->port, s);
+		return SSH_ERR_SERVICE;
+	}
+	if ((e = pkt_begin(c, SSH_MSG_SERVICE_ACCEPT, &b)) != SSH_OK)
+		return e;
+	buf_cstring(b, "ssh-userauth");
+	return pkt_send(c);
+}
+
 int userauth_install(struct conn *c)
 {
-	struct userauth *u = calloc(1, sizeof *u);
-	if (!u)
+	struct userauth *u;
+	if (c->authenticated || c->auth || c->userauth)
+		return SSH_ERR_PROTO;
+	if (!(u = calloc(1, sizeof *u)))
 		return SSH_ERR_ALLOC;
 	buf_init(&u->scratch, 512 * 1024);
 	c->userauth = u;
 	c->dispatch[SSH_MSG_USERAUTH_REQUEST] = h_request;
+	c->dispatch[SSH_MSG_SERVICE_REQUEST] = h_service_again;
 	return SSH_OK;
 }
