@@ -64,4 +64,68 @@ int key_verify(const struct sigalg *alg, const uint8_t *blob, size_t bloblen,
 /* "SHA256:" + unpadded base64 of SHA-256(blob), as OpenSSH prints it */
 int key_fingerprint(const uint8_t *blob, size_t bloblen, char *out, size_t outlen);
 
+/* ---- Between hostkey.c, the per-type modules (sig_*.c) and the key file
+ * readers (keyfile_*.c); other layers use the functions above. ---- */
+
+/* One row per key type. Blob and private-field functions handle the fields
+ * after the type name, which the caller reads or writes. */
+struct keyops {
+	enum keytype type;
+	const char *name;
+	int (*put_public)(const void *priv, struct buf *out);
+	/* openssh-key-v1 private fields (PROTOCOL.key) */
+	int (*get_private)(enum keytype t, struct rd *r, void **priv);
+	int (*put_private)(const void *priv, struct buf *out);
+	/* appends the raw signature: the inner string of the signature blob */
+	int (*sign)(const void *priv, const struct sigalg *alg,
+		    const uint8_t *data, size_t len, struct buf *out);
+	/* pub holds the public blob after the type name; must reach its end */
+	int (*verify)(enum keytype t, const struct sigalg *alg, struct rd *pub,
+		      const uint8_t *data, size_t len, const uint8_t *sig,
+		      size_t siglen);
+	int (*generate)(enum keytype t, int bits, void **priv);
+	void (*free)(void *priv);
+};
+
+extern const struct keyops keyops_ed25519, keyops_ecdsa_p256,
+	keyops_ecdsa_p384, keyops_ecdsa_p521, keyops_rsa;
+const struct keyops *keyops_get(enum keytype t);
+const struct keyops *keyops_by_name(const uint8_t *name, size_t len);
+
+/* Private keys from their parts, for the file readers. Each checks that the
+ * parts agree (public key derived from the private one, n = pq, ...). */
+int ed25519_key_from_seed(const uint8_t *seed, size_t seedlen, void **priv);
+/* q, when not NULL, is the SEC1 public point the file stored */
+int ecdsa_key_from_scalar(enum keytype t, const uint8_t *d, size_t dlen,
+			  const uint8_t *q, size_t qlen, void **priv);
+/* KEY_NONE unless oid (DER content bytes) names a supported curve */
+enum keytype ecdsa_type_by_oid(const uint8_t *oid, size_t len);
+/* big-endian magnitudes; the CRT values are recomputed */
+struct rsa_parts {
+	const uint8_t *n, *e, *d, *p, *q;
+	size_t nlen, elen, dlen, plen, qlen;
+};
+int rsa_key_from_parts(const struct rsa_parts *rp, void **priv);
+
+/* Helpers shared by the modules. mp is a libtommath mp_int *. */
+/* a libtommath call whose failure sets e to SSH_ERR_CRYPTO and jumps to
+ * the function's out label */
+#define MP_TRY(x)                                 \
+	do {                                      \
+		if ((x) != MP_OKAY) {             \
+			e = SSH_ERR_CRYPTO;       \
+			goto out;                 \
+		}                                 \
+	} while (0)
+int sig_digest(const char *hash, const uint8_t *data, size_t len,
+	       uint8_t *out, size_t *outlen);
+int mp_put_mpint(struct buf *out, const void *mp);
+/* exactly len bytes, big-endian, zero-padded on the left */
+int mp_put_fixed(const void *mp, uint8_t *out, size_t len);
+
+/* Key files: the bytes are already taken out of their PEM armor. */
+int keyfile_openssh_read(const uint8_t *p, size_t len, struct hostkey *k);
+int keyfile_pem_read(const char *label, size_t labellen, const uint8_t *p,
+		     size_t len, struct hostkey *k);
+
 #endif
