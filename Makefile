@@ -38,11 +38,23 @@ check: tests
 clean:
 	rm -rf $(BUILD) sshd-lite
 
+# `make install PREFIX=/usr DESTDIR=/tmp/pkg` for packaging
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+install: sshd-lite
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 755 sshd-lite $(DESTDIR)$(SBINDIR)/sshd-lite
+	install -m 644 man/sshd-lite.8 $(DESTDIR)$(MANDIR)/man8/sshd-lite.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/sshd-lite $(DESTDIR)$(MANDIR)/man8/sshd-lite.8
+
 # side by side with Dropbear and OpenSSH (needs root); QUICK=1 for a short run
 bench: sshd-lite
 	bench/bench.py $(if $(QUICK),--quick)
 
-.PHONY: all tests check clean bench
+.PHONY: all tests check clean bench install uninstall
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 include fuzz/fuzz.mk
