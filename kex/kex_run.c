@@ -190,6 +190,9 @@ static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *
 	e = pkt_set_keys(&c->tx, k->algs.cipher[1], k->algs.mac[1], k->keys[1][0], k->keys[1][1], k->keys[1][2]);
 	if (e != SSH_OK)
 		goto out;
+	/* RFC 4253 6.2: each key exchange starts a fresh compression
+	 * context, as OpenSSH and paramiko do */
+	comp_end(&c->tx.z);
 	c->tx.comp = k->algs.comp[1];
 	if ((e = pkt_start_compression(c, 1)) != SSH_OK)
 		goto out;
@@ -284,6 +287,7 @@ static int h_newkeys(struct conn *c, uint8_t type, struct rd *r)
 	e = pkt_set_keys(&c->rx, k->algs.cipher[0], k->algs.mac[0], k->keys[0][0], k->keys[0][1], k->keys[0][2]);
 	if (e != SSH_OK)
 		return e;
+	comp_end(&c->rx.z);
 	c->rx.comp = k->algs.comp[0];
 	if ((e = pkt_start_compression(c, 0)) != SSH_OK)
 		return e;

@@ -1,6 +1,6 @@
 /* Payload compression rows: none, zlib (from NEWKEYS on), and
- * zlib@openssh.com (from USERAUTH_SUCCESS on). One zlib stream per
- * direction lives for the whole connection, across re-keys. */
+ * zlib@openssh.com (from USERAUTH_SUCCESS on). Each direction has one
+ * zlib stream, started afresh at every NEWKEYS (RFC 4253 6.2). */
 #ifndef SSHL_COMP_H
 #define SSHL_COMP_H
 
