@@ -26,6 +26,7 @@
 
 #include "fuzz/fuzz.h"
 #include "kex/kex.h"
+#include "services/userauth.h"
 #include "transport/crypto.h"
 #include "transport/msg.h"
 
@@ -216,6 +217,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	transport_run(c);
 	H = NULL;
+	/* the connection's owner releases the service state (userauth.h) */
+	userauth_free(c);
 	conn_free(c);
 	free(c);
 	conn_free(&h.tx);
