@@ -130,6 +130,8 @@ struct connection {
 	/* children whose channel is gone, still to be reaped */
 	int orphans[32];
 	int norphans;
+	/* forwarding's listeners and connects in progress (forward.h) */
+	struct fwd_watch *fwd;
 };
 
 /* monotonic milliseconds */

@@ -14,6 +14,7 @@
 
 #include "services/auth.h"
 #include "services/channel.h"
+#include "services/forward.h"
 #include "services/session.h"
 #include "transport/conn.h"
 
@@ -101,6 +102,8 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 	}
 	if (sp->orig_command)
 		env_set(e, "SSH_ORIGINAL_COMMAND", sp->orig_command);
+	if (fwd_agent_path(sp->s))
+		env_set(e, "SSH_AUTH_SOCK", fwd_agent_path(sp->s));
 }
 
 /* /etc/motd for interactive logins, unless ~/.hushlogin exists */

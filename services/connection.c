@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "services/channel.h"
+#include "services/forward.h"
 #include "services/service.h"
 #include "transport/conn.h"
 #include "transport/msg.h"
 
 const struct chan_type *const chan_types[] = {
 	&session_type,
+	&direct_tcpip_type,
 	NULL,
 };
 
@@ -237,13 +239,13 @@ static int hook_pollfds(struct conn *c, struct pollfd *fds, int max)
 	 * transport call our events after every poll, timeouts included */
 	fds[0] = (struct pollfd){-1, 0, 0};
 	s->ref[0].kind = PF_OTHER;
-	return channel_pollfds(c, fds, 1, max);
+	return channel_pollfds(c, fds, fwd_pollfds(c, fds, 1, max), max);
 }
 
 static int hook_events(struct conn *c, struct pollfd *fds, int n)
 {
 	int e;
-	if ((e = channel_events(c, fds, n)) != SSH_OK)
+	if ((e = fwd_events(c, fds, n)) != SSH_OK || (e = channel_events(c, fds, n)) != SSH_OK)
 		return e;
 	child_reap_orphans(c);
 	return alive_check(c);
@@ -266,6 +268,7 @@ static void hook_cleanup(struct conn *c)
 		return;
 	/* frees the sessions, which hang up their children */
 	channel_free_all(c);
+	fwd_cleanup(c);
 	child_reap_orphans(c);
 	free(s);
 	c->connection = NULL;

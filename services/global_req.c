@@ -3,27 +3,30 @@
 #include <string.h>
 
 #include "services/channel.h"
+#include "services/forward.h"
 #include "transport/conn.h"
 #include "transport/msg.h"
 
 /* A global request row: returns 1 (success), 0 (failure) or an error. The
- * reply is sent by global_request when the client wants one. Forwarding
- * (tcpip-forward, cancel-tcpip-forward) belongs here as more rows. */
+ * reply is sent by global_request when the client wants one, with what
+ * the row wrote to reply after the message number when it succeeded. */
 struct global_req {
 	const char *name;
-	int (*handle)(struct conn *c, struct rd *r);
+	int (*handle)(struct conn *c, struct rd *r, struct buf *reply);
 };
 
-static int no_more_sessions(struct conn *c, struct rd *r)
+static int no_more_sessions(struct conn *c, struct rd *r, struct buf *reply)
 {
 	struct connection *s = c->connection;
-	(void)r;
+	(void)r, (void)reply;
 	s->no_more_sessions = 1;
 	return 1;
 }
 
 static const struct global_req global_reqs[] = {
 	{"no-more-sessions@openssh.com", no_more_sessions},
+	{"tcpip-forward", fwd_tcpip_forward},
+	{"cancel-tcpip-forward", fwd_cancel_tcpip_forward},
 	/* keepalive@openssh.com is answered with failure like any unknown
 	 * request: that is what OpenSSH clients expect */
 	{NULL, NULL},
@@ -34,23 +37,27 @@ int global_request(struct conn *c, uint8_t type, struct rd *r)
 	const uint8_t *name;
 	size_t n;
 	int want, ok = 0, e;
-	struct buf *b;
+	struct buf *b, reply;
 	(void)type;
 	/* request name, want reply; the rest is the request's */
 	if ((e = rd_text(r, &name, &n)) != SSH_OK || (e = rd_bool(r, &want)) != SSH_OK)
 		return e;
+	buf_init(&reply, 256);
 	for (const struct global_req *g = global_reqs; g->name; g++) {
 		if (strlen(g->name) == n && !memcmp(g->name, name, n)) {
-			if ((ok = g->handle(c, r)) < 0)
-				return ok;
+			ok = g->handle(c, r, &reply);
 			break;
 		}
 	}
-	if (!want)
-		return SSH_OK;
-	if ((e = pkt_begin(c, ok ? SSH_MSG_REQUEST_SUCCESS : SSH_MSG_REQUEST_FAILURE, &b)) != SSH_OK)
-		return e;
-	return pkt_send(c);
+	if (ok < 0 || !want) {
+		buf_free(&reply);
+		return ok < 0 ? ok : SSH_OK;
+	}
+	if ((e = pkt_begin(c, ok ? SSH_MSG_REQUEST_SUCCESS : SSH_MSG_REQUEST_FAILURE, &b)) == SSH_OK && ok &&
+	    reply.len)
+		buf_put(b, reply.d, reply.len);
+	buf_free(&reply);
+	return e != SSH_OK ? e : pkt_send(c);
 }
 
 /* the client answered a probe; that it answered at all is what counts,

@@ -10,6 +10,7 @@
 
 #include "services/auth.h"
 #include "services/channel.h"
+#include "services/forward.h"
 #include "services/session.h"
 #include "transport/conn.h"
 
@@ -59,6 +60,7 @@ static void s_close(struct conn *c, struct channel *ch)
 	}
 	if (s->pidfd >= 0)
 		close(s->pidfd);
+	fwd_agent_end(c, s);
 	if (s->started) {
 		/* the master belongs to the channel now */
 		if (s->pty.slave >= 0)

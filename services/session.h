@@ -30,6 +30,7 @@ struct session {
 	char *term;            /* TERM from pty-req */
 	char *env[SESSION_ENV_MAX]; /* NAME=value accepted from "env" */
 	int nenv;
+	struct agent_fwd *agent; /* agent forwarding (fwd_agent.c), or NULL */
 };
 
 enum { START_SHELL, START_EXEC, START_SUBSYSTEM };

@@ -10,6 +10,7 @@
 
 #include "services/auth.h"
 #include "services/channel.h"
+#include "services/forward.h"
 #include "services/session.h"
 #include "transport/conn.h"
 
@@ -222,7 +223,7 @@ static const struct {
 } requests[] = {
 	{"pty-req", r_pty}, {"env", r_env}, {"shell", r_shell}, {"exec", r_exec},
 	{"subsystem", r_subsystem}, {"window-change", r_window_change}, {"signal", r_signal},
-	{"break", r_break},
+	{"break", r_break}, {"auth-agent-req@openssh.com", fwd_agent_request},
 };
 
 int session_request(struct conn *c, struct channel *ch, const char *name, size_t nlen, int want_reply,
