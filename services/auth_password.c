@@ -103,8 +103,9 @@ static int h_info_response(struct conn *c, uint8_t type, struct rd *r)
 	/* num-responses, then one response per prompt: we asked one */
 	if ((e = rd_u32(r, &n)) != SSH_OK)
 		return e;
+	/* RFC 4256 3.4: a count that does not match is answered with FAILURE */
 	if (n != 1)
-		return SSH_ERR_PROTO;
+		return ua_finish(c, u, UA_FAILURE, "keyboard-interactive");
 	if ((e = rd_string(r, &pw, &len)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
 		return e;
 	u->extra[0] = 0;

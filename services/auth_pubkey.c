@@ -262,9 +262,10 @@ static int verify(struct conn *c, struct userauth *u, const struct pkalg *a, int
 	int e;
 	if ((e = signed_data(c, u, a, blob, len)) != SSH_OK)
 		return e;
-	if (!a->sk)
-		return key_verify(sigalg_find((const uint8_t *)a->name, strlen(a->name)), blob, len, u->scratch.d,
-				  u->scratch.len, sig, siglen);
+	if (!a->sk) {
+		const struct sigalg *sa = sigalg_find((const uint8_t *)a->name, strlen(a->name));
+		return sa ? key_verify(sa, blob, len, u->scratch.d, u->scratch.len, sig, siglen) : SSH_ERR_SIG;
+	}
 	e = sk_verify(a->name, blob, len, u->scratch.d, u->scratch.len, sig, siglen,
 		      found ? !u->key->no_touch_required : 1, found && u->key->verify_required);
 	if (e == SSH_ERR_AUTH)

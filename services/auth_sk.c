@@ -87,9 +87,10 @@ int sk_verify(const char *alg, const uint8_t *blob, size_t bloblen, const uint8_
 		buf_string(&psig, raw, rawl);
 		e = psig.err;
 	}
-	if (e == SSH_OK)
-		e = key_verify(sigalg_find((const uint8_t *)name, strlen(name)), key.d, key.len, msg, sizeof msg,
-			       psig.d, psig.len);
+	if (e == SSH_OK) {
+		const struct sigalg *sa = sigalg_find((const uint8_t *)name, strlen(name));
+		e = sa ? key_verify(sa, key.d, key.len, msg, sizeof msg, psig.d, psig.len) : SSH_ERR_SIG;
+	}
 	if (e == SSH_OK && ((touch_required && !(flags & SK_USER_PRESENT)) ||
 			    (verify_required && !(flags & SK_USER_VERIFIED))))
 		e = SSH_ERR_AUTH;

@@ -300,7 +300,7 @@ static int h_request(struct conn *c, uint8_t type, struct rd *r)
 		log_safe(mn, sizeof mn, meth, ml > 32 ? 32 : ml);
 		logit(c->log, LOG_DEBUG, "userauth: method %s not offered", mn);
 		u->failures++;
-		return ua_finish(c, u, UA_UNCOUNTED, m ? m->name : "unknown");
+		return ua_finish(c, u, UA_UNCOUNTED, m ? m->name : mn);
 	}
 	result = m->handle(c, u, r);
 	return ua_finish(c, u, result, m->name);

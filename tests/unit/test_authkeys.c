@@ -1,12 +1,18 @@
 /* authorized_keys parsing: every option, malformed and over-long lines,
- * from= patterns, expiry times and the bounded line reader. */
+ * from= patterns, expiry times and the bounded line reader; and the
+ * signatures of the security-key types those lines can hold. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <tomcrypt.h>
+
+#include "kex/hostkey.h"
 #include "services/authkeys.h"
+#include "services/userauth.h"
 #include "t.h"
+#include "transport/crypto.h"
 
 #define ED "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMbTN+TkXg23f2fqsVLK8A6dddLZKuzCWsQfZ+GYGfL8"
 #define EC "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBKxtRiuVjluNAwHK4s0GXPCIevz3tlpWuyiuenXDjO+DLeSAtBGhFK+P5k9uSAq4rPrepJlhLHfUxZnj/W/iqKI="
@@ -233,8 +239,109 @@ static void reader(void)
 	free(data);
 }
 
+
+/* ---- security-key signatures (PROTOCOL.u2f), made with plain keys ---- */
+
+struct skcase {
+	struct buf blob, sig;
+};
+
+/* signs data the way an authenticator would: over SHA256(app) || flags ||
+ * counter || SHA256(data); bad_counter signs one counter and claims another */
+static int sk_make(struct hostkey *k, const char *skname, const char *plain, uint8_t flags, uint32_t counter,
+		   const char *app, const char *data, int bad_counter, struct skcase *sc)
+{
+	struct buf pub, s;
+	struct rd r;
+	const uint8_t *f1, *f2, *raw;
+	size_t l1, l2, rawl;
+	uint8_t msg[69];
+	unsigned long hl = 32;
+
+	buf_init(&pub, 0);
+	buf_init(&s, 0);
+	buf_init(&sc->blob, 0);
+	buf_init(&sc->sig, 0);
+	if (hostkey_public_blob(k, &pub) != SSH_OK)
+		return -1;
+	rd_init(&r, pub.d, pub.len);
+	rd_string(&r, NULL, NULL);
+	buf_cstring(&sc->blob, skname);
+	rd_string(&r, &f1, &l1);
+	buf_string(&sc->blob, f1, l1);
+	if (rd_string(&r, &f2, &l2) == SSH_OK) /* ECDSA: curve, then Q */
+		buf_string(&sc->blob, f2, l2);
+	buf_cstring(&sc->blob, app);
+	hash_memory(idx_sha256(), (const uint8_t *)app, strlen(app), msg, &hl);
+	msg[32] = flags;
+	put_u32(msg + 33, counter);
+	hash_memory(idx_sha256(), (const uint8_t *)data, strlen(data), msg + 37, &hl);
+	if (hostkey_sign(k, sigalg_find((const uint8_t *)plain, strlen(plain)), msg, sizeof msg, &s) != SSH_OK)
+		return -1;
+	rd_init(&r, s.d, s.len);
+	rd_string(&r, NULL, NULL);
+	rd_string(&r, &raw, &rawl);
+	buf_cstring(&sc->sig, skname);
+	buf_string(&sc->sig, raw, rawl);
+	buf_u8(&sc->sig, flags);
+	buf_u32(&sc->sig, counter + (bad_counter ? 1 : 0));
+	buf_free(&pub);
+	buf_free(&s);
+	return 0;
+}
+
+static int sk_check(const char *skname, struct skcase *sc, const char *data, int touch, int verify)
+{
+	int e = sk_verify(skname, sc->blob.d, sc->blob.len, (const uint8_t *)data, strlen(data), sc->sig.d,
+			  sc->sig.len, touch, verify);
+	buf_free(&sc->blob);
+	buf_free(&sc->sig);
+	return e;
+}
+
+static void sk_type(enum keytype t, const char *skname, const char *plain)
+{
+	struct hostkey k;
+	struct skcase sc;
+	const char *d = "session id and request";
+
+	if (hostkey_generate(&k, t, 0) != SSH_OK) {
+		CHECK(0, "%s: key generation", skname);
+		return;
+	}
+	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
+	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_OK, "%s: touched signature verifies", skname);
+	sk_make(&k, skname, plain, 0x00, 7, "ssh:", d, 0, &sc);
+	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_AUTH, "%s: no touch refused when required", skname);
+	sk_make(&k, skname, plain, 0x00, 7, "ssh:", d, 0, &sc);
+	CHECK(sk_check(skname, &sc, d, 0, 0) == SSH_OK, "%s: no touch accepted with no-touch-required", skname);
+	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
+	CHECK(sk_check(skname, &sc, d, 1, 1) == SSH_ERR_AUTH, "%s: verify-required without UV refused", skname);
+	sk_make(&k, skname, plain, 0x05, 7, "ssh:", d, 0, &sc);
+	CHECK(sk_check(skname, &sc, d, 1, 1) == SSH_OK, "%s: verify-required with UV", skname);
+	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 1, &sc);
+	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_SIG, "%s: altered counter refused", skname);
+	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
+	CHECK(sk_check(skname, &sc, "other data", 1, 0) == SSH_ERR_SIG, "%s: other data refused", skname);
+	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
+	sc.sig.d[sc.sig.len - 5] ^= 0x04; /* the flags byte claims UV it did not sign */
+	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_SIG, "%s: altered flags refused", skname);
+	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
+	sc.blob.d[sc.blob.len - 1] = 'X'; /* application "ssh:" becomes "sshX" */
+	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_SIG, "%s: other application refused", skname);
+	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
+	sc.sig.len -= 1;
+	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_FORMAT, "%s: truncated signature is malformed", skname);
+	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
+	sc.sig.d[4] = 'X'; /* signature names another algorithm */
+	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_SIG, "%s: signature of another algorithm refused", skname);
+	hostkey_free(&k);
+}
+
 int main(void)
 {
+	if (crypto_init() != 0)
+		return 1;
 	authkey_init(&k);
 	plain();
 	flags();
@@ -243,6 +350,8 @@ int main(void)
 	malformed();
 	from();
 	reader();
+	sk_type(KEY_ED25519, "sk-ssh-ed25519@openssh.com", "ssh-ed25519");
+	sk_type(KEY_ECDSA_P256, "sk-ecdsa-sha2-nistp256@openssh.com", "ecdsa-sha2-nistp256");
 	authkey_free(&k);
 	return t_done();
 }
