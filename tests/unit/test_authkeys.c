@@ -299,6 +299,26 @@ static int sk_check(const char *skname, struct skcase *sc, const char *data, int
 	return e;
 }
 
+enum { M_NONE, M_COUNTER, M_DATA, M_FLAGS, M_APP, M_TRUNC, M_NAME };
+
+static const struct {
+	uint8_t flags;
+	int mutate, touch, verify, want;
+	const char *what;
+} sk_cases[] = {
+	{0x01, M_NONE, 1, 0, SSH_OK, "touched signature verifies"},
+	{0x00, M_NONE, 1, 0, SSH_ERR_AUTH, "no touch refused when required"},
+	{0x00, M_NONE, 0, 0, SSH_OK, "no touch accepted with no-touch-required"},
+	{0x01, M_NONE, 1, 1, SSH_ERR_AUTH, "verify-required without UV refused"},
+	{0x05, M_NONE, 1, 1, SSH_OK, "verify-required with UV"},
+	{0x01, M_COUNTER, 1, 0, SSH_ERR_SIG, "altered counter refused"},
+	{0x01, M_DATA, 1, 0, SSH_ERR_SIG, "other data refused"},
+	{0x01, M_FLAGS, 1, 0, SSH_ERR_SIG, "flags claiming UV that was not signed refused"},
+	{0x01, M_APP, 1, 0, SSH_ERR_SIG, "other application refused"},
+	{0x01, M_TRUNC, 1, 0, SSH_ERR_FORMAT, "truncated signature is malformed"},
+	{0x01, M_NAME, 1, 0, SSH_ERR_SIG, "signature of another algorithm refused"},
+};
+
 static void sk_type(enum keytype t, const char *skname, const char *plain)
 {
 	struct hostkey k;
@@ -309,32 +329,21 @@ static void sk_type(enum keytype t, const char *skname, const char *plain)
 		CHECK(0, "%s: key generation", skname);
 		return;
 	}
-	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
-	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_OK, "%s: touched signature verifies", skname);
-	sk_make(&k, skname, plain, 0x00, 7, "ssh:", d, 0, &sc);
-	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_AUTH, "%s: no touch refused when required", skname);
-	sk_make(&k, skname, plain, 0x00, 7, "ssh:", d, 0, &sc);
-	CHECK(sk_check(skname, &sc, d, 0, 0) == SSH_OK, "%s: no touch accepted with no-touch-required", skname);
-	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
-	CHECK(sk_check(skname, &sc, d, 1, 1) == SSH_ERR_AUTH, "%s: verify-required without UV refused", skname);
-	sk_make(&k, skname, plain, 0x05, 7, "ssh:", d, 0, &sc);
-	CHECK(sk_check(skname, &sc, d, 1, 1) == SSH_OK, "%s: verify-required with UV", skname);
-	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 1, &sc);
-	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_SIG, "%s: altered counter refused", skname);
-	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
-	CHECK(sk_check(skname, &sc, "other data", 1, 0) == SSH_ERR_SIG, "%s: other data refused", skname);
-	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
-	sc.sig.d[sc.sig.len - 5] ^= 0x04; /* the flags byte claims UV it did not sign */
-	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_SIG, "%s: altered flags refused", skname);
-	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
-	sc.blob.d[sc.blob.len - 1] = 'X'; /* application "ssh:" becomes "sshX" */
-	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_SIG, "%s: other application refused", skname);
-	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
-	sc.sig.len -= 1;
-	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_FORMAT, "%s: truncated signature is malformed", skname);
-	sk_make(&k, skname, plain, 0x01, 7, "ssh:", d, 0, &sc);
-	sc.sig.d[4] = 'X'; /* signature names another algorithm */
-	CHECK(sk_check(skname, &sc, d, 1, 0) == SSH_ERR_SIG, "%s: signature of another algorithm refused", skname);
+	for (size_t i = 0; i < sizeof sk_cases / sizeof sk_cases[0]; i++) {
+		int m = sk_cases[i].mutate;
+		sk_make(&k, skname, plain, sk_cases[i].flags, 7, "ssh:", d, m == M_COUNTER, &sc);
+		if (m == M_FLAGS)
+			sc.sig.d[sc.sig.len - 5] ^= 0x04; /* flags precede the counter */
+		if (m == M_APP)
+			sc.blob.d[sc.blob.len - 1] = 'X'; /* "ssh:" becomes "sshX" */
+		if (m == M_TRUNC)
+			sc.sig.len -= 1;
+		if (m == M_NAME)
+			sc.sig.d[4] = 'X';
+		CHECK(sk_check(skname, &sc, m == M_DATA ? "other data" : d, sk_cases[i].touch, sk_cases[i].verify) ==
+			      sk_cases[i].want,
+		      "%s: %s", skname, sk_cases[i].what);
+	}
 	hostkey_free(&k);
 }
 
