@@ -11,14 +11,8 @@
 #include "services/authkeys.h"
 
 static const char *const key_types[] = {
-	"ssh-ed25519",
-	"ecdsa-sha2-nistp256",
-	"ecdsa-sha2-nistp384",
-	"ecdsa-sha2-nistp521",
-	"ssh-rsa",
-	"sk-ssh-ed25519@openssh.com",
-	"sk-ecdsa-sha2-nistp256@openssh.com",
-	NULL,
+	"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa",
+	"sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", NULL,
 };
 
 int authkey_type_known(const char *type, size_t len)
@@ -29,30 +23,27 @@ int authkey_type_known(const char *type, size_t len)
 	return 0;
 }
 
-void authkey_init(struct authkey *k)
-{
-	memset(k, 0, offsetof(struct authkey, blob));
-	buf_init(&k->blob, 64 * 1024);
-	k->store[0] = 0;
-}
-
-void authkey_free(struct authkey *k)
-{
-	buf_free(&k->blob);
-}
-
 static void reset(struct authkey *k)
 {
 	memset(k, 0, offsetof(struct authkey, blob));
 	buf_reset(&k->blob);
 }
 
+void authkey_init(struct authkey *k)
+{
+	buf_init(&k->blob, 64 * 1024);
+	reset(k);
+}
+
+void authkey_free(struct authkey *k) { buf_free(&k->blob); }
+
 /* ---- option values ---- */
 
-static int port_ok(const char *p, int star_ok)
+/* a port number or * */
+static int port_ok(const char *p)
 {
 	unsigned long v = 0;
-	if (star_ok && !strcmp(p, "*"))
+	if (!strcmp(p, "*"))
 		return 1;
 	if (!*p || strlen(p) > 5)
 		return 0;
@@ -78,7 +69,7 @@ static int check_hostport(const char *v)
 		if (!colon || colon == v)
 			return 0;
 	}
-	return port_ok(colon + 1, 1);
+	return port_ok(colon + 1);
 }
 
 /* [host:]port */
@@ -86,7 +77,7 @@ static int check_listen(const char *v)
 {
 	if (*v == '[' || strchr(v, ':'))
 		return check_hostport(v);
-	return port_ok(v, 1);
+	return port_ok(v);
 }
 
 /* NAME=value with a name of letters, digits and underscores */
@@ -173,29 +164,20 @@ static const char *dequote(const char **pp, const char *end, char **st)
 static int apply(struct authkey *k, const struct option *o, const char *v, const char **why)
 {
 	char *base = (char *)k;
-	switch (o->kind) {
-	case O_SET:
-	case O_CLEAR:
-		if (v) {
-			*why = "option takes no value";
-			return SSH_ERR_FORMAT;
-		}
-		*(int *)(base + o->off) = o->kind == O_SET;
-		return SSH_OK;
-	case O_RESTRICT:
-		if (v) {
-			*why = "option takes no value";
-			return SSH_ERR_FORMAT;
-		}
+	int flag = o->kind == O_SET || o->kind == O_CLEAR || o->kind == O_RESTRICT;
+
+	if (flag != !v) {
+		*why = flag ? "option takes no value" : "option needs a quoted value";
+		return SSH_ERR_FORMAT;
+	}
+	if (o->kind == O_RESTRICT) {
 		k->no_pty = k->no_port_forwarding = k->no_agent_forwarding = 1;
 		k->no_x11_forwarding = k->no_user_rc = 1;
 		return SSH_OK;
-	default:
-		break;
 	}
-	if (!v) {
-		*why = "option needs a quoted value";
-		return SSH_ERR_FORMAT;
+	if (flag) {
+		*(int *)(base + o->off) = o->kind == O_SET;
+		return SSH_OK;
 	}
 	if (o->check && !o->check(v)) {
 		*why = "malformed option value";
