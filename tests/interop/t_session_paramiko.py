@@ -1,0 +1,233 @@
+#!/usr/bin/python3
+"""Session channels with paramiko: exec with output, stderr and exit status;
+a pty shell with the requested size, TERM and a window change; SFTP; and the
+channel layer's edges that OpenSSH's client does not reach: unknown channel
+types and requests, keepalive global requests, no-more-sessions, a window of
+2^32-1, a small maximum packet, and a window adjust that overflows."""
+import atexit
+import hashlib
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+try:
+    import paramiko
+    from paramiko import common
+except ImportError:
+    print("# paramiko is not installed (Debian: python3-paramiko); skipped")
+    sys.exit(0)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sshl_py import Env, Report  # noqa: E402
+
+# paramiko's thread logs expected refusals with tracebacks; the checks say enough
+logging.getLogger("paramiko").addHandler(logging.NullHandler())
+env = Env("t_session_paramiko")
+rep = Report()
+T = env.dir
+
+subprocess.run(["ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-f", os.path.join(T, "id"), "-C", "client"],
+               check=True)
+AK = os.path.join(T, "authorized_keys")
+shutil.copy(os.path.join(T, "id.pub"), AK)
+os.chmod(AK, 0o644)
+key = paramiko.Ed25519Key.from_private_key_file(os.path.join(T, "id"))
+
+# a user with /bin/sh and no dotfiles when we are root: root's rc files
+# must not slow the sessions down or add output
+user = os.environ.get("USER") or "root"
+home = os.path.expanduser("~")
+if os.getuid() == 0 and shutil.which("useradd"):
+    name = "sshls%d" % os.getpid()
+    h = os.path.join(T, "uhome")
+    if subprocess.run(["useradd", "-M", "-d", h, "-s", "/bin/sh", "-U", "-p", "*", name]).returncode == 0:
+        atexit.register(subprocess.run, ["userdel", name], stderr=subprocess.DEVNULL)
+        os.mkdir(h)
+        shutil.chown(h, name, name)
+        user, home = name, h
+
+
+def connect(*opts):
+    sock, proc = env.server("-o", "AuthorizedKeysFile=" + AK, *opts)
+    t = paramiko.Transport(sock)
+    t.start_client(timeout=30)
+    if t.get_remote_server_key().asbytes() not in env.public_blobs():
+        raise RuntimeError("unexpected host key")
+    t.auth_publickey(user, key)
+    return t, proc
+
+
+def run(t, cmd, data=None, **kw):
+    """exec cmd; returns (stdout, stderr, exit status)"""
+    ch = t.open_session(**kw)
+    ch.exec_command(cmd)
+    if data is not None:
+        ch.sendall(data)
+        ch.shutdown_write()
+    out = ch.makefile("rb").read()
+    err = ch.makefile_stderr("rb").read()
+    return out, err, ch.recv_exit_status()
+
+
+def read_until_closed(ch, limit=30):
+    out = b""
+    end = time.time() + limit
+    while time.time() < end:
+        if ch.recv_ready():
+            out += ch.recv(65536)
+        elif ch.exit_status_ready() and not ch.recv_ready() and ch.closed:
+            break
+        elif ch.eof_received and not ch.recv_ready():
+            break
+        else:
+            time.sleep(0.02)
+    return out
+
+
+def log_has(text):
+    return text in env.log_text()
+
+
+t, proc = connect()
+
+# --- exec ---
+out, err, st = run(t, "echo out; echo err >&2; exit 7")
+rep.check("exec: stdout", out == b"out\n", repr(out))
+rep.check("exec: stderr as extended data", err == b"err\n", repr(err))
+rep.check("exec: exit status", st == 7, str(st))
+blob = os.urandom(3 * 1024 * 1024)
+out, err, st = run(t, "sha256sum", blob)
+rep.check("exec: stdin to sha256sum", out.split()[0].decode() == hashlib.sha256(blob).hexdigest(), repr(out))
+out, err, st = run(t, "echo $HOME; pwd")
+rep.check("exec: HOME and working directory", out == ("%s\n%s\n" % (home, home)).encode(), repr(out))
+
+# --- pty shell ---
+ch = t.open_session()
+ch.get_pty(term="xterm-256color", width=91, height=33)
+ch.invoke_shell()
+ch.sendall(b"stty size; echo T=$TERM; tty\n")
+time.sleep(1)
+ch.resize_pty(width=120, height=50)
+time.sleep(0.3)
+ch.sendall(b"stty size; exit 5\n")
+text = read_until_closed(ch).decode(errors="replace").replace("\r", "")
+rep.check("pty shell: size from pty-req", re.search(r"(^|\s)33 91\n", text) is not None, repr(text[-300:]))
+rep.check("pty shell: TERM from pty-req", "T=xterm-256color" in text, repr(text[-300:]))
+rep.check("pty shell: a tty", "/dev/pts/" in text, repr(text[-300:]))
+rep.check("pty shell: window-change", "\n50 120\n" in text, repr(text[-300:]))
+rep.check("pty shell: exit status", ch.recv_exit_status() == 5, str(ch.recv_exit_status()))
+
+# --- SFTP ---
+sftp = paramiko.SFTPClient.from_transport(t)
+data = os.urandom(5 * 1024 * 1024 + 17)
+local = os.path.join(T, "up")
+with open(local, "wb") as f:
+    f.write(data)
+sftp.put(local, home + "/p1")
+rep.check("sftp: listdir shows the upload", "p1" in sftp.listdir(home))
+rep.check("sftp: stat size", sftp.stat(home + "/p1").st_size == len(data))
+sftp.rename(home + "/p1", home + "/p2")
+sftp.get(home + "/p2", os.path.join(T, "down"))
+with open(os.path.join(T, "down"), "rb") as f:
+    rep.check("sftp: get returns what put sent", f.read() == data)
+sftp.remove(home + "/p2")
+rep.check("sftp: remove", "p2" not in sftp.listdir(home))
+sftp.close()
+
+# --- channel layer edges ---
+try:
+    t.open_channel("x-no-such-type@sshl")
+    rep.check("unknown channel type refused", False, "it was opened")
+except paramiko.ChannelException as e:
+    rep.check("unknown channel type refused with OPEN_FAILURE 3", e.code == 3, str(e.code))
+rep.check("unknown channel type: no disconnect", t.is_active() and run(t, "echo still")[0] == b"still\n")
+
+rep.check("keepalive@openssh.com gets REQUEST_FAILURE",
+          t.global_request("keepalive@openssh.com", wait=True) is None and t.is_active())
+rep.check("unknown global request gets REQUEST_FAILURE",
+          t.global_request("x-unknown@sshl", wait=True) is None and t.is_active())
+
+# channel request replies are seen through paramiko's handler table
+replies = []
+table = paramiko.Transport._channel_handler_table
+orig_ok, orig_fail = table[common.MSG_CHANNEL_SUCCESS], table[common.MSG_CHANNEL_FAILURE]
+table[common.MSG_CHANNEL_SUCCESS] = lambda ch, m: replies.append("success")
+table[common.MSG_CHANNEL_FAILURE] = lambda ch, m: replies.append("failure")
+ch = t.open_session()
+for name in ("winadj@putty.projects.tartarus.org", "x-unknown@sshl", "env"):
+    m = paramiko.Message()
+    m.add_byte(common.cMSG_CHANNEL_REQUEST)
+    m.add_int(ch.remote_chanid)
+    m.add_string(name)
+    m.add_boolean(True)
+    if name == "env":
+        m.add_string("LC_SSHL")
+        m.add_string("x")
+    t._send_user_message(m)
+for _ in range(100):
+    if len(replies) == 3:
+        break
+    time.sleep(0.05)
+table[common.MSG_CHANNEL_SUCCESS], table[common.MSG_CHANNEL_FAILURE] = orig_ok, orig_fail
+rep.check("winadj@putty and unknown requests fail, env succeeds, in order",
+          replies == ["failure", "failure", "success"], repr(replies))
+ch.close()
+
+# the largest window there is, and a small maximum packet we must honour
+sizes = []
+orig_data = table[common.MSG_CHANNEL_DATA]
+
+
+def record(ch, m):
+    sizes.append(len(m.get_string()))
+    # back to where the transport left it: after the recipient channel
+    m.rewind()
+    m.get_int()
+    orig_data(ch, m)
+
+
+blob = os.urandom(8 * 1024 * 1024)
+with open(os.path.join(T, "blob"), "wb") as f:
+    f.write(blob)
+os.chmod(os.path.join(T, "blob"), 0o644)
+out, err, st = run(t, "cat " + os.path.join(T, "blob"), window_size=2**32 - 1)
+rep.check("window of 2^32-1: 8 MiB arrive intact", out == blob, "%d bytes" % len(out))
+table[common.MSG_CHANNEL_DATA] = record
+out, err, st = run(t, "cat " + os.path.join(T, "blob"), max_packet_size=4096)
+table[common.MSG_CHANNEL_DATA] = orig_data
+rep.check("maximum packet 4096: honoured", sizes and max(sizes) <= 4096, "largest %d" % max(sizes or [0]))
+rep.check("maximum packet 4096: 8 MiB arrive intact", out == blob, "%d bytes" % len(out))
+
+# no-more-sessions@openssh.com: later sessions are refused, nothing else
+t.global_request("no-more-sessions@openssh.com", wait=False)
+try:
+    t.open_session()
+    rep.check("no-more-sessions: a later session is refused", False, "it was opened")
+except paramiko.ChannelException as e:
+    rep.check("no-more-sessions: a later session is refused", e.code == 1, str(e.code))
+rep.check("no-more-sessions: the connection stays", t.is_active())
+t.close()
+proc.wait(timeout=30)
+
+# a window adjust past 2^32-1 is a protocol error
+t, proc = connect()
+ch = t.open_session()
+ch.exec_command("sleep 5")
+m = paramiko.Message()
+m.add_byte(common.cMSG_CHANNEL_WINDOW_ADJUST)
+m.add_int(ch.remote_chanid)
+m.add_int(0xFFFFFFFF)
+t._send_user_message(m)
+try:
+    rc = proc.wait(timeout=10)
+except subprocess.TimeoutExpired:
+    rc = None
+rep.check("window adjust overflowing 2^32-1: disconnect", rc is not None and log_has("window adjust overflows"),
+          "server still running" if rc is None else env.log_text()[-300:])
+t.close()
+
+rep.finish()
