@@ -2,10 +2,14 @@
 CC ?= cc
 PKGS = libtomcrypt libtommath zlib
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -DLTM_DESC -Wall -Wextra -I. $(shell pkg-config --cflags $(PKGS))
-LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcrypt -lutil
+# override: `make CFLAGS=...` (a sanitizer build) keeps what the code needs
+override CFLAGS += -std=c11 -D_GNU_SOURCE -DLTM_DESC -Wall -Wextra -I. $(shell pkg-config --cflags $(PKGS))
+override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcrypt -lutil
 VECTORS ?= $(abspath ../shared/vectors)
 BUILD ?= build
+# the server binary; a second build goes elsewhere, e.g.
+#   make BUILD=build-asan BIN=build-asan/sshd-lite CFLAGS='-O1 -g -fsanitize=address,undefined' check
+BIN ?= sshd-lite
 
 LIBSRC = $(sort $(wildcard transport/*.c kex/*.c services/*.c config/*.c))
 LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
@@ -13,9 +17,9 @@ TESTSRC = $(sort $(wildcard tests/unit/test_*.c))
 TESTBIN = $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
 TESTLIB = $(BUILD)/tests/vec.o
 
-all: sshd-lite
+all: $(BIN)
 
-sshd-lite: $(BUILD)/sshd-lite.o $(LIBOBJ)
+$(BIN): $(BUILD)/sshd-lite.o $(LIBOBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c
@@ -30,13 +34,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) $(TESTLIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -MMD -MP -o $@ $< $(LIBOBJ) $(TESTLIB) $(LDLIBS)
 
-tests: sshd-lite $(TESTBIN)
+tests: $(BIN) $(TESTBIN)
 
 check: tests
-	VECTORS=$(VECTORS) BUILD=$(BUILD) tests/run
+	VECTORS=$(VECTORS) BUILD=$(BUILD) SSHD_LITE=$(abspath $(BIN)) tests/run
+
+# builds, then logs in through OpenSSH's ssh with throwaway keys (tests/demo.sh)
+demo: $(BIN)
+	SSHD_LITE=$(abspath $(BIN)) tests/demo.sh
 
 clean:
-	rm -rf $(BUILD) sshd-lite
+	rm -rf $(BUILD) $(BIN)
 
 # `make install PREFIX=/usr DESTDIR=/tmp/pkg` for packaging
 PREFIX ?= /usr/local
@@ -54,7 +62,7 @@ uninstall:
 bench: sshd-lite
 	bench/bench.py $(if $(QUICK),--quick)
 
-.PHONY: all tests check clean bench install uninstall
+.PHONY: all tests check clean demo bench install uninstall
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 include fuzz/fuzz.mk
