@@ -105,6 +105,60 @@ rep.check("exec: stdin to sha256sum", out.split()[0].decode() == hashlib.sha256(
 out, err, st = run(t, "echo $HOME; pwd")
 rep.check("exec: HOME and working directory", out == ("%s\n%s\n" % (home, home)).encode(), repr(out))
 
+# the end of a session as the client sees it, message by message
+events = []
+watched = [None]
+table = paramiko.Transport._channel_handler_table
+saved = dict(table)
+
+
+def recorder(kind):
+    orig = saved[kind]
+
+    def f(ch, m):
+        if ch is not watched[0]:
+            return orig(ch, m)
+        if kind == common.MSG_CHANNEL_REQUEST:
+            events.append(m.get_text())
+            m.rewind()
+            m.get_int()
+        else:
+            events.append({common.MSG_CHANNEL_DATA: "data", common.MSG_CHANNEL_EOF: "eof",
+                           common.MSG_CHANNEL_CLOSE: "close"}[kind])
+        return orig(ch, m)
+    return f
+
+
+for kind in (common.MSG_CHANNEL_REQUEST, common.MSG_CHANNEL_DATA, common.MSG_CHANNEL_EOF, common.MSG_CHANNEL_CLOSE):
+    table[kind] = recorder(kind)
+ch = t.open_session()
+watched[0] = ch
+ch.exec_command("echo last-words; exit 3")
+ch.recv_exit_status()
+end = time.time() + 10
+while not ch.closed and time.time() < end:
+    time.sleep(0.05)
+rep.check("session end: data, exit-status, EOF, CLOSE in that order",
+          events == ["data", "exit-status", "eof", "close"], repr(events))
+del events[:]
+ch = t.open_session()
+watched[0] = ch
+ch.exec_command("exec sleep 30")
+time.sleep(0.3)
+m = paramiko.Message()
+m.add_byte(common.cMSG_CHANNEL_REQUEST)
+m.add_int(ch.remote_chanid)
+m.add_string("signal")
+m.add_boolean(False)
+m.add_string("TERM")
+t._send_user_message(m)
+end = time.time() + 10
+while not ch.closed and time.time() < end:
+    time.sleep(0.05)
+table.update(saved)
+rep.check("signal TERM: the child ends with exit-signal, EOF, CLOSE", events == ["exit-signal", "eof", "close"],
+          repr(events))
+
 # --- pty shell ---
 ch = t.open_session()
 ch.get_pty(term="xterm-256color", width=91, height=33)
@@ -153,7 +207,6 @@ rep.check("unknown global request gets REQUEST_FAILURE",
 
 # channel request replies are seen through paramiko's handler table
 replies = []
-table = paramiko.Transport._channel_handler_table
 orig_ok, orig_fail = table[common.MSG_CHANNEL_SUCCESS], table[common.MSG_CHANNEL_FAILURE]
 table[common.MSG_CHANNEL_SUCCESS] = lambda ch, m: replies.append("success")
 table[common.MSG_CHANNEL_FAILURE] = lambda ch, m: replies.append("failure")
@@ -201,6 +254,46 @@ out, err, st = run(t, "cat " + os.path.join(T, "blob"), max_packet_size=4096)
 table[common.MSG_CHANNEL_DATA] = orig_data
 rep.check("maximum packet 4096: honoured", sizes and max(sizes) <= 4096, "largest %d" % max(sizes or [0]))
 rep.check("maximum packet 4096: 8 MiB arrive intact", out == blob, "%d bytes" % len(out))
+
+# a client that stops reading: with a window that never runs out, only the
+# server's backpressure toward the client keeps its memory bounded
+pause = [True]
+orig_read = paramiko.packet.Packetizer.read_message
+
+
+def paused_read(self):
+    while pause[0]:
+        time.sleep(0.05)
+    return orig_read(self)
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
+
+
+ch = t.open_session(window_size=2**32 - 1)
+ch.exec_command("head -c 67108864 /dev/zero")
+time.sleep(0.5)
+paramiko.packet.Packetizer.read_message = paused_read
+time.sleep(3)
+grown = rss_kib(proc.pid)
+paramiko.packet.Packetizer.read_message = orig_read
+pause[0] = False
+total = 0
+while True:
+    d = ch.recv(1 << 20)
+    if not d:
+        break
+    total += len(d)
+print("# server RSS while the client did not read: %d KiB" % grown)
+rep.check("backpressure: a client not reading leaves the server small", 0 < grown < 32 * 1024,
+          "%d KiB" % grown)
+rep.check("backpressure: all data arrives once it reads again", total == 67108864 and ch.recv_exit_status() == 0,
+          "%d bytes" % total)
 
 # no-more-sessions@openssh.com: later sessions are refused, nothing else
 t.global_request("no-more-sessions@openssh.com", wait=False)
