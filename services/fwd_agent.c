@@ -72,7 +72,7 @@ static void agent_free(struct agent_fwd *a)
 static int agent_listen(struct agent_fwd *a)
 {
 	struct sockaddr_un sa;
-	snprintf(a->dir, sizeof a->dir, "/tmp/ssh-XXXXXXXXXX");
+	snprintf(a->dir, sizeof a->dir, "/tmp/ssh-XXXXXX");
 	if (!mkdtemp(a->dir)) {
 		a->dir[0] = 0;
 		return -1;

@@ -143,8 +143,8 @@ static int connected(struct conn *c, struct dconn *d)
 	return channel_open_confirm(c, d->ch);
 }
 
-/* what the open and every failed attempt share: SSH_OK (confirmed or
- * still connecting), OPEN_CONNECT_FAILED or an error */
+/* what the open and every failed attempt share: the channel is confirmed,
+ * still connecting, or refused (and freed) with the last error's text */
 static int progress(struct conn *c, struct dconn *d)
 {
 	int r = start_connect(d);
@@ -158,13 +158,13 @@ static int progress(struct conn *c, struct dconn *d)
 	}
 	logit(c->log, LOG_DEBUG, "direct-tcpip channel %u: connect to %s port %u failed: %s", d->ch->id, d->host,
 	      d->port, strerror(d->err));
-	return OPEN_CONNECT_FAILED;
+	return channel_open_fail(c, d->ch, OPEN_CONNECT_FAILED, strerror(d->err));
 }
 
 static int d_ready(struct conn *c, struct fwd_watch *w, short revents)
 {
 	struct dconn *d = of(w);
-	int err = 0, e;
+	int err = 0;
 	socklen_t len = sizeof err;
 	(void)revents;
 	if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
@@ -176,9 +176,7 @@ static int d_ready(struct conn *c, struct fwd_watch *w, short revents)
 	d->err = err;
 	close(w->fd);
 	w->fd = -1;
-	if ((e = progress(c, d)) > 0)
-		return channel_open_fail(c, d->ch, (uint32_t)e, "connect failed");
-	return e;
+	return progress(c, d);
 }
 
 static int d_open(struct conn *c, struct channel *ch, struct rd *extra)
@@ -224,7 +222,7 @@ static int d_open(struct conn *c, struct channel *ch, struct rd *extra)
 	if ((e = getaddrinfo(d->host, service, &hints, &res)) != 0) {
 		logit(c->log, LOG_DEBUG, "direct-tcpip channel %u: cannot resolve %s: %s", ch->id, d->host,
 		      gai_strerror(e));
-		return OPEN_CONNECT_FAILED;
+		return channel_open_fail(c, ch, OPEN_CONNECT_FAILED, gai_strerror(e));
 	}
 	d->res = d->next = res;
 	d->err = ENETUNREACH;

@@ -21,6 +21,9 @@
 /* connections taken from one listener per poll round */
 #define ACCEPT_BURST 8
 #define LISTEN_BACKLOG 32
+/* sockets of one tcpip-forward (a name's addresses), and of all of them */
+#define LISTEN_ADDRS 8
+#define LISTEN_MAX 64
 /* the longest bind address a client may ask for */
 #define ADDR_MAX 255
 
@@ -272,13 +275,8 @@ static int listen_one(const struct addrinfo *ai, uint16_t port, uint16_t *bound)
 	return fd;
 }
 
-static int add_listener(struct conn *c, const char *addr, uint16_t port, int fd)
+static void add_listener(struct conn *c, struct listener *l, const char *addr, uint16_t port, int fd)
 {
-	struct listener *l = calloc(1, sizeof *l);
-	if (!l) {
-		close(fd);
-		return 0;
-	}
 	l->w.fd = fd;
 	l->w.events = POLLIN;
 	l->w.ready = l_ready;
@@ -286,18 +284,44 @@ static int add_listener(struct conn *c, const char *addr, uint16_t port, int fd)
 	snprintf(l->addr, sizeof l->addr, "%s", addr);
 	l->port = port;
 	fwd_watch_add(c, &l->w);
-	return 1;
 }
 
-/* binds every address of the target on one port (allocated by the first
- * when port is 0); the number of sockets, *bound their port */
+/* Listens on the addresses of res, all on one port; fds receives at most
+ * max sockets. With port 0 the first allocates the port; should another
+ * family already have that port in use, all are closed and the caller
+ * tries again, so a forward never half-exists on an allocated port. */
+static int listen_addrs(struct conn *c, const char *addr, const struct addrinfo *res, uint16_t port, int *fds,
+			int max, uint16_t *bound, int *retry)
+{
+	int n = 0;
+	*retry = 0;
+	for (const struct addrinfo *ai = res; ai && n < max; ai = ai->ai_next) {
+		int fd = listen_one(ai, n ? *bound : port, bound);
+		if (fd >= 0) {
+			fds[n++] = fd;
+			continue;
+		}
+		logit(c->log, LOG_DEBUG, "remote forward: cannot listen on %s port %u: %s", addr, n ? *bound : port,
+		      strerror(errno));
+		if (n && !port && errno == EADDRINUSE) {
+			while (n)
+				close(fds[--n]);
+			*retry = 1;
+			break;
+		}
+	}
+	return n;
+}
+
+/* binds every address of the target on one port; the number of sockets,
+ * *bound their port */
 static int bind_all(struct conn *c, const char *addr, uint32_t req_port, uint16_t *bound)
 {
 	struct addrinfo hints, *res = NULL;
 	const char *host;
 	char service[8];
-	uint16_t port = (uint16_t)req_port;
-	int n = 0, fd, r;
+	struct listener *ls[LISTEN_ADDRS];
+	int fds[LISTEN_ADDRS], n = 0, k, r, retry = 1;
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -309,18 +333,21 @@ static int bind_all(struct conn *c, const char *addr, uint32_t req_port, uint16_
 		logit(c->log, LOG_INFO, "remote forward: cannot resolve %s: %s", addr, gai_strerror(r));
 		return 0;
 	}
-	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-		if ((fd = listen_one(ai, port, bound)) < 0) {
-			logit(c->log, LOG_DEBUG, "remote forward: cannot listen on %s port %u: %s",
-			      addr, port, strerror(errno));
-			continue;
-		}
-		if (!add_listener(c, addr, *bound, fd))
-			break;
-		port = *bound;
-		n++;
-	}
+	for (int tries = 0; retry && tries < 8; tries++)
+		n = listen_addrs(c, addr, res, (uint16_t)req_port, fds, LISTEN_ADDRS, bound, &retry);
 	freeaddrinfo(res);
+	/* all or nothing */
+	for (k = 0; k < n && (ls[k] = calloc(1, sizeof *ls[k])); k++)
+		;
+	if (k < n) {
+		while (k)
+			free(ls[--k]);
+		while (n)
+			close(fds[--n]);
+		return 0;
+	}
+	for (int i = 0; i < n; i++)
+		add_listener(c, ls[i], addr, *bound, fds[i]);
 	return n;
 }
 
@@ -338,6 +365,15 @@ static int find_listener(struct conn *c, const char *addr, uint32_t port, struct
 		}
 	}
 	return 0;
+}
+
+static int count_listeners(struct conn *c)
+{
+	struct connection *s = c->connection;
+	int n = 0;
+	for (struct fwd_watch *w = s->fwd; w; w = w->next)
+		n += w->ready == l_ready;
+	return n;
 }
 
 /* bind address and port, as a C string and a number */
@@ -377,6 +413,11 @@ int fwd_tcpip_forward(struct conn *c, struct rd *r, struct buf *reply)
 	}
 	if (port && find_listener(c, addr, port, &l)) {
 		logit(c->log, LOG_INFO, "remote forward: %s port %u is forwarded already", addr, port);
+		return 0;
+	}
+	if (count_listeners(c) >= LISTEN_MAX) {
+		logit(c->log, LOG_INFO, "remote forward to %s port %u refused: %d listening sockets already", addr,
+		      port, LISTEN_MAX);
 		return 0;
 	}
 	if (!bind_all(c, addr, port, &bound)) {
