@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""The README's table of algorithms must say what the server supports: each
+row's "offered by default" names are compared, in order, with `sshd-lite -T`,
+and those plus the opt-in ones with `sshd-lite -Q`. Words in parentheses are
+notes. `t_readme.py --print` prints rows to paste in."""
+import os
+import re
+import subprocess
+import sys
+
+TOP = os.environ.get("TOP") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+S = os.environ.get("SSHD_LITE") or os.path.join(TOP, "sshd-lite")
+# the row's first cell starts with this | -Q kind | -T keyword (None: all names are offered)
+ROWS = [
+    ("Key exchange", "kex", "kexalgorithms"),
+    ("Host key / signature", "sig", "hostkeyalgorithms"),
+    ("Cipher", "cipher", "ciphers"),
+    ("MAC", "mac", "macs"),
+    ("Compression", "compression", None),
+]
+fails = 0
+
+
+def ok(cond, name):
+    global fails
+    print("%s - %s" % ("ok" if cond else "not ok", name))
+    fails += 0 if cond else 1
+
+
+def server():
+    t = subprocess.run([S, "-T", "-f", "/dev/null"], capture_output=True, text=True, check=True).stdout
+    tv = dict(l.split(" ", 1) for l in t.splitlines() if " " in l)
+    out = {}
+    for label, kind, key in ROWS:
+        q = subprocess.run([S, "-Q", kind], capture_output=True, text=True, check=True).stdout.split()
+        default = tv[key].split(",") if key else q
+        out[label] = (default, [n for n in q if n not in default])
+    return out
+
+
+def names(cell):
+    cell = re.sub(r"\([^)]*\)", "", cell).replace("`", "")
+    return [n.strip() for n in cell.split(",") if n.strip() and n.strip() not in ("—", "-")]
+
+
+def main():
+    have = server()
+    if sys.argv[1:] == ["--print"]:
+        for label, _, _ in ROWS:
+            d, o = have[label]
+            print("| %s | %s | %s |" % (label, ", ".join(d), ", ".join(o) or "—"))
+        return 0
+    path = os.path.join(TOP, "README.md")
+    ok(os.path.exists(path), "README.md exists")
+    if not os.path.exists(path):
+        return 1
+    text = open(path, encoding="utf-8").read()
+    table = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3:
+            continue
+        for label, _, _ in ROWS:
+            if cells[0].startswith(label):
+                table[label] = (names(cells[1]), names(cells[2]))
+    for label, kind, _ in ROWS:
+        if label not in table:
+            ok(False, "README row '%s'" % label)
+            continue
+        d, o = table[label]
+        ok(d == have[label][0], "README '%s' defaults, in order, are sshd-lite -T's: %s" % (label, ",".join(have[label][0])))
+        ok(sorted(o) == sorted(have[label][1]),
+           "README '%s' opt-in names are the rest of sshd-lite -Q %s: %s" % (label, kind, ",".join(have[label][1]) or "none"))
+    for s in ("## Deployment", "## Configuration", "## Deployment, launcher by launcher", "## Configuration reference"):
+        ok(re.search("^%s$" % re.escape(s), text, re.M) is not None, "README.md has %s" % s)
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
