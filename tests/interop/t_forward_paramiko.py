@@ -82,17 +82,21 @@ def close(t, sock, proc):
         proc.kill()
 
 
+def drain(r):
+    """everything a channel gives until end of file"""
+    got = b""
+    while True:
+        d = r.recv(65536)
+        if not d:
+            return got
+        got += d
+
+
 def roundtrip(ch, data):
     ch.settimeout(20)
     ch.sendall(data)
     ch.shutdown_write()
-    got = b""
-    while True:
-        d = ch.recv(65536)
-        if not d:
-            break
-        got += d
-    return got
+    return drain(ch)
 
 
 def open_code(t, host, port):
@@ -103,22 +107,6 @@ def open_code(t, host, port):
         return None
     except paramiko.ChannelException as e:
         return e.code
-
-
-def connect_echo(port, data, timeout=20):
-    """data to 127.0.0.1:port, half-close, everything that comes back"""
-    s = socket.create_connection(("127.0.0.1", port), timeout)
-    s.settimeout(timeout)
-    s.sendall(data)
-    s.shutdown(socket.SHUT_WR)
-    got = b""
-    while True:
-        d = s.recv(65536)
-        if not d:
-            break
-        got += d
-    s.close()
-    return got
 
 
 def global_req(t, name, fields):
