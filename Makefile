@@ -66,3 +66,8 @@ bench: sshd-lite
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 include fuzz/fuzz.mk
+
+# static analysis, not part of check: tests/lint (choices in .clang-tidy)
+lint:
+	tests/lint
+.PHONY: lint

@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct cipher *ci;
 	const struct mac *m;
 	int nc = count((const void *const *)ciphers), nm = count((const void *const *)macs), zlib;
-	if (size < 4)
+	if (size < 4 || nm == 0)
 		return 0;
 	rand_fuzz_seed(1);
 	ci = data[0] % (nc + 1) == (unsigned)nc ? NULL : ciphers[data[0] % (nc + 1)];
