@@ -24,6 +24,7 @@
 #include "config/peer.h"
 #include "kex/hostkey.h"
 #include "services/auth.h"
+#include "services/userauth.h"
 #include "transport/conn.h"
 #include "transport/crypto.h"
 #include "transport/log.h"
@@ -282,6 +283,7 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	      (unsigned long long)c->tx.total);
 	if (c->sigfd > 0)
 		close(c->sigfd);
+	userauth_free(c);
 	conn_free(c);
 	free(c);
 	return signo || (rc != SSH_OK && rc != SSH_ERR_PEER_DISC && rc != SSH_ERR_EOF);
