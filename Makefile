@@ -59,8 +59,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/sshd-lite $(DESTDIR)$(MANDIR)/man8/sshd-lite.8
 
 # side by side with Dropbear and OpenSSH (needs root); QUICK=1 for a short run
-bench: sshd-lite
-	bench/bench.py $(if $(QUICK),--quick)
+bench: $(BIN)
+	SSHD_LITE=$(abspath $(BIN)) bench/bench.py $(if $(QUICK),--quick)
 
 .PHONY: all tests check clean demo bench install uninstall
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

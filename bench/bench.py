@@ -118,6 +118,11 @@ def fmt_ratio(r):
 
 # ---------------------------------------------------------------- setup
 
+def lite_binary():
+    """The sshd-lite under test: $SSHD_LITE (as for tests/run) or ./sshd-lite"""
+    return os.path.abspath(os.environ.get("SSHD_LITE") or os.path.join(TOP, "sshd-lite"))
+
+
 def check_prereqs(want):
     missing = []
     for path, pkg in ((DROPBEAR, "dropbear-bin"), (DROPBEARCONVERT, "dropbear-bin"), (SSHD, "openssh-server"),
@@ -135,7 +140,7 @@ def check_prereqs(want):
             die("missing %s" % tool)
     if os.geteuid() != 0:
         die("run as root: the servers switch to a dedicated bench user (%s) created for the run" % USER)
-    if "sshd-lite" in want and not os.access(os.path.join(TOP, "sshd-lite"), os.X_OK):
+    if "sshd-lite" in want and not os.access(lite_binary(), os.X_OK):
         die("build sshd-lite first (make)")
 
 
@@ -170,7 +175,7 @@ def setup(want):
     # cannot mix versions; ours stripped like the distribution's binaries
     if "sshd-lite" in want:
         lite = os.path.join(RUN, "sshd-lite")
-        subprocess.run(["strip", "-o", lite, os.path.join(TOP, "sshd-lite")], check=True)
+        subprocess.run(["strip", "-o", lite, lite_binary()], check=True)
 
     remove_user()
     subprocess.run(["useradd", "-M", "-d", HOME, "-s", "/bin/sh", "-p", "*", "-U", USER], check=True)
@@ -238,12 +243,13 @@ class Run:
 
     seq = 0
 
-    def __init__(self, server, kex, cipher, remote, sample_every=None, sample_at=None):
+    def __init__(self, server, kex, cipher, remote, sample_every=None, sample_at=None, argv=None, user=USER):
         Run.seq += 1
         base = os.path.join(RUN, "r", "%s-%d" % (server, Run.seq))
         self.server, self.out, self.pidf = server, base + ".out", base + ".pid"
-        self.exe = server_argv(server)[0]
-        proxy = "%s %s %s %s" % (WRAP, self.out, self.pidf, shlex.join(server_argv(server)))
+        argv = argv or server_argv(server)
+        self.exe = argv[0]
+        proxy = "%s %s %s %s" % (WRAP, self.out, self.pidf, shlex.join(argv))
         opts = {
             "BatchMode": "yes", "StrictHostKeyChecking": "yes",
             "UserKnownHostsFile": os.path.join(RUN, "known_hosts"), "GlobalKnownHostsFile": "/dev/null",
@@ -257,7 +263,7 @@ class Run:
         self.ssh = ["ssh", "-F", "/dev/null", "-T"]
         for k, v in opts.items():
             self.ssh += ["-o", "%s=%s" % (k, v)]
-        self.ssh += ["-l", USER, HOST, remote]
+        self.ssh += ["-l", user, HOST, remote]
         self.sample_every, self.sample_at = sample_every, sample_at
         self.mem = {"hwm_max": 0, "rss_total": 0}
         self.wall = self.cpu = self.maxrss = None
@@ -339,6 +345,7 @@ class Run:
             with open(self.out) as f:
                 u, s, rss, st = f.read().split()
             self.cpu, self.maxrss, self.status = float(u) + float(s), int(rss), int(st)
+            self.ucpu, self.scpu = float(u), float(s)
         for f in (self.out, self.pidf):
             try:
                 os.unlink(f)
@@ -504,11 +511,59 @@ def libs_of(path):
 def sizes(servers):
     res = {}
     for s in servers:
-        path = {"sshd-lite": os.path.join(TOP, "sshd-lite"), "dropbear": DROPBEAR, "openssh": SSHD}[s]
+        path = {"sshd-lite": lite_binary(), "dropbear": DROPBEAR, "openssh": SSHD}[s]
         tmp = os.path.join(RUN, "stripped-" + s)
         subprocess.run(["strip", "-o", tmp, path], check=True)
         res[s] = {"bin": os.path.getsize(tmp), "libs": libs_of(path)}
     return res
+
+
+# ---------------------------------------------------------------- profile
+
+def profile(args):
+    """sshd-lite under callgrind for one connection per key exchange and one
+    transfer per cipher and direction. sshd-lite drops to the user after
+    authentication, which leaves callgrind unable to write its output, so
+    these runs log in as root with the bench user's authorized_keys."""
+    if not shutil.which("valgrind") or not shutil.which("callgrind_annotate"):
+        die("--profile needs valgrind (apt-get install valgrind)")
+    out = os.path.join(B, "profile")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    lite = os.path.join(RUN, "sshd-lite-g")
+    shutil.copy(lite_binary(), lite)
+    n = args.bulk_mib * 1024 * 1024
+    cases = [("conn-" + k[1], k, LATENCY_CIPHER, "true", 0, False) for k in KEXES]
+    for c in CIPHERS[:3] if args.bulk_mib else []:
+        cases.append(("down-" + c[1], BULK_KEX, c, "head -c %d /dev/zero" % n, 0, True))
+        cases.append(("up-" + c[1], BULK_KEX, c, "wc -c", n, False))
+    for name, k, c, remote, feed, count in cases:
+        # %p, written %%p for ssh's ProxyCommand expansion: a forked child
+        # that exits without exec must not overwrite the server's profile
+        f = os.path.join(out, name + ".callgrind")
+        argv = ["valgrind", "--tool=callgrind", "--vgdb=no", "--callgrind-out-file=" + f + ".%%p", lite, "-i", "-f",
+                os.path.join(RUN, "sshd-lite_config"), "-o", "PermitRootLogin=yes", "-o", "StrictModes=no",
+                "-o", "AuthorizedKeysFile=" + os.path.join(HOME, ".ssh", "authorized_keys")]
+        argv[0] = shutil.which("valgrind")
+        r = Run("sshd-lite", k, c, remote, argv=argv, user="root").go(feed=feed, count=count, timeout=1800)
+        if not r.ok():
+            die("profile %s failed: %s" % (name, r.stderr.strip()[-300:]))
+        outs = sorted((p for p in os.listdir(out) if p.startswith(name + ".callgrind.")),
+                      key=lambda p: os.path.getsize(os.path.join(out, p)))
+        if not outs:
+            die("profile %s: no callgrind output" % name)
+        os.rename(os.path.join(out, outs[-1]), f)
+        for p in outs[:-1]:
+            os.unlink(os.path.join(out, p))
+        text = subprocess.run(["callgrind_annotate", f], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True).stdout
+        lines = text.splitlines()
+        total = next((line for line in lines if "PROGRAM TOTALS" in line), "?")
+        i = next((j for j, line in enumerate(lines) if "file:function" in line), len(lines))
+        print("== %s (%s MiB for transfers): %s" % (name, args.bulk_mib, total.strip()))
+        for line in lines[i + 2:i + 2 + args.profile_top]:
+            print("   " + line[:150])
+    print("callgrind files in %s (callgrind_annotate --inclusive=yes FILE)" % out)
 
 
 # ---------------------------------------------------------------- report
@@ -725,12 +780,19 @@ def main():
     ap.add_argument("--only", default="latency,bulk,memory,size",
                     help="comma-separated sections: latency, bulk, memory, size")
     ap.add_argument("--servers", default=",".join(SERVERS), help="comma-separated: " + ",".join(SERVERS))
+    ap.add_argument("--profile", action="store_true",
+                    help="profile sshd-lite under callgrind instead (connections and --bulk-mib transfers, default 16)")
+    ap.add_argument("--profile-top", type=int, default=15, help="functions shown per profile")
+    ap.add_argument("--lite", help="the sshd-lite binary to measure (default: $SSHD_LITE or ./sshd-lite)")
     ap.add_argument("--output", help="where the Markdown goes (default: docs/BENCHMARKS.md for a full run "
                     "of all sections, build/bench/BENCHMARKS.md otherwise)")
     args = ap.parse_args()
     q = args.quick
+    if args.lite:
+        os.environ["SSHD_LITE"] = args.lite
     args.runs = args.runs or (8 if q else 30)
-    args.bulk_mib = args.bulk_mib or (32 if q else 512)
+    if args.bulk_mib is None:
+        args.bulk_mib = 16 if args.profile else 32 if q else 512
     args.bulk_runs = args.bulk_runs or (1 if q else 5)
     args.idle_runs = args.idle_runs or (2 if q else 5)
     only = set(args.only.split(","))
@@ -749,6 +811,14 @@ def main():
     except OSError:
         pass
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    if args.profile:
+        try:
+            setup(["sshd-lite"])
+            profile(args)
+        finally:
+            remove_user()
+            shutil.rmtree(HOME, ignore_errors=True)
+        return
     try:
         setup(want)
         servers, unsupported = preflight([s for s in SERVERS if s in want])

@@ -22,8 +22,13 @@ int pkt_set_keys(struct direction *d, const struct cipher *ci, const struct mac 
 		 const uint8_t *iv, const uint8_t *key, const uint8_t *mackey)
 {
 	int e;
-	wipe(&d->cc, sizeof d->cc);
-	wipe(&d->mc, sizeof d->mc);
+	/* the old keys go; before the first NEWKEYS there are none, and the
+	 * contexts are still as conn_init zeroed them (the GCM tables make a
+	 * cipher context some 70 KB, wiped a byte at a time) */
+	if (d->cipher != &cipher_none) {
+		wipe(&d->cc, sizeof d->cc);
+		wipe(&d->mc, sizeof d->mc);
+	}
 	d->cipher = ci;
 	d->mac = ci->taglen ? NULL : m;
 	e = ci->init(&d->cc, key, iv);
