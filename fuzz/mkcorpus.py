@@ -7,7 +7,7 @@ what the targets take: KEXINIT payloads (fuzz_kexinit), key exchange
 messages (fuzz_kexmsg), the plaintext part of the session as a fuzz_server
 input followed by plaintext userauth and connection requests, which the
 harness encrypts itself. Also makes key files (fuzz_keyfile) with
-ssh-keygen and a config (fuzz_config). Usage: fuzz/mkcorpus.py [SSHD_LITE]
+ssh-keygen and a config (fuzz_config). Usage: fuzz/mkcorpus.py [SSHD_LITE | --static]
 """
 import hashlib
 import os
@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVER = sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "sshd-lite")
+SERVER = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] != "--static" else os.path.join(TOP, "sshd-lite")
 CORPUS = os.path.join(TOP, "fuzz", "corpus")
 
 # (name, ssh options): each a different key exchange or packet protection
@@ -93,7 +93,59 @@ def after_newkeys(user=b"root"):
     ]
 
 
+def rec16(payloads):
+    return b"".join(struct.pack(">H", len(p)) + p for p in payloads)
+
+
+def static_seeds():
+    """seeds that need no client session"""
+    pub = b"\x00\x00\x00\x0bssh-ed25519" + s(bytes(range(32)))
+    import base64
+    line = b"ssh-ed25519 " + base64.b64encode(pub) + b" user@host"
+    keys = b"\n".join([
+        b"# comment", b"", line,
+        b'command="echo hi",no-pty,from="192.0.2.0/24,!10.*",expiry-time="20991231Z" ' + line,
+        b'environment="A=b",permitopen="h:22",permitlisten="8080",no-agent-forwarding ' + line,
+        b'restrict,pty,verify-required ' + line, b"x" * 300,
+    ]) + b"\n"
+    put("fuzz_authkeys", "options", keys)
+    user = b"root"
+    put("fuzz_userauth", "methods", struct.pack(">H", len(keys)) + keys + rec16([
+        b"\x32" + s(user) + s(b"ssh-connection") + s(b"none"),
+        b"\x32" + s(user) + s(b"ssh-connection") + s(b"publickey") + b"\x00" + s(b"ssh-ed25519") + s(pub),
+        b"\x32" + s(user) + s(b"ssh-connection") + s(b"publickey") + b"\x01" + s(b"ssh-ed25519") + s(pub)
+        + s(s(b"ssh-ed25519") + s(bytes(64))),
+        b"\x32" + s(b"nosuchuser") + s(b"ssh-connection") + s(b"password") + b"\x00" + s(b"pw"),
+        b"\x32" + s(user) + s(b"ssh-connection") + s(b"keyboard-interactive") + s(b"") + s(b""),
+        b"\x3d" + struct.pack(">I", 1) + s(b"pw"),
+        b"\x32" + s(user) + s(b"ssh-connection") + s(b"hostbased") + s(b""),
+    ]))
+    put("fuzz_channel", "session", rec16([
+        b"\x5a" + s(b"session") + struct.pack(">III", 0, 2097152, 32768),
+        b"\x5a" + s(b"session") + struct.pack(">III", 1, 0, 0),
+        b"\x5a" + s(b"direct-tcpip") + struct.pack(">III", 2, 65536, 32768) + s(b"h") + struct.pack(">I", 22)
+        + s(b"o") + struct.pack(">I", 1),
+        b"\x62" + struct.pack(">I", 0) + s(b"pty-req") + b"\x01" + s(b"xterm") + struct.pack(">IIII", 80, 24, 0, 0)
+        + s(b"\x35\x00\x00\x00\x01\x00"),
+        b"\x62" + struct.pack(">I", 0) + s(b"env") + b"\x01" + s(b"LANG") + s(b"C"),
+        b"\x62" + struct.pack(">I", 0) + s(b"window-change") + b"\x00" + struct.pack(">IIII", 100, 40, 0, 0),
+        b"\x62" + struct.pack(">I", 0) + s(b"signal") + b"\x00" + s(b"TERM"),
+        b"\x62" + struct.pack(">I", 0) + s(b"winadj@putty.projects.tartarus.org") + b"\x01",
+        b"\x5d" + struct.pack(">II", 0, 1 << 20),
+        b"\x5e" + struct.pack(">I", 0) + s(b"data"),
+        b"\x5f" + struct.pack(">II", 0, 1) + s(b"err"),
+        b"\x50" + s(b"keepalive@openssh.com") + b"\x01",
+        b"\x50" + s(b"tcpip-forward") + b"\x01" + s(b"") + struct.pack(">I", 0),
+        b"\x60" + struct.pack(">I", 0),
+        b"\x61" + struct.pack(">I", 0),
+        b"\x61" + struct.pack(">I", 1),
+    ]))
+
+
 def main():
+    static_seeds()
+    if "--static" in sys.argv:
+        return
     tmp = tempfile.mkdtemp(dir=os.path.join(TOP, "build"))
     try:
         keys = []

@@ -1,0 +1,83 @@
+/* ssh-userauth (services/userauth.c, auth_*.c) after SERVICE_REQUEST: the
+ * input starts with an authorized_keys file (u16 length, then the bytes),
+ * which every user's AuthorizedKeysFile points to (through a memfd;
+ * StrictModes off), then records of u16 length and a message payload
+ * (50 USERAUTH_REQUEST, 61 INFO_RESPONSE, ...) that go straight to the
+ * dispatch table. Passwords and keyboard-interactive are on. A login that
+ * succeeds starts ssh-connection, which is torn down at the end. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz/fuzz.h"
+#include "services/service.h"
+#include "services/userauth.h"
+#include "transport/crypto.h"
+
+static struct config cfg;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	crypto_init();
+	fuzz_config(&cfg);
+	cfg.password_authentication = 1;
+	cfg.kbd_interactive_authentication = 1;
+	cfg.strict_modes = 0;
+	cfg.max_auth_tries = 6;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct conn *c;
+	char path[64];
+	size_t i, klen;
+	int fd;
+	if (size < 2)
+		return 0;
+	klen = (size_t)data[0] << 8 | data[1];
+	if (klen > size - 2)
+		klen = size - 2;
+	fd = fuzz_memfile(data + 2, klen, path, sizeof path);
+	if (fd < 0)
+		return 0;
+	c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	rand_fuzz_seed(9);
+	/* one file for everyone, replacing the defaults for this input */
+	for (int k = 0; k < cfg.authorized_keys_files.n; k++)
+		free(cfg.authorized_keys_files.v[k]);
+	cfg.authorized_keys_files.v[0] = strdup(path);
+	cfg.authorized_keys_files.n = 1;
+	fuzz_conn(c, -1, -1, &cfg);
+	c->kex_count = 1;
+	if (userauth_install(c) != SSH_OK)
+		abort();
+	for (i = 2 + klen; i + 2 <= size;) {
+		size_t n = (size_t)data[i] << 8 | data[i + 1];
+		const uint8_t *p = data + i + 2;
+		struct rd r;
+		i += 2;
+		if (n > size - i)
+			n = size - i;
+		i += n;
+		/* only the userauth range: after success, no session programs */
+		if (n == 0 || p[0] < 50 || p[0] > 79 || !c->dispatch[p[0]])
+			continue;
+		rd_init(&r, p + 1, n - 1);
+		if (c->dispatch[p[0]](c, p[0], &r) != SSH_OK || c->want_close)
+			break;
+		buf_reset(&c->out);
+		c->out_off = 0;
+	}
+	if (c->hooks && c->hooks->cleanup)
+		c->hooks->cleanup(c);
+	userauth_free(c);
+	conn_free(c);
+	free(c);
+	close(fd);
+	return 0;
+}
