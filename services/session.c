@@ -18,7 +18,7 @@
  * the terminal open for ever; what the shell wrote before exiting can
  * still be on its way through the pty. The master is read until it is
  * quiet this long, then the session ends and its terminal hangs up. */
-#define PTY_GRACE_MS 100
+#define PTY_GRACE_MS 250
 /* how often to look for the child's exit where there are no pidfds */
 #define WAIT_POLL_MS 100
 
