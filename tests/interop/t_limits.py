@@ -274,6 +274,34 @@ def test_floods(tmp):
     expect("2.4 MiB of IGNORE before authentication", sv, 11, "Too much traffic before authentication")
 
 
+def hwm_kib(pid):
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_memory(tmp):
+    """what a client can make the server hold before authentication: the
+    input buffer (one packet of at most 256 KiB plus read slack) and the
+    KEXINITs; nothing grows with the number of packets"""
+    if b"__asan_init" in open(SERVER, "rb").read():
+        ok("memory before authentication: skipped for a sanitizer build", True)
+        return
+    sv = hello(tmp, kex={})
+    time.sleep(0.3)
+    before = hwm_kib(sv.p.pid)
+    sv.send(packet(b"\x02" + s(bytes(1000))) * 1900)
+    # then most of a maximal packet, and stop
+    sv.send(struct.pack(">IB", 256 * 1024 - 4, 4) + bytes(200 * 1024))
+    time.sleep(1)
+    alive = sv.p.poll() is None
+    grew = hwm_kib(sv.p.pid) - before if alive else -1
+    ok("memory before authentication: 1.9 MB of IGNORE and a partial 256 KiB packet add under 4 MiB",
+       alive and 0 <= grew < 4096, "(alive %s, grew %d KiB)" % (alive, grew))
+    sv.exits(5)
+
+
 def test_grace(tmp):
     sv = Server(tmp, "-o", "LoginGraceTime=3")
     t0 = time.time()
