@@ -253,11 +253,13 @@ static int hook_events(struct conn *c, struct pollfd *fds, int n)
 
 static int hook_timeout(struct conn *c)
 {
-	int a = channel_timeout(c), b = alive_timeout(c), o = child_orphans_timeout(c);
+	int a = channel_timeout(c), b = alive_timeout(c), o = child_orphans_timeout(c), f = fwd_timeout(c);
 	if (b >= 0 && (a < 0 || b < a))
 		a = b;
 	if (o >= 0 && (a < 0 || o < a))
 		a = o;
+	if (f >= 0 && (a < 0 || f < a))
+		a = f;
 	return a;
 }
 

@@ -44,6 +44,9 @@ void fwd_watch_del(struct conn *c, struct fwd_watch *w);
  * what is left below max so channels are not starved; returns the new n */
 int fwd_pollfds(struct conn *c, struct pollfd *fds, int n, int max);
 int fwd_events(struct conn *c, struct pollfd *fds, int n);
+/* -1, or a short wait when some watches did not fit into the poll set:
+ * nothing would wake poll for them, so the set must rotate */
+int fwd_timeout(struct conn *c);
 /* the opened hook of the types we open: the client's answer, logged */
 int fwd_opened(struct conn *c, struct channel *ch, int ok);
 /* releases every watch still listed (after the channels are freed) */

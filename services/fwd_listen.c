@@ -18,6 +18,8 @@
 #include "services/forward.h"
 #include "transport/conn.h"
 
+/* how soon watches left out of a full poll set get their turn */
+#define ROTATE_MS 20
 /* connections taken from one listener per poll round */
 #define ACCEPT_BURST 8
 #define LISTEN_BACKLOG 32
@@ -105,6 +107,15 @@ int fwd_events(struct conn *c, struct pollfd *fds, int n)
 		if ((e = w->ready(c, w, ev)) != SSH_OK)
 			return e;
 	}
+}
+
+int fwd_timeout(struct conn *c)
+{
+	struct connection *s = c->connection;
+	for (struct fwd_watch *w = s->fwd; w; w = w->next)
+		if (w->pf < 0)
+			return ROTATE_MS;
+	return -1;
 }
 
 void fwd_cleanup(struct conn *c)
