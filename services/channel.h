@@ -41,7 +41,7 @@ struct channel;
 /* channels per connection */
 #define CHAN_MAX 256
 /* pollfd entries the connection layer asks for at most */
-#define CHAN_POLL_MAX 64
+#define CHAN_POLL_MAX 960
 
 /* RFC 4254 5.1 reason codes of CHANNEL_OPEN_FAILURE */
 enum {

@@ -15,7 +15,7 @@
 #include "transport/msg.h"
 #include "transport/version.h"
 
-#define MAX_POLL 64
+#define MAX_POLL 1024 /* the socket, and every channel fd: 256 channels x 3, listeners */
 
 int transport_may_send(const struct conn *c) { return !c->kex_sending; }
 
