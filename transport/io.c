@@ -33,6 +33,25 @@ int io_fill(struct conn *c)
 
 int io_pending(const struct conn *c) { return c->out.len > c->out_off; }
 
+/* Packets are appended behind what the socket has not taken yet, and the
+ * buffer starts over only once it is empty: against a slow reader it would
+ * keep growing (to 8 MiB in a bulk download). Once more has been written
+ * than is left, the rest moves to the front: each byte moves at most about
+ * once, and the buffer stays near the backlog the channels allow. */
+#define OUT_COMPACT (64u * 1024)
+
+static void out_compact(struct conn *c)
+{
+	size_t left = c->out.len - c->out_off;
+	if (c->out_off < OUT_COMPACT || c->out_off < left)
+		return;
+	memmove(c->out.d, c->out.d + c->out_off, left);
+	if (c->tx_start >= c->out_off)
+		c->tx_start -= c->out_off;
+	c->out.len = left;
+	c->out_off = 0;
+}
+
 int io_flush(struct conn *c)
 {
 	while (io_pending(c)) {
@@ -40,8 +59,10 @@ int io_flush(struct conn *c)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				out_compact(c);
 				return SSH_OK;
+			}
 			return SSH_ERR_IO;
 		}
 		c->out_off += (size_t)w;
