@@ -79,7 +79,8 @@ ssht() {
 }
 # add_test_user: as root, creates a throw-away user with /bin/sh and a home
 # under $T (so no dotfiles of a real account slow or change its sessions)
-# holding .ssh/authorized_keys with the client key, and prints its name; the caller removes it with `userdel NAME` at exit.
+# holding .ssh/authorized_keys with the client key, and prints its name;
+# the caller removes it with `del_test_user NAME` at exit.
 add_test_user() {
 	local name="sshlt$$$RANDOM"
 	name=${name:0:31}
@@ -94,3 +95,6 @@ add_test_user() {
 	chmod 700 "$T/users/$name/.ssh"
 	echo "$name"
 }
+# del_test_user NAME: removes a user made by add_test_user, even while a
+# server of theirs is still exiting (plain userdel refuses then)
+del_test_user() { [ -n "${1:-}" ] && userdel -f "$1" >/dev/null 2>&1; }
