@@ -5,6 +5,7 @@
 #include "config/algs.h"
 #include "kex/hostkey.h"
 #include "kex/kex.h"
+#include "services/userauth.h"
 #include "transport/cipher.h"
 #include "transport/comp.h"
 #include "transport/mac.h"
@@ -43,6 +44,10 @@ void algs_names(enum algs_kind kind, int all, char *out, size_t outlen)
 			if (all || !sigalgs[i].legacy)
 				add(out, outlen, sigalgs[i].name);
 		break;
+	case ALGS_PUBKEY:
+		/* host key signatures plus the security-key types of userauth */
+		pubkey_alg_names(all, out, outlen);
+		break;
 	}
 }
 
@@ -55,7 +60,7 @@ static const struct {
 	{"mac", "MACs", ALGS_MAC},
 	{"key", "HostKey", -1},
 	{"sig", "HostKeyAlgorithms", ALGS_SIG},
-	{"sig", "PubkeyAcceptedAlgorithms", ALGS_SIG},
+	{"pubkey", "PubkeyAcceptedAlgorithms", ALGS_PUBKEY},
 	{"compression", "Compression", -2},
 };
 

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-enum algs_kind { ALGS_KEX, ALGS_CIPHER, ALGS_MAC, ALGS_SIG };
+enum algs_kind { ALGS_KEX, ALGS_CIPHER, ALGS_MAC, ALGS_SIG, ALGS_PUBKEY };
 
 /* writes the comma list of the table's names: defaults only (legacy rows
  * left out) when all is 0, every row when 1 */

@@ -458,6 +458,8 @@ int config_finish(struct config *c, char *err, size_t errlen)
 	algs_names(ALGS_SIG, 1, sup, sizeof sup);
 	if (resolve(&c->hostkey_alg_list, c->host_key_algorithms, def, sup, "HostKeyAlgorithms", err, errlen) < 0)
 		return -1;
+	algs_names(ALGS_PUBKEY, 0, def, sizeof def);
+	algs_names(ALGS_PUBKEY, 1, sup, sizeof sup);
 	if (resolve(&c->pubkey_alg_list, c->pubkey_accepted_algorithms, def, sup, "PubkeyAcceptedAlgorithms",
 		    err, errlen) < 0)
 		return -1;

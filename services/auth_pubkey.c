@@ -44,31 +44,25 @@ static const struct pkalg *pkalg_find(const uint8_t *name, size_t n)
 	return NULL;
 }
 
-static int spec_names(const char *spec, const char *name)
-{
-	while (*spec) {
-		const char *e = strchr(spec, ',');
-		size_t n = e ? (size_t)(e - spec) : strlen(spec);
-		if (glob_match(spec, n, name))
-			return 1;
-		spec += n + (e != NULL);
-	}
-	return 0;
-}
-
 static int alg_allowed(const struct config *cfg, const struct pkalg *a)
 {
-	const char *spec = cfg->pubkey_accepted_algorithms;
-	if (cfg->pubkey_alg_list && namelist_has(cfg->pubkey_alg_list, a->name, strlen(a->name)))
-		return 1;
-	if (!a->sk)
-		return 0;
-	/* The configuration's table does not list security-key algorithms,
-	 * so they follow OpenSSH's default, which has them, unless the
-	 * setting replaces the list or removes them. */
-	if (!spec || *spec == '+' || *spec == '^')
-		return 1;
-	return *spec == '-' && !spec_names(spec + 1, a->name);
+	return cfg->pubkey_alg_list && namelist_has(cfg->pubkey_alg_list, a->name, strlen(a->name));
+}
+
+void pubkey_alg_names(int all, char *out, size_t outlen)
+{
+	size_t n = 0;
+	out[0] = 0;
+	for (const struct pkalg *a = pkalgs; a->name; a++) {
+		const struct sigalg *s = sigalg_find((const uint8_t *)a->name, strlen(a->name));
+		size_t l = strlen(a->name);
+		if ((!all && s && s->legacy) || n + l + 2 > outlen)
+			continue;
+		if (n)
+			out[n++] = ',';
+		memcpy(out + n, a->name, l + 1);
+		n += l;
+	}
 }
 
 /* RSA moduli under 1024 bits are refused before any file is read */

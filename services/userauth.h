@@ -82,4 +82,7 @@ int password_check(struct conn *c, struct userauth *u, const uint8_t *pw, size_t
 int sk_verify(const char *alg, const uint8_t *blob, size_t bloblen, const uint8_t *data, size_t len,
 	      const uint8_t *sig, size_t siglen, int touch_required, int verify_required);
 
+/* the PubkeyAcceptedAlgorithms names: all, or the default (no SHA-1) */
+void pubkey_alg_names(int all, char *out, size_t outlen);
+
 #endif
