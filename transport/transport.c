@@ -283,7 +283,8 @@ static int loop(struct conn *c)
 			if ((e = io_fill(c)) != SSH_OK)
 				return e;
 		}
-		if (nh && c->hooks->events && (e = c->hooks->events(c, fds + 2, nh)) != SSH_OK)
+		/* also with no fds of its own: its timers run from here */
+		if (c->hooks && c->hooks->events && (e = c->hooks->events(c, fds + 2, nh)) != SSH_OK)
 			return e;
 		if (c->want_close)
 			return SSH_OK;
