@@ -62,6 +62,7 @@ static int harmless(const uint8_t *p, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct conn *c = calloc(1, sizeof *c);
+	static uint8_t msg[65536];
 	size_t i = 0;
 	if (!c)
 		abort();
@@ -82,8 +83,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		i += n;
 		if (n == 0 || !c->dispatch[p[0]] || !harmless(p, n))
 			continue;
-		rd_init(&r, p + 1, n - 1);
-		if (c->dispatch[p[0]](c, p[0], &r) != SSH_OK || c->want_close)
+		/* a copy: the server may wipe what it read (passwords), as it
+		 * does in its own receive buffer */
+		memcpy(msg, p, n);
+		rd_init(&r, msg + 1, n - 1);
+		if (c->dispatch[msg[0]](c, msg[0], &r) != SSH_OK || c->want_close)
 			break;
 		/* nobody reads the replies */
 		buf_reset(&c->out);

@@ -35,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[64];
 	size_t i, klen;
 	int fd;
+	static uint8_t msg[65536];
 	if (size < 2)
 		return 0;
 	klen = (size_t)data[0] << 8 | data[1];
@@ -67,8 +68,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* only the userauth range: after success, no session programs */
 		if (n == 0 || p[0] < 50 || p[0] > 79 || !c->dispatch[p[0]])
 			continue;
-		rd_init(&r, p + 1, n - 1);
-		if (c->dispatch[p[0]](c, p[0], &r) != SSH_OK || c->want_close)
+		/* a copy: the server may wipe what it read (passwords), as it
+		 * does in its own receive buffer */
+		memcpy(msg, p, n);
+		rd_init(&r, msg + 1, n - 1);
+		if (c->dispatch[msg[0]](c, msg[0], &r) != SSH_OK || c->want_close)
 			break;
 		buf_reset(&c->out);
 		c->out_off = 0;
