@@ -159,7 +159,8 @@ def remove_user():
         return
     if os.path.realpath(pw.pw_dir) != os.path.realpath(HOME):
         die("a user %s exists whose home is not %s: not touching it" % (USER, HOME))
-    subprocess.run(["userdel", USER], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # -f: plain userdel refuses while a server of the user is still exiting
+    subprocess.run(["userdel", "-f", USER], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def setup(want):
@@ -755,7 +756,10 @@ def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver):
     L.append("- Logging goes to syslog for all three; there is no syslog daemon in the benchmark container, "
              "so no server pays for disk writes.")
     L.append("- The client runs on the same machine and takes its share of the CPUs; latency and throughput "
-             "include the client's own work, which is the same for all three servers.")
+             "include the client's own work, which is the same for all three servers. The machine may be shared "
+             "(see the load above): the spreads say how far to trust a difference.")
+    L.append("- `bench/bench.py --profile` runs sshd-lite under callgrind for a connection per key exchange "
+             "and a transfer per cipher and direction, and lists where the instructions go.")
     L.append("")
     return "\n".join(L)
 
