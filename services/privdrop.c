@@ -1,5 +1,6 @@
 /* Permanent and temporary changes of identity. */
 #include <grp.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -22,6 +23,11 @@ int privdrop(const struct auth_result *a)
 	if (getresgid(&rg, &eg, &sg) != 0 || rg != a->gid || eg != a->gid || sg != a->gid)
 		return SSH_ERR_INTERNAL;
 	if (a->uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
+		return SSH_ERR_INTERNAL;
+	/* The host keys stay in memory for re-keying: the user's own processes
+	 * must not be able to ptrace us or read /proc/PID/mem. The kernel
+	 * already clears this on the uid change; say it, not assume it. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return SSH_ERR_INTERNAL;
 	return SSH_OK;
 }
