@@ -28,6 +28,9 @@ struct auth_result {
 	int npermitlisten;
 	char *environment[AUTH_MAX_LIST];  /* NAME=value, when allowed */
 	int nenvironment;
+	/* our end of the login recorder's socket (loginrec.c), 0 for none
+	 * (fd 0 is always the connection) */
+	int recorder;
 };
 
 #endif

@@ -11,6 +11,7 @@
 #include "services/auth.h"
 #include "services/channel.h"
 #include "services/forward.h"
+#include "services/loginrec.h"
 #include "services/session.h"
 #include "transport/conn.h"
 
@@ -61,6 +62,9 @@ static void s_close(struct conn *c, struct channel *ch)
 	if (s->pidfd >= 0)
 		close(s->pidfd);
 	fwd_agent_end(c, s);
+	/* the pty login ends with its channel (utmp/wtmp, loginrec.c) */
+	if (s->started && s->have_pty)
+		loginrec_logout(c, s->pty.name);
 	if (s->started) {
 		/* the master belongs to the channel now */
 		if (s->pty.slave >= 0)
@@ -110,6 +114,8 @@ int session_start(struct conn *c, struct channel *ch, int how, const char *cmd)
 		close(s->pty.slave);
 		s->pty.slave = -1;
 		channel_set_fds(ch, s->pty.master, s->pty.master, -1);
+		/* a pty login: utmp, wtmp and lastlog (loginrec.c) */
+		loginrec_login(c, s->pty.name, pid);
 	} else {
 		channel_set_fds(ch, out, in, err);
 	}

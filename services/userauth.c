@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "services/loginrec.h"
 #include "services/privdrop.h"
 #include "services/service.h"
 #include "services/userauth.h"
@@ -48,6 +49,9 @@ const char *ua_invalid(const struct userauth *u) { return u->user.valid ? "" : "
 
 void auth_result_clear(struct auth_result *a)
 {
+	/* the recorder sees EOF and logs out what is still open */
+	if (a->recorder > 0)
+		close(a->recorder);
 	free(a->command);
 	for (int i = 0; i < a->npermitopen; i++)
 		free(a->permitopen[i]);
@@ -200,6 +204,8 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	/* Root is given up for good here, before the service runs. The
 	 * connection layer may later want root for utmp/wtmp or a pty's
 	 * ownership; it can then move this call into its session setup. */
+	/* utmp/wtmp/lastlog need root after this: a recorder child keeps it */
+	loginrec_start(c, a);
 	if ((e = privdrop(a)) != SSH_OK) {
 		logit(c->log, LOG_ERR, "cannot change to user %s: privileges not dropped", a->user);
 		return e;

@@ -1,0 +1,258 @@
+/* The login recorder (see loginrec.h). The privileged child trusts nothing
+ * it reads: requests are fixed-size records over a SOCK_SEQPACKET pair, the
+ * tty must look like a terminal name and belong to the user, and a LOGOUT
+ * only closes a line this connection logged in. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <utmp.h>
+#include <utmpx.h>
+
+#include "services/auth.h"
+#include "services/loginrec.h"
+#include "transport/conn.h"
+
+#ifndef _PATH_WTMPX
+#define _PATH_WTMPX "/var/log/wtmp"
+#endif
+#define LASTLOG_PATH "/var/log/lastlog"
+/* a connection has at most MaxSessions ptys; more lines than this are
+ * not recorded rather than overflowing anything */
+#define MAX_LINES 64
+
+enum { LR_LOGIN = 1, LR_LOGOUT = 2 };
+
+struct lr_msg {
+	uint8_t op;
+	uint8_t pad[3];
+	int32_t pid;
+	char line[32]; /* "pts/N" or "ttyN", NUL-terminated */
+};
+
+/* what the recorder knows from the fork, never from the socket */
+struct recorder {
+	const struct logger *log;
+	char user[64];
+	uid_t uid;
+	char host[64];
+	struct {
+		char line[32];
+		int32_t pid;
+	} open[MAX_LINES];
+	int nopen;
+};
+
+/* copies src into a fixed-width record field, NUL-padded, maybe unterminated */
+static void field(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	memset(dst, 0, cap);
+	memcpy(dst, src, n < cap ? n : cap);
+}
+
+static int all_digits(const char *p, size_t max)
+{
+	size_t n = strlen(p);
+	if (n == 0 || n > max)
+		return 0;
+	for (; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}
+
+/* "pts/N" or "ttyN", a character device that belongs to the user. The
+ * ownership check applies to ttyN too: this server only hands out ptys,
+ * and a console line the user is not on is not theirs to record. */
+static int line_ok(const struct recorder *r, const char *line)
+{
+	char path[48];
+	struct stat st;
+	if (!((!strncmp(line, "pts/", 4) && all_digits(line + 4, 7)) ||
+	      (!strncmp(line, "tty", 3) && all_digits(line + 3, 3))))
+		return 0;
+	snprintf(path, sizeof path, "/dev/%s", line);
+	return lstat(path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_uid == r->uid;
+}
+
+static void write_utmp(const struct recorder *r, short type, const char *line, int32_t pid)
+{
+	struct utmpx u;
+	struct timeval tv;
+	size_t n = strlen(line);
+
+	memset(&u, 0, sizeof u);
+	u.ut_type = type;
+	u.ut_pid = pid;
+	field(u.ut_line, sizeof u.ut_line, line);
+	/* the id is the line's last four characters, as login(1) makes it */
+	field(u.ut_id, sizeof u.ut_id, line + (n > sizeof u.ut_id ? n - sizeof u.ut_id : 0));
+	if (type == USER_PROCESS) {
+		field(u.ut_user, sizeof u.ut_user, r->user);
+		field(u.ut_host, sizeof u.ut_host, r->host);
+	}
+	gettimeofday(&tv, NULL);
+	u.ut_tv.tv_sec = (int32_t)tv.tv_sec;
+	u.ut_tv.tv_usec = (int32_t)tv.tv_usec;
+	setutxent();
+	if (!pututxline(&u))
+		logit(r->log, LOG_DEBUG, "utmp: %s: %s", line, strerror(errno));
+	endutxent();
+	updwtmpx(_PATH_WTMPX, &u);
+}
+
+/* the user's slot at uid * sizeof(struct lastlog), only in an existing file */
+static void write_lastlog(const struct recorder *r, const char *line)
+{
+	struct lastlog ll;
+	struct stat st;
+	int fd = open(LASTLOG_PATH, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	memset(&ll, 0, sizeof ll);
+	ll.ll_time = (int32_t)time(NULL);
+	field(ll.ll_line, sizeof ll.ll_line, line);
+	field(ll.ll_host, sizeof ll.ll_host, r->host);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    pwrite(fd, &ll, sizeof ll, (off_t)r->uid * (off_t)sizeof ll) != (ssize_t)sizeof ll)
+		logit(r->log, LOG_DEBUG, "lastlog: %s", strerror(errno));
+	close(fd);
+}
+
+static int find_line(const struct recorder *r, const char *line)
+{
+	for (int i = 0; i < r->nopen; i++)
+		if (!strcmp(r->open[i].line, line))
+			return i;
+	return -1;
+}
+
+static void logout_at(struct recorder *r, int i)
+{
+	write_utmp(r, DEAD_PROCESS, r->open[i].line, r->open[i].pid);
+	r->open[i] = r->open[--r->nopen];
+}
+
+static void handle(struct recorder *r, const struct lr_msg *m)
+{
+	int i = find_line(r, m->line);
+	if (m->op == LR_LOGIN && m->pid > 0 && line_ok(r, m->line)) {
+		if (i < 0 && r->nopen == MAX_LINES)
+			return;
+		if (i < 0)
+			i = r->nopen++;
+		snprintf(r->open[i].line, sizeof r->open[i].line, "%s", m->line);
+		r->open[i].pid = m->pid;
+		write_utmp(r, USER_PROCESS, m->line, m->pid);
+		write_lastlog(r, m->line);
+	} else if (m->op == LR_LOGOUT && i >= 0) {
+		logout_at(r, i);
+	} else {
+		logit(r->log, LOG_INFO, "login recorder: refused a request for %s", r->user);
+	}
+}
+
+/* everything but the recorder's socket and the log file goes: above all
+ * the client's connection, which must end when the server does */
+static void close_inherited(int keep, int logfd)
+{
+	struct rlimit rl;
+	int null = open("/dev/null", O_RDWR);
+	long max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (long)rl.rlim_cur : 65536;
+	for (int fd = 0; fd < 3; fd++)
+		if (fd != keep && fd != logfd && null >= 0 && fd != null)
+			dup2(null, fd);
+	for (long fd = 3; fd < max; fd++)
+		if (fd != keep && fd != logfd)
+			close((int)fd);
+}
+
+static void recorder_run(struct recorder *r, int fd)
+{
+	struct lr_msg m;
+	for (;;) {
+		ssize_t n = recv(fd, &m, sizeof m, MSG_TRUNC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if ((size_t)n != sizeof m || !memchr(m.line, 0, sizeof m.line)) {
+			logit(r->log, LOG_INFO, "login recorder: malformed request for %s", r->user);
+			continue;
+		}
+		handle(r, &m);
+	}
+	/* the connection is over: close what is still open */
+	while (r->nopen > 0)
+		logout_at(r, r->nopen - 1);
+}
+
+void loginrec_start(struct conn *c, struct auth_result *a)
+{
+	struct recorder r;
+	struct logger l = *c->log;
+	int sv[2];
+	pid_t pid;
+
+	a->recorder = 0;
+	if (geteuid() != 0) {
+		logit(c->log, LOG_DEBUG, "not root: no utmp, wtmp or lastlog records");
+		return;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		logit(c->log, LOG_ERR, "login recorder: socketpair: %s", strerror(errno));
+		return;
+	}
+	if ((pid = fork()) < 0) {
+		logit(c->log, LOG_ERR, "login recorder: fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return;
+	}
+	if (pid > 0) {
+		close(sv[1]);
+		a->recorder = sv[0];
+		return;
+	}
+	/* the recorder: stderr may be the client's socket, so it logs to the
+	 * -E file or else to syslog */
+	memset(&r, 0, sizeof r);
+	l.to_stderr = 0;
+	close_inherited(sv[1], l.fd);
+	closelog();
+	log_open(&l, l.facility);
+	r.log = &l;
+	snprintf(r.user, sizeof r.user, "%s", a->user);
+	r.uid = a->uid;
+	snprintf(r.host, sizeof r.host, "%s", c->addr);
+	recorder_run(&r, sv[1]);
+	_exit(0);
+}
+
+static void send_req(struct conn *c, int op, const char *pty, int pid)
+{
+	struct lr_msg m;
+	int fd = c->auth ? c->auth->recorder : 0;
+	if (fd <= 0) {
+		logit(c->log, LOG_DEBUG, "no login recorder: %s not recorded", pty);
+		return;
+	}
+	memset(&m, 0, sizeof m);
+	m.op = (uint8_t)op;
+	m.pid = pid;
+	snprintf(m.line, sizeof m.line, "%s", strncmp(pty, "/dev/", 5) ? pty : pty + 5);
+	/* never stall the connection for a record: a full queue loses it */
+	if (send(fd, &m, sizeof m, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)sizeof m)
+		logit(c->log, LOG_DEBUG, "login recorder: %s not recorded: %s", pty, strerror(errno));
+}
+
+void loginrec_login(struct conn *c, const char *pty, int pid) { send_req(c, LR_LOGIN, pty, pid); }
+
+void loginrec_logout(struct conn *c, const char *pty) { send_req(c, LR_LOGOUT, pty, 0); }
