@@ -93,3 +93,28 @@ int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t pathlen)
 	snprintf(path, pathlen, "/proc/self/fd/%d", fd);
 	return fd;
 }
+
+void fuzz_dispatch(struct conn *c, const uint8_t *data, size_t size,
+		   int (*keep)(const uint8_t *p, size_t n))
+{
+	static uint8_t msg[65536];
+	size_t i = 0;
+	while (i + 2 <= size) {
+		size_t n = (size_t)data[i] << 8 | data[i + 1];
+		const uint8_t *p = data + i + 2;
+		struct rd r;
+		i += 2;
+		if (n > size - i)
+			n = size - i;
+		i += n;
+		if (n == 0 || !c->dispatch[p[0]] || !keep(p, n))
+			continue;
+		memcpy(msg, p, n);
+		rd_init(&r, msg + 1, n - 1);
+		if (c->dispatch[msg[0]](c, msg[0], &r) != SSH_OK || c->want_close)
+			break;
+		/* nobody reads the replies */
+		buf_reset(&c->out);
+		c->out_off = 0;
+	}
+}

@@ -25,6 +25,12 @@ struct hostkey *fuzz_hostkey(void);
 /* a connection on the given fds with cfg and the host key, as main() sets
  * one up */
 void fuzz_conn(struct conn *c, int rfd, int wfd, const struct config *cfg);
+/* Hands records (u16 big-endian length, then a payload with the message
+ * number first) to the handlers in c->dispatch, as the transport would,
+ * skipping those keep() refuses; stops at a handler's error or want_close.
+ * Each payload is copied first: the server may wipe what it read. */
+void fuzz_dispatch(struct conn *c, const uint8_t *data, size_t size,
+		   int (*keep)(const uint8_t *p, size_t n));
 /* writes data to an anonymous file and returns its /proc/self/fd path in
  * path; the fd is returned (close it when done) or -1 */
 int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t pathlen);

@@ -2,8 +2,8 @@
  * global_req.c) after authentication: a connection whose user is nobody,
  * with every forwarding refused, gets the input's records as messages:
  *   u16 length (big-endian), then the payload, message number first.
- * The handlers run straight from the dispatch table, as the transport would
- * call them. Requests that would start programs (exec, shell, subsystem) or
+ * The handlers run straight from the dispatch table (fuzz_dispatch).
+ * Requests that would start programs (exec, shell, subsystem) or
  * open network connections (anything but session channels) are dropped by
  * the harness: the fuzzer must not run commands. */
 #include <pwd.h>
@@ -62,8 +62,6 @@ static int harmless(const uint8_t *p, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct conn *c = calloc(1, sizeof *c);
-	static uint8_t msg[65536];
-	size_t i = 0;
 	if (!c)
 		abort();
 	rand_fuzz_seed(5);
@@ -73,26 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c->kex_count = 1;
 	if (connection_install(c) != SSH_OK)
 		abort();
-	while (i + 2 <= size) {
-		size_t n = (size_t)data[i] << 8 | data[i + 1];
-		const uint8_t *p = data + i + 2;
-		struct rd r;
-		i += 2;
-		if (n > size - i)
-			n = size - i;
-		i += n;
-		if (n == 0 || !c->dispatch[p[0]] || !harmless(p, n))
-			continue;
-		/* a copy: the server may wipe what it read (passwords), as it
-		 * does in its own receive buffer */
-		memcpy(msg, p, n);
-		rd_init(&r, msg + 1, n - 1);
-		if (c->dispatch[msg[0]](c, msg[0], &r) != SSH_OK || c->want_close)
-			break;
-		/* nobody reads the replies */
-		buf_reset(&c->out);
-		c->out_off = 0;
-	}
+	fuzz_dispatch(c, data, size, harmless);
 	if (c->hooks && c->hooks->cleanup)
 		c->hooks->cleanup(c);
 	c->auth = NULL;

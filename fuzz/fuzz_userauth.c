@@ -29,13 +29,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* only the userauth range: after success, no session programs */
+static int userauth_range(const uint8_t *p, size_t n)
+{
+	(void)n;
+	return p[0] >= 50 && p[0] <= 79;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct conn *c;
 	char path[64];
-	size_t i, klen;
+	size_t klen;
 	int fd;
-	static uint8_t msg[65536];
 	if (size < 2)
 		return 0;
 	klen = (size_t)data[0] << 8 | data[1];
@@ -57,26 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c->kex_count = 1;
 	if (userauth_install(c) != SSH_OK)
 		abort();
-	for (i = 2 + klen; i + 2 <= size;) {
-		size_t n = (size_t)data[i] << 8 | data[i + 1];
-		const uint8_t *p = data + i + 2;
-		struct rd r;
-		i += 2;
-		if (n > size - i)
-			n = size - i;
-		i += n;
-		/* only the userauth range: after success, no session programs */
-		if (n == 0 || p[0] < 50 || p[0] > 79 || !c->dispatch[p[0]])
-			continue;
-		/* a copy: the server may wipe what it read (passwords), as it
-		 * does in its own receive buffer */
-		memcpy(msg, p, n);
-		rd_init(&r, msg + 1, n - 1);
-		if (c->dispatch[msg[0]](c, msg[0], &r) != SSH_OK || c->want_close)
-			break;
-		buf_reset(&c->out);
-		c->out_off = 0;
-	}
+	fuzz_dispatch(c, data + 2 + klen, size - 2 - klen, userauth_range);
 	if (c->hooks && c->hooks->cleanup)
 		c->hooks->cleanup(c);
 	userauth_free(c);
