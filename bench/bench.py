@@ -865,6 +865,7 @@ def main():
         return
     try:
         setup(want)
+        ver = versions()  # now: the git state the binary was copied from
         servers, unsupported = preflight([s for s in SERVERS if s in want]), set()
         if not servers:
             die("no server could log in")
@@ -877,7 +878,6 @@ def main():
             idle = bench_idle(servers, args.idle_runs)
         if "size" in only:
             size = sizes(servers)
-        ver = versions()
         ver["load"] = "%.2f at the start, %.2f at the end (1-minute load average)" % (load0[0], os.getloadavg()[0])
     finally:
         remove_user()
