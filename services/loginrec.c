@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -163,15 +162,22 @@ static void handle(struct recorder *r, const struct lr_msg *m)
  * the client's connection, which must end when the server does */
 static void close_inherited(int keep, int logfd)
 {
-	struct rlimit rl;
 	int null = open("/dev/null", O_RDWR);
-	long max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (long)rl.rlim_cur : 65536;
+	int k[2] = {keep < logfd ? keep : logfd, keep < logfd ? logfd : keep};
+	unsigned next = 3;
 	for (int fd = 0; fd < 3; fd++)
 		if (fd != keep && fd != logfd && null >= 0 && fd != null)
 			dup2(null, fd);
-	for (long fd = 3; fd < max; fd++)
-		if (fd != keep && fd != logfd)
-			close((int)fd);
+	/* close_range over the gaps: a loop to RLIMIT_NOFILE was 20,000
+	 * close() calls a login */
+	for (int i = 0; i < 2; i++) {
+		if (k[i] < (int)next)
+			continue;
+		if ((unsigned)k[i] > next)
+			close_range(next, (unsigned)k[i] - 1, 0);
+		next = (unsigned)k[i] + 1;
+	}
+	close_range(next, ~0U, 0);
 }
 
 static void recorder_run(struct recorder *r, int fd)

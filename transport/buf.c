@@ -333,9 +333,9 @@ uint64_t get_u64(const uint8_t *p) { return (uint64_t)get_u32(p) << 32 | get_u32
 
 void wipe(void *p, size_t n)
 {
-	volatile uint8_t *v = p;
-	while (n--)
-		*v++ = 0;
+	/* glibc's explicit_bzero is word-wide and never optimised away */
+	if (n)
+		explicit_bzero(p, n);
 }
 
 int ct_eq(const void *a, const void *b, size_t n)
