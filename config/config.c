@@ -42,6 +42,7 @@ const struct keyword keywords[] = {
 	{"AllowAgentForwarding", K_BOOL, F(allow_agent_forwarding)},
 	{"X11Forwarding", K_BOOL, F(x11_forwarding)},
 	{"PermitTTY", K_BOOL, F(permit_tty)},
+	{"PermitUserRC", K_BOOL, F(permit_user_rc)},
 	{"PermitUserEnvironment", K_BOOL, F(permit_user_environment)},
 	{"AcceptEnv", K_LIST, F(accept_env)},
 	{"Subsystem", K_SUBSYS, F(sftp_server)},
@@ -117,6 +118,7 @@ void config_defaults(struct config *c)
 	c->allow_tcp_forwarding = 1;
 	c->allow_agent_forwarding = 1;
 	c->permit_tty = 1;
+	c->permit_user_rc = 1;
 	c->client_alive_count_max = 3;
 	c->print_motd = 1;
 	c->print_last_log = 1;

@@ -46,6 +46,7 @@ struct config {
 	int allow_agent_forwarding;
 	int x11_forwarding;
 	int permit_tty;
+	int permit_user_rc;         /* run ~/.ssh/rc before the session */
 	int permit_user_environment;
 	struct strlist accept_env;
 	char *sftp_server;          /* Subsystem sftp PATH */

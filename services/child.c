@@ -121,6 +121,30 @@ static void motd(void)
 	close(fd);
 }
 
+/* ~/.ssh/rc as OpenSSH runs it: /bin/sh, in the home directory, with the
+ * session's environment and output, before the shell or command; its stdin
+ * is empty so it cannot eat the session's input */
+static void user_rc(const struct conn *c, char *const env[])
+{
+	struct stat st;
+	pid_t pid;
+	if (c->auth->no_user_rc || !c->cfg->permit_user_rc || stat(".ssh/rc", &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = {"sh", ".ssh/rc", NULL};
+		int null = open("/dev/null", O_RDONLY);
+		if (null > 0) {
+			dup2(null, 0);
+			close(null);
+		}
+		execve("/bin/sh", argv, env);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
 static void fail(const char *what, const char *arg)
 {
 	dprintf(2, "%s %s: %s\r\n", what, arg, strerror(errno));
@@ -165,6 +189,7 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 		if (chdir("/") < 0)
 			_exit(1);
 	}
+	user_rc(c, e.v);
 	if (sp->command) {
 		snprintf(argv0, sizeof argv0, "%s", base);
 		argv[0] = argv0;
