@@ -127,8 +127,9 @@ struct connection {
 	uint64_t alive_seen;       /* c->rx.packets when last looked at */
 	int64_t alive_last_ms;     /* when the client was last heard from */
 	int alive_missed;
-	/* children whose channel is gone, still to be reaped */
-	int orphans[32];
+	/* process groups of sessions whose channel is gone: hung up, reaped,
+	 * and sent SIGTERM if they outlive the hangup (child.c) */
+	struct orphan { int pid; int64_t hup_ms; int termed; } orphans[CHAN_MAX];
 	int norphans;
 	/* forwarding's listeners and connects in progress (forward.h) */
 	struct fwd_watch *fwd;
@@ -201,10 +202,13 @@ int global_reply(struct conn *c, uint8_t type, struct rd *r);
 int alive_check(struct conn *c);
 int alive_timeout(struct conn *c);
 
-/* child.c: children whose channel is gone are hung up and reaped later */
+/* child.c: a session whose channel is gone gets SIGHUP, then SIGTERM if
+ * its process group is still there after a grace time; child_linger waits
+ * for that at the end of the connection */
 void child_orphan(struct conn *c, int pid);
 void child_reap_orphans(struct conn *c);
 int child_orphans_timeout(struct conn *c);
+void child_linger(struct conn *c);
 
 /* the channel types the peer may open, NULL-terminated; forwarding types
  * are added as rows here */

@@ -3,6 +3,7 @@
  * whose channel is already gone. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,12 @@
 #include "services/forward.h"
 #include "services/session.h"
 #include "transport/conn.h"
+
+/* how long a hung-up session may take to end before SIGTERM, and how long
+ * after that we still wait for it at the end of the connection */
+#define CHILD_HUP_GRACE_MS 2000
+#define CHILD_TERM_GRACE_MS 1000
+#define CHILD_REAP_POLL_MS 100
 
 #define ENV_MAX (SESSION_ENV_MAX + AUTH_MAX_LIST + 16)
 
@@ -260,20 +267,45 @@ int child_pidfd(int pid)
 void child_orphan(struct conn *c, int pid)
 {
 	struct connection *s = c->connection;
+	/* the client is gone from this session: hang up all it started, as a
+	 * terminal would (the child made itself a process group leader) */
+	kill(-pid, SIGHUP);
 	/* without room to remember it, it stays a zombie until we exit */
 	if (s->norphans < (int)(sizeof s->orphans / sizeof s->orphans[0]))
-		s->orphans[s->norphans++] = pid;
+		s->orphans[s->norphans++] = (struct orphan){pid, chan_now_ms(), 0};
+}
+
+/* whether anything of the group is left that we may signal; a member that
+ * changed its uid is out of our reach and of our responsibility */
+static int group_alive(int pgid)
+{
+	return kill(-pgid, 0) == 0;
 }
 
 void child_reap_orphans(struct conn *c)
 {
 	struct connection *s = c->connection;
+	int64_t now = chan_now_ms();
 	for (int i = 0; i < s->norphans;) {
+		struct orphan *o = &s->orphans[i];
 		int st;
-		if (waitpid(s->orphans[i], &st, WNOHANG) == 0)
-			i++;
-		else
-			s->orphans[i] = s->orphans[--s->norphans];
+		/* the leader's zombie would keep the group alive */
+		waitpid(o->pid, &st, WNOHANG);
+		if (!group_alive(o->pid)) {
+			*o = s->orphans[--s->norphans];
+			continue;
+		}
+		if (!o->termed && now - o->hup_ms >= CHILD_HUP_GRACE_MS) {
+			logit(c->log, LOG_INFO, "session process group %d outlived SIGHUP: sending SIGTERM", o->pid);
+			kill(-o->pid, SIGTERM);
+			o->termed = 1;
+		} else if (o->termed && now - o->hup_ms >= CHILD_HUP_GRACE_MS + CHILD_TERM_GRACE_MS) {
+			/* it handles SIGTERM itself: its business now, as with OpenSSH */
+			logit(c->log, LOG_INFO, "session process group %d outlived SIGTERM: left running", o->pid);
+			*o = s->orphans[--s->norphans];
+			continue;
+		}
+		i++;
 	}
 }
 
@@ -281,5 +313,13 @@ int child_orphans_timeout(struct conn *c)
 {
 	struct connection *s = c->connection;
 	/* nothing wakes us when they end: look now and then */
-	return s->norphans ? 1000 : -1;
+	return s->norphans ? CHILD_REAP_POLL_MS : -1;
+}
+
+void child_linger(struct conn *c)
+{
+	struct connection *s = c->connection;
+	/* bounded: the grace times, then every group is gone or given up */
+	for (child_reap_orphans(c); s->norphans; child_reap_orphans(c))
+		poll(NULL, 0, CHILD_REAP_POLL_MS);
 }

@@ -271,7 +271,7 @@ static void hook_cleanup(struct conn *c)
 	/* frees the sessions, which hang up their children */
 	channel_free_all(c);
 	fwd_cleanup(c);
-	child_reap_orphans(c);
+	child_linger(c);
 	free(s);
 	c->connection = NULL;
 	c->hooks = NULL;

@@ -54,11 +54,8 @@ static void s_close(struct conn *c, struct channel *ch)
 	struct session *s = ch->priv;
 	if (!s)
 		return;
-	if (s->pid > 0 && !s->exited) {
-		/* the client is gone from this session: hang up what runs in it */
-		kill(-s->pid, SIGHUP);
+	if (s->pid > 0 && !s->exited)
 		child_orphan(c, s->pid);
-	}
 	if (s->pidfd >= 0)
 		close(s->pidfd);
 	fwd_agent_end(c, s);
