@@ -289,6 +289,22 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	return signo || (rc != SSH_OK && rc != SSH_ERR_PEER_DISC && rc != SSH_ERR_EOF);
 }
 
+/* -t: connections trust the public half stored in a key file, so the check
+ * that it belongs to the private half is made here */
+static int selftest(const struct hostkey *keys, int n)
+{
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		int e = hostkey_selftest(&keys[i]);
+		if (e != SSH_OK) {
+			fail("%s: the public key does not match the private key (%s)",
+			     keys[i].path ? keys[i].path : "generated key", ssh_err(e));
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static struct config cfg;
@@ -332,8 +348,10 @@ int main(int argc, char **argv)
 		if (!log.to_stderr && !stderr_is_conn())
 			fail("%s", err);
 		rc = 1;
+	} else if (a.test) {
+		rc = selftest(keys, nkeys);
 	} else {
-		rc = a.test ? 0 : serve(&cfg, &log, keys, nkeys);
+		rc = serve(&cfg, &log, keys, nkeys);
 	}
 	for (int i = 0; i < nkeys; i++)
 		hostkey_free(&keys[i]);

@@ -217,6 +217,31 @@ int hostkey_sign(const struct hostkey *k, const struct sigalg *alg, const uint8_
 	return e;
 }
 
+int hostkey_selftest(const struct hostkey *k)
+{
+	static const uint8_t msg[] = "sshd-lite host key self-test";
+	struct buf blob, sig;
+	int e = SSH_ERR_KEY;
+
+	buf_init(&blob, 0);
+	buf_init(&sig, 0);
+	if (hostkey_public_blob(k, &blob) != SSH_OK || blob.err)
+		goto out;
+	for (int i = 0; sigalgs[i].name; i++) {
+		if (sigalgs[i].type != k->type)
+			continue;
+		buf_reset(&sig);
+		if ((e = hostkey_sign(k, &sigalgs[i], msg, sizeof msg - 1, &sig)) != SSH_OK)
+			goto out;
+		if ((e = key_verify(&sigalgs[i], blob.d, blob.len, msg, sizeof msg - 1, sig.d, sig.len)) != SSH_OK)
+			goto out;
+	}
+out:
+	buf_free(&blob);
+	buf_free(&sig);
+	return e;
+}
+
 int key_verify(const struct sigalg *alg, const uint8_t *blob, size_t bloblen,
 	       const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen)
 {

@@ -49,6 +49,10 @@ int hostkey_generate(struct hostkey *k, enum keytype type, int bits);
 /* writes openssh-key-v1 to path (mode 0600) and the public line to path.pub */
 int hostkey_save(const struct hostkey *k, const char *path);
 void hostkey_free(struct hostkey *k);
+/* Signs with each of the key's signature algorithms and verifies the result
+ * with its public blob: SSH_OK when the private and public halves belong
+ * together (loading trusts a stored public key) */
+int hostkey_selftest(const struct hostkey *k);
 
 /* Appends the public key blob (without an outer length). */
 int hostkey_public_blob(const struct hostkey *k, struct buf *out);
@@ -92,18 +96,22 @@ extern const struct keyops keyops_ed25519, keyops_ecdsa_p256,
 const struct keyops *keyops_get(enum keytype t);
 const struct keyops *keyops_by_name(const uint8_t *name, size_t len);
 
-/* Private keys from their parts, for the file readers. Each checks that the
- * parts agree (public key derived from the private one, n = pq, ...). */
-int ed25519_key_from_seed(const uint8_t *seed, size_t seedlen, void **priv);
+/* Private keys from their parts, for the file readers. RSA's parts are
+ * checked against each other (n = pq, ...); a stored public key is taken
+ * as it is once it is well-formed, since deriving it again would be most of
+ * a connection's work: hostkey_selftest (sshd-lite -t) checks the halves.
+ * pk, when not NULL, is the stored Ed25519 public key. */
+int ed25519_key_from_seed(const uint8_t *seed, size_t seedlen, const uint8_t *pk, void **priv);
 /* q, when not NULL, is the SEC1 public point the file stored */
 int ecdsa_key_from_scalar(enum keytype t, const uint8_t *d, size_t dlen,
 			  const uint8_t *q, size_t qlen, void **priv);
 /* KEY_NONE unless oid (DER content bytes) names a supported curve */
 enum keytype ecdsa_type_by_oid(const uint8_t *oid, size_t len);
-/* big-endian magnitudes; the CRT values are recomputed */
+/* big-endian magnitudes; dP and dQ are recomputed, qInv (iqmp) is checked
+ * when given (NULL: recomputed) */
 struct rsa_parts {
-	const uint8_t *n, *e, *d, *p, *q;
-	size_t nlen, elen, dlen, plen, qlen;
+	const uint8_t *n, *e, *d, *p, *q, *iqmp;
+	size_t nlen, elen, dlen, plen, qlen, iqmplen;
 };
 int rsa_key_from_parts(const struct rsa_parts *rp, void **priv);
 

@@ -115,10 +115,12 @@ static int rsa_pkcs1(struct rd *r, void **priv)
 	    der_uint(&s, &rp.d, &rp.dlen) != SSH_OK || der_uint(&s, &rp.p, &rp.plen) != SSH_OK ||
 	    der_uint(&s, &rp.q, &rp.qlen) != SSH_OK)
 		return SSH_ERR_KEY;
-	/* dP, dQ, qInv are recomputed from d, p, q */
-	for (i = 0; i < 3; i++)
+	/* dP and dQ are recomputed from d, p, q; qInv is checked */
+	for (i = 0; i < 2; i++)
 		if (der_uint(&s, &crt, &crtlen) != SSH_OK)
 			return SSH_ERR_KEY;
+	if (der_uint(&s, &rp.iqmp, &rp.iqmplen) != SSH_OK)
+		return SSH_ERR_KEY;
 	if (rd_end(&s) != SSH_OK)
 		return SSH_ERR_KEY;
 	return rsa_key_from_parts(&rp, priv);
@@ -207,7 +209,7 @@ static int pkcs8(struct rd *r, struct hostkey *k)
 		t = KEY_ED25519;
 		e = der_raw(&inner, DER_OCTETS, &seed, &sl);
 		if (e == SSH_OK)
-			e = inner_end(&inner, ed25519_key_from_seed(seed, sl, &priv));
+			e = inner_end(&inner, ed25519_key_from_seed(seed, sl, NULL, &priv));
 	} else {
 		return SSH_ERR_KEY;
 	}

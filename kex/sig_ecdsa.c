@@ -189,16 +189,23 @@ int ecdsa_key_from_scalar(enum keytype t, const uint8_t *d, size_t dlen, const u
 	MP_TRY(mp_from_ubin(&s, d, dlen));
 	if (mp_iszero(&s) || mp_cmp(&s, &pr.n) != MP_LT)
 		goto out;
+	k->c = c;
+	if ((e = mp_put_fixed(&s, k->d, c->size)) != SSH_OK)
+		goto out;
+	if (q) {
+		/* the stored point is trusted once it is on the curve: d*G would
+		 * be most of a connection's work; sshd-lite -t checks that the
+		 * halves match (hostkey_selftest) */
+		if ((e = ec_point_check(pr.set, q, qlen)) == SSH_OK)
+			memcpy(k->q, q, qlen);
+		goto out;
+	}
 	if ((e = mul_base(&pr, &s, &x, &y)) != SSH_OK)
 		goto out;
-	k->c = c;
 	k->q[0] = 0x04;
-	if ((e = mp_put_fixed(&x, k->q + 1, c->size)) != SSH_OK ||
-	    (e = mp_put_fixed(&y, k->q + 1 + c->size, c->size)) != SSH_OK ||
-	    (e = mp_put_fixed(&s, k->d, c->size)) != SSH_OK)
+	if ((e = mp_put_fixed(&x, k->q + 1, c->size)) != SSH_OK)
 		goto out;
-	if (q && (qlen != 1 + 2 * c->size || memcmp(q, k->q, qlen)))
-		e = SSH_ERR_KEY;
+	e = mp_put_fixed(&y, k->q + 1 + c->size, c->size);
 out:
 	mp_clear_multi(&s, &x, &y, NULL);
 	params_clear(&pr);

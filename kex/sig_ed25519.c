@@ -11,7 +11,7 @@ struct edkey {
 	uint8_t pk[32];
 };
 
-int ed25519_key_from_seed(const uint8_t *seed, size_t seedlen, void **priv)
+int ed25519_key_from_seed(const uint8_t *seed, size_t seedlen, const uint8_t *pk, void **priv)
 {
 	struct edkey *k;
 	if (seedlen != 32)
@@ -20,7 +20,10 @@ int ed25519_key_from_seed(const uint8_t *seed, size_t seedlen, void **priv)
 	if (!k)
 		return SSH_ERR_ALLOC;
 	memcpy(k->seed, seed, 32);
-	ed25519_pubkey(k->pk, k->seed);
+	if (pk)
+		memcpy(k->pk, pk, 32);
+	else
+		ed25519_pubkey(k->pk, k->seed);
 	*priv = k;
 	return SSH_OK;
 }
@@ -38,7 +41,7 @@ static int ed_generate(enum keytype t, int bits, void **priv)
 	(void)t;
 	(void)bits;
 	rand_bytes(seed, sizeof seed);
-	e = ed25519_key_from_seed(seed, sizeof seed, priv);
+	e = ed25519_key_from_seed(seed, sizeof seed, NULL, priv);
 	wipe(seed, sizeof seed);
 	return e;
 }
@@ -70,7 +73,6 @@ static int ed_get_private(enum keytype t, struct rd *r, void **priv)
 {
 	const uint8_t *pk, *sk;
 	size_t pklen, sklen;
-	struct edkey *k;
 	int e;
 
 	(void)t;
@@ -78,16 +80,10 @@ static int ed_get_private(enum keytype t, struct rd *r, void **priv)
 		return e;
 	if (pklen != 32 || sklen != 64)
 		return SSH_ERR_KEY;
-	if ((e = ed25519_key_from_seed(sk, 32, priv)) != SSH_OK)
-		return e;
-	/* both stored copies of the public key must be the derived one */
-	k = *priv;
-	if (memcmp(k->pk, pk, 32) || memcmp(k->pk, sk + 32, 32)) {
-		ed_free(k);
-		*priv = NULL;
+	/* the two stored copies of the public key must agree */
+	if (memcmp(pk, sk + 32, 32))
 		return SSH_ERR_KEY;
-	}
-	return SSH_OK;
+	return ed25519_key_from_seed(sk, 32, pk, priv);
 }
 
 static int ed_sign(const void *priv, const struct sigalg *alg, const uint8_t *data, size_t len,

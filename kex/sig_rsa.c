@@ -68,7 +68,7 @@ static int set_crt(rsa_key *k, const mp_int *dp, const mp_int *dq, const mp_int 
 
 /* n = pq and e*d = 1 mod p-1 and mod q-1: a key that fails these would
  * sign garbage, and a wrong CRT value can leak a factor */
-static int check_and_crt(rsa_key *k)
+static int check_and_crt(rsa_key *k, const uint8_t *iqmp, size_t iqmplen)
 {
 	mp_int t, p1, q1, dp, dq, qp;
 	int e = SSH_ERR_KEY;
@@ -88,8 +88,18 @@ static int check_and_crt(rsa_key *k)
 	MP_TRY(mp_mulmod(k->e, &dq, &q1, &t));
 	if (mp_cmp_d(&t, 1) != MP_EQ)
 		goto out;
-	if (mp_invmod(k->q, k->p, &qp) != MP_OKAY)
+	if (iqmp) {
+		/* a wrong qInv makes CRT signatures that give away a factor:
+		 * checked, which costs far less than computing it */
+		MP_TRY(mp_from_ubin(&qp, iqmp, iqmplen));
+		if (mp_cmp(&qp, k->p) != MP_LT)
+			goto out;
+		MP_TRY(mp_mulmod(&qp, k->q, k->p, &t));
+		if (mp_cmp_d(&t, 1) != MP_EQ)
+			goto out;
+	} else if (mp_invmod(k->q, k->p, &qp) != MP_OKAY) {
 		goto out;
+	}
 	e = set_crt(k, &dp, &dq, &qp);
 out:
 	mp_clear_multi(&t, &p1, &q1, &dp, &dq, &qp, NULL);
@@ -122,7 +132,7 @@ int rsa_key_from_parts(const struct rsa_parts *rp, void **priv)
 	}
 	if (check_public(k->N, k->e) == SSH_OK &&
 	    rsa_set_factors(rp->p, rp->plen, rp->q, rp->qlen, k) == CRYPT_OK)
-		e = check_and_crt(k);
+		e = check_and_crt(k, rp->iqmp, rp->iqmplen);
 	if (e == SSH_OK)
 		*priv = k;
 	else
@@ -181,16 +191,13 @@ static int rsa_put_private(const void *priv, struct buf *out)
 static int rsa_get_private(enum keytype t, struct rd *r, void **priv)
 {
 	struct rsa_parts rp;
-	const uint8_t *iqmp;
-	size_t iqmplen;
 	int e;
 
 	(void)t;
-	/* iqmp is recomputed from p and q like the other CRT values */
 	if ((e = rd_mpint(r, RSA_MAX_BYTES, &rp.n, &rp.nlen)) != SSH_OK ||
 	    (e = rd_mpint(r, RSA_MAX_BYTES, &rp.e, &rp.elen)) != SSH_OK ||
 	    (e = rd_mpint(r, RSA_MAX_BYTES, &rp.d, &rp.dlen)) != SSH_OK ||
-	    (e = rd_mpint(r, RSA_MAX_BYTES, &iqmp, &iqmplen)) != SSH_OK ||
+	    (e = rd_mpint(r, RSA_MAX_BYTES, &rp.iqmp, &rp.iqmplen)) != SSH_OK ||
 	    (e = rd_mpint(r, RSA_MAX_BYTES, &rp.p, &rp.plen)) != SSH_OK ||
 	    (e = rd_mpint(r, RSA_MAX_BYTES, &rp.q, &rp.qlen)) != SSH_OK)
 		return e;

@@ -255,7 +255,7 @@ static void ed25519_sign_file(void)
 			r.total--;
 			continue;
 		}
-		if (ed25519_key_from_seed(seed, sl, &k.priv) != SSH_OK ||
+		if (ed25519_key_from_seed(seed, sl, NULL, &k.priv) != SSH_OK ||
 		    hostkey_public_blob(&k, &r.blob) != SSH_OK || r.blob.len != 4 + 11 + 4 + pl ||
 		    memcmp(r.blob.d + r.blob.len - pl, pk, pl) ||
 		    hostkey_sign(&k, a, m, ml, &r.sig) != SSH_OK || sig_raw(&r.sig, &raw, &rl) || rl != wl ||
