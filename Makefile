@@ -4,7 +4,16 @@ PKGS = libtomcrypt libtommath zlib
 CFLAGS ?= -O2 -g
 # override: `make CFLAGS=...` (a sanitizer build) keeps what the code needs
 override CFLAGS += -std=c11 -D_GNU_SOURCE -DLTM_DESC -Wall -Wextra -I. $(shell pkg-config --cflags $(PKGS))
+# The crypto libraries and zlib are linked in: a process started for every
+# connection then skips resolving their thousands of symbols, maps only
+# what it uses and never loads libgmp (libtomcrypt's other math provider).
+# `make LINK=shared` links them dynamically.
+LINK ?= static
+ifeq ($(LINK),static)
+override LDLIBS += -Wl,-Bstatic $(shell pkg-config --libs $(PKGS)) -Wl,-Bdynamic -lcrypt -lutil
+else
 override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcrypt -lutil
+endif
 VECTORS ?= $(abspath ../shared/vectors)
 BUILD ?= build
 # the server binary; a second build goes elsewhere, e.g.

@@ -28,6 +28,8 @@ struct auth_result {
 	int npermitlisten;
 	char *environment[AUTH_MAX_LIST];  /* NAME=value, when allowed */
 	int nenvironment;
+	gid_t *groups;          /* the user's groups, owned; NULL until looked up */
+	int ngroups;
 	/* our end of the login recorder's socket (loginrec.c), 0 for none
 	 * (fd 0 is always the connection) */
 	int recorder;

@@ -5,16 +5,19 @@
 #include <unistd.h>
 
 #include "services/privdrop.h"
+#include "services/user.h"
 #include "transport/err.h"
 
-int privdrop(const struct auth_result *a)
+int privdrop(struct auth_result *a)
 {
 	gid_t rg, eg, sg;
 	uid_t ru, eu, su;
 
 	if (getuid() != 0 && geteuid() != 0)
 		return getuid() == a->uid ? SSH_OK : SSH_ERR_INTERNAL;
-	if (initgroups(a->user, a->gid) != 0 || setresgid(a->gid, a->gid, a->gid) != 0 ||
+	if (!a->groups && user_groups(a->user, a->gid, &a->groups, &a->ngroups) != SSH_OK)
+		return SSH_ERR_INTERNAL;
+	if (setgroups((size_t)a->ngroups, a->groups) != 0 || setresgid(a->gid, a->gid, a->gid) != 0 ||
 	    setresuid(a->uid, a->uid, a->uid) != 0)
 		return SSH_ERR_INTERNAL;
 	/* trust nothing: every id must now be the user's */
@@ -32,14 +35,16 @@ int privdrop(const struct auth_result *a)
 	return SSH_OK;
 }
 
-int priv_temp_user(struct privtemp *t, const char *name, uid_t uid, gid_t gid)
+int priv_temp_user(struct privtemp *t, struct user *u)
 {
 	int n;
 
 	t->active = 0;
 	t->groups = NULL;
-	if (geteuid() != 0 || uid == 0)
+	if (geteuid() != 0 || u->uid == 0)
 		return SSH_OK;
+	if (!u->groups && user_groups(u->name, u->gid, &u->groups, &u->ngroups) != SSH_OK)
+		return SSH_ERR_INTERNAL;
 	t->euid = geteuid();
 	t->egid = getegid();
 	if ((n = getgroups(0, NULL)) < 0)
@@ -53,7 +58,7 @@ int priv_temp_user(struct privtemp *t, const char *name, uid_t uid, gid_t gid)
 		return SSH_ERR_INTERNAL;
 	}
 	t->active = 1;
-	if (initgroups(name, gid) != 0 || setegid(gid) != 0 || seteuid(uid) != 0) {
+	if (setgroups((size_t)u->ngroups, u->groups) != 0 || setegid(u->gid) != 0 || seteuid(u->uid) != 0) {
 		priv_temp_restore(t);
 		return SSH_ERR_INTERNAL;
 	}

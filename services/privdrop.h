@@ -7,11 +7,13 @@
 #include <sys/types.h>
 
 #include "services/auth.h"
+#include "services/user.h"
 
-/* Becomes a->uid/a->gid with a->user's groups, irreversibly, and checks
- * that root cannot be regained. A no-op when not running as root (the user
- * is then already us). SSH_OK or SSH_ERR_INTERNAL. */
-int privdrop(const struct auth_result *a);
+/* Becomes a->uid/a->gid with a->user's groups (looked up into a->groups
+ * unless already there), irreversibly, and checks that root cannot be
+ * regained. A no-op when not running as root (the user is then already
+ * us). SSH_OK or SSH_ERR_INTERNAL. */
+int privdrop(struct auth_result *a);
 
 /* the effective ids and groups to return to */
 struct privtemp {
@@ -22,8 +24,9 @@ struct privtemp {
 	gid_t *groups;
 };
 
-/* Switches the effective ids to the user when running as root. */
-int priv_temp_user(struct privtemp *t, const char *name, uid_t uid, gid_t gid);
+/* Switches the effective ids and groups to the user when running as root;
+ * the groups are looked up once into u. */
+int priv_temp_user(struct privtemp *t, struct user *u);
 /* Undoes priv_temp_user; SSH_ERR_INTERNAL when that fails, which the
  * caller must treat as fatal. */
 int priv_temp_restore(struct privtemp *t);

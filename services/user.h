@@ -16,12 +16,18 @@ struct user {
 	int valid;       /* exists, and is us when not running as root */
 	int allowed;     /* valid and may log in at all */
 	const char *why; /* why a valid user is not allowed, for the log */
+	gid_t *groups;   /* supplementary groups once looked up, owned */
+	int ngroups;
 };
 
 /* Fills u for any name. An unknown name (or one other than ours when not
  * root) gets valid = 0 and a home that does not exist, so the methods can
  * do the same work for it as for a real user. */
 void user_lookup(const char *name, struct user *u);
+
+/* groups.c: name's group list (gid included), as initgroups would set it;
+ * *out is malloc'd. SSH_OK or SSH_ERR_INTERNAL. */
+int user_groups(const char *name, gid_t gid, gid_t **out, int *n);
 
 /* The stored crypt(3) hash: shadow first, then passwd. SSH_ERR_AUTH when
  * there is none or it does not fit. The caller wipes out. */

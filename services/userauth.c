@@ -59,12 +59,14 @@ void auth_result_clear(struct auth_result *a)
 		free(a->permitlisten[i]);
 	for (int i = 0; i < a->nenvironment; i++)
 		free(a->environment[i]);
+	free(a->groups);
 	memset(a, 0, sizeof *a);
 }
 
 static void state_free(struct userauth *u)
 {
 	auth_result_clear(&u->res);
+	free(u->user.groups);
 	buf_free(&u->scratch);
 	if (u->key) {
 		authkey_free(u->key);
@@ -187,6 +189,10 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	snprintf(a->user, sizeof a->user, "%s", u->user.name);
 	a->uid = u->user.uid;
 	a->gid = u->user.gid;
+	/* looked up while reading authorized_keys, or by privdrop */
+	a->groups = u->user.groups;
+	a->ngroups = u->user.ngroups;
+	u->user.groups = NULL;
 	snprintf(a->home, sizeof a->home, "%s", u->user.home);
 	snprintf(a->shell, sizeof a->shell, "%s", u->user.shell);
 	snprintf(a->method, sizeof a->method, "%s", method);
