@@ -6,9 +6,11 @@ import atexit
 import os
 import shutil
 import socket
+import socketserver
 import subprocess
 import sys
 import tempfile
+import threading
 
 TOP = os.environ.get("TOP") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SSHD_LITE = os.environ.get("SSHD_LITE") or os.path.join(TOP, "sshd-lite")
@@ -86,6 +88,38 @@ class Env:
         """Everything the server can be configured for (-Q)."""
         out = subprocess.run([SSHD_LITE, "-Q", what], capture_output=True, text=True).stdout
         return out.split()
+
+
+class _Echo(socketserver.BaseRequestHandler):
+    def handle(self):
+        while True:
+            d = self.request.recv(65536)
+            if not d:
+                break
+            self.request.sendall(d)
+
+
+class _EchoServer(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+def echo_server():
+    """A loopback TCP server, in a thread, that sends back whatever it is
+    sent; returns its (address, port)."""
+    s = _EchoServer(("127.0.0.1", 0), _Echo)
+    threading.Thread(target=s.serve_forever, daemon=True).start()
+    return s.server_address
+
+
+def drain(r):
+    """everything a channel or socket gives until end of file"""
+    got = b""
+    while True:
+        d = r.recv(65536)
+        if not d:
+            return got
+        got += d
 
 
 class Report:

@@ -8,7 +8,6 @@ import logging
 import os
 import pwd
 import socket
-import socketserver
 import struct
 import subprocess
 import sys
@@ -22,7 +21,7 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import Env, Report  # noqa: E402
+from sshl_py import Env, Report, drain, echo_server  # noqa: E402
 
 logging.getLogger("paramiko").addHandler(logging.NullHandler())
 env = Env("t_forward_paramiko")
@@ -35,23 +34,7 @@ PUB = open(key_path + ".pub").read().strip()
 CLIENT_KEY = paramiko.Ed25519Key.from_private_key_file(key_path)
 
 
-class Echo(socketserver.BaseRequestHandler):
-    def handle(self):
-        while True:
-            d = self.request.recv(65536)
-            if not d:
-                break
-            self.request.sendall(d)
-
-
-class EchoServer(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-
-
-echo = EchoServer(("127.0.0.1", 0), Echo)
-EP = echo.server_address[1]
-threading.Thread(target=echo.serve_forever, daemon=True).start()
+EP = echo_server()[1]
 
 
 def free_port():
@@ -80,16 +63,6 @@ def close(t, sock, proc):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
-
-
-def drain(r):
-    """everything a channel gives until end of file"""
-    got = b""
-    while True:
-        d = r.recv(65536)
-        if not d:
-            return got
-        got += d
 
 
 def roundtrip(ch, data):
