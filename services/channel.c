@@ -64,7 +64,11 @@ struct channel *channel_new(struct conn *c, const struct chan_type *type)
 	uint32_t i;
 	for (i = 0; i < CHAN_MAX && s->tab[i]; i++)
 		;
-	if (i == CHAN_MAX || !(ch = calloc(1, sizeof *ch)))
+	if (i == CHAN_MAX) {
+		logit(c->log, LOG_INFO, "channel table full: %d channels open", CHAN_MAX);
+		return NULL;
+	}
+	if (!(ch = calloc(1, sizeof *ch)))
 		return NULL;
 	ch->type = type;
 	ch->id = i;
