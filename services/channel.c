@@ -20,6 +20,12 @@ int64_t chan_now_ms(void)
 
 static size_t q_used(const struct chq *q) { return q->len - q->off; }
 
+/* A queue is moved back to its start once the consumed part is large and
+ * at least what is left: otherwise the write position walks across the
+ * whole capacity (the window, for the queue toward a child) and brings all
+ * of it into memory even when little is ever waiting. */
+#define Q_COMPACT (32u * 1024)
+
 /* free space at the tail, compacting first when the tail is short */
 static int q_room(struct chq *q, size_t cap, size_t want, uint8_t **p, size_t *n)
 {
@@ -28,9 +34,11 @@ static int q_room(struct chq *q, size_t cap, size_t want, uint8_t **p, size_t *n
 			return SSH_ERR_ALLOC;
 		q->cap = cap;
 	}
+	if (q->len > q->used)
+		q->used = q->len;
 	if (q->off == q->len) {
 		q->off = q->len = 0;
-	} else if (q->off && q->cap - q->len < want) {
+	} else if (q->off && (q->cap - q->len < want || (q->off >= Q_COMPACT && q->off >= q->len - q->off))) {
 		memmove(q->d, q->d + q->off, q->len - q->off);
 		q->len -= q->off;
 		q->off = 0;
@@ -42,6 +50,8 @@ static int q_room(struct chq *q, size_t cap, size_t want, uint8_t **p, size_t *n
 
 static void q_drop(struct chq *q, size_t n)
 {
+	if (q->len > q->used)
+		q->used = q->len;
 	q->off += n;
 	if (q->off >= q->len)
 		q->off = q->len = 0;
@@ -50,8 +60,12 @@ static void q_drop(struct chq *q, size_t n)
 static void q_free(struct chq *q)
 {
 	if (q->d) {
-		/* a shell's input holds what the user typed, passwords too */
-		wipe(q->d, q->cap);
+		/* a shell's input holds what the user typed, passwords too;
+		 * only what was ever written: the rest of a big queue was never
+		 * touched, and wiping it would bring it into memory */
+		if (q->len > q->used)
+			q->used = q->len;
+		wipe(q->d, q->used);
 		free(q->d);
 	}
 	memset(q, 0, sizeof *q);

@@ -30,14 +30,18 @@ struct conn;
 struct channel;
 
 /* the window and maximum packet we offer; 32 KiB of data leaves room for
- * the transport's header, padding and MAC in a 35000-byte packet */
-#define CHAN_WINDOW (2u * 1024 * 1024)
+ * the transport's header, padding and MAC in a 35000-byte packet. The
+ * window is what we may have to hold for a child that does not keep up:
+ * 256 KiB (Dropbear offers 24 KiB, OpenSSH 2 MiB), which bounds an upload
+ * to 256 KiB per round trip. Growing it while the child keeps up was
+ * tried: on a local link it grew to the maximum, filled, and was slower. */
+#define CHAN_WINDOW (256u * 1024)
 #define CHAN_MAXPKT 32768u
 /* the cap of each outbound queue */
-#define CHAN_OUTQ (128u * 1024)
+#define CHAN_OUTQ (64u * 1024)
 /* transport bytes not yet written to the peer above which channel data
  * waits: a client that stops reading stops our reading of children */
-#define CHAN_TX_HIGH (1u * 1024 * 1024)
+#define CHAN_TX_HIGH (128u * 1024)
 /* channels per connection */
 #define CHAN_MAX 256
 /* pollfd entries the connection layer asks for at most */
@@ -93,6 +97,7 @@ struct chan_type {
 struct chq {
 	uint8_t *d;
 	size_t off, len, cap;
+	size_t used; /* the most of d ever filled */
 };
 
 struct channel {

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 try:
@@ -294,6 +295,30 @@ rep.check("backpressure: a client not reading leaves the server small", 0 < grow
           "%d KiB" % grown)
 rep.check("backpressure: all data arrives once it reads again", total == 67108864 and ch.recv_exit_status() == 0,
           "%d bytes" % total)
+
+# a child that does not read its input yet: the client may send only the
+# window the server offers, which is all the server must hold for it
+ch = t.open_session()
+rep.check("the server offers a 256 KiB window", ch.out_window_size == 256 * 1024, "%d" % ch.out_window_size)
+ch.exec_command("sleep 2; wc -c")
+before = rss_kib(proc.pid)
+sender = threading.Thread(target=lambda: (ch.sendall(b"x" * (16 << 20)), ch.shutdown_write()))
+sender.start()
+time.sleep(1.2)
+held = rss_kib(proc.pid)
+sent_early = 16 << 20 if not sender.is_alive() else None
+sender.join(60)
+out = b""
+while True:
+    d = ch.recv(1 << 16)
+    if not d:
+        break
+    out += d
+print("# server RSS %d KiB before, %d KiB while the child did not read" % (before, held))
+rep.check("a child not reading: the client is held to the window", sent_early is None)
+rep.check("a child not reading: the server holds no more than the window", 0 < held - before < 1024 + 256,
+          "%d KiB more" % (held - before))
+rep.check("a child not reading: all 16 MiB arrive once it reads", out.strip() == b"16777216", repr(out[:40]))
 
 # no-more-sessions@openssh.com: later sessions are refused, nothing else
 t.global_request("no-more-sessions@openssh.com", wait=False)
