@@ -24,6 +24,7 @@
 #include "config/peer.h"
 #include "kex/hostkey.h"
 #include "services/auth.h"
+#include "services/loginrec.h"
 #include "services/userauth.h"
 #include "transport/conn.h"
 #include "transport/crypto.h"
@@ -252,13 +253,23 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	char why[64], user[96] = "";
 	int rc, signo;
 
+	int rootfd;
+
 	signal(SIGPIPE, SIG_IGN);
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 	fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
+	peer_lookup(0, &peer);
+	/* before the connection's state exists: the smaller the process, the
+	 * cheaper the fork */
+	rootfd = loginrec_fork(log, peer.addr);
 	c = calloc(1, sizeof *c);
-	if (!c)
+	if (!c) {
+		if (rootfd > 0)
+			close(rootfd);
 		return 1;
+	}
 	conn_init(c, 0, 1, cfg, log);
+	c->rootfd = rootfd;
 	c->keys = keys;
 	c->nkeys = nkeys;
 	c->sigfd = signals_fd();
@@ -266,7 +277,6 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 		logit(log, LOG_ERR, "signalfd: %s", strerror(errno));
 		c->sigfd = 0;
 	}
-	peer_lookup(0, &peer);
 	snprintf(c->addr, sizeof c->addr, "%s", peer.addr);
 	snprintf(c->laddr, sizeof c->laddr, "%s", peer.laddr);
 	c->port = peer.port;

@@ -183,7 +183,7 @@ static int key_allowed(struct conn *c, struct userauth *u, const uint8_t *blob, 
 			logit(c->log, LOG_ERR, "AuthorizedKeysFile %s: bad token or too long", files->v[i]);
 			continue;
 		}
-		if ((e = priv_temp_user(&pt, &u->user)) != SSH_OK)
+		if ((e = priv_temp_user(c, &pt, &u->user)) != SSH_OK)
 			return e;
 		fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (fd >= 0) {

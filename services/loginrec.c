@@ -1,11 +1,15 @@
-/* The login recorder (see loginrec.h). The privileged child trusts nothing
- * it reads: requests are fixed-size records over a SOCK_SEQPACKET pair, the
- * tty must look like a terminal name and belong to the user, and a LOGOUT
- * only closes a line this connection logged in. */
+/* The root helper (see loginrec.h). The privileged child trusts nothing
+ * it reads once the server has given up root: requests are fixed-size
+ * records over a SOCK_SEQPACKET pair; the user is named once, before the
+ * drop, and from then on only LOGIN and LOGOUT are taken; the tty must look
+ * like a terminal name and belong to the user, and a LOGOUT only closes a
+ * line this connection logged in. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -26,19 +30,25 @@
  * not recorded rather than overflowing anything */
 #define MAX_LINES 64
 
-enum { LR_LOGIN = 1, LR_LOGOUT = 2 };
+/* a group list longer than this is looked up in the server itself */
+#define MAX_GROUPS 4096
+
+enum { LR_LOGIN = 1, LR_LOGOUT = 2, LR_USER = 3, LR_GROUPS = 4 };
 
 struct lr_msg {
 	uint8_t op;
 	uint8_t pad[3];
-	int32_t pid;
+	int32_t pid;   /* LOGIN */
+	uint32_t id;   /* USER: uid; GROUPS: primary gid */
 	char line[32]; /* "pts/N" or "ttyN", NUL-terminated */
+	char name[64]; /* USER, GROUPS: the user, NUL-terminated */
 };
 
-/* what the recorder knows from the fork, never from the socket */
+/* what the helper knows from the fork or from the server while it was
+ * still root; never from the unprivileged side */
 struct recorder {
 	const struct logger *log;
-	char user[64];
+	char user[64];         /* empty until USER */
 	uid_t uid;
 	char host[64];
 	struct {
@@ -139,9 +149,35 @@ static void logout_at(struct recorder *r, int i)
 	r->open[i] = r->open[--r->nopen];
 }
 
-static void handle(struct recorder *r, const struct lr_msg *m)
+/* getgrouplist for the server, which then needs none of the NSS modules
+ * it would load (Debian's systemd one and its libraries, ~700 KB) */
+static void groups(const struct recorder *r, int fd, const struct lr_msg *m)
+{
+	struct {
+		int32_t n;
+		gid_t g[MAX_GROUPS];
+	} rep;
+	int n = MAX_GROUPS;
+	rep.n = getgrouplist(m->name, (gid_t)m->id, rep.g, &n) < 0 ? -1 : n;
+	if (rep.n < 0)
+		logit(r->log, LOG_DEBUG, "root helper: no group list for %s", m->name);
+	send(fd, &rep, sizeof rep.n + (rep.n > 0 ? (size_t)rep.n * sizeof rep.g[0] : 0), MSG_NOSIGNAL);
+}
+
+static void handle(struct recorder *r, int fd, const struct lr_msg *m)
 {
 	int i = find_line(r, m->line);
+	if (!r->user[0]) {
+		/* the server is still root: it names the user, asks for groups */
+		if (m->op == LR_GROUPS)
+			groups(r, fd, m);
+		else if (m->op == LR_USER && m->name[0]) {
+			snprintf(r->user, sizeof r->user, "%s", m->name);
+			r->uid = (uid_t)m->id;
+		} else
+			logit(r->log, LOG_INFO, "root helper: refused a request before the login");
+		return;
+	}
 	if (m->op == LR_LOGIN && m->pid > 0 && line_ok(r, m->line)) {
 		if (i < 0 && r->nopen == MAX_LINES)
 			return;
@@ -189,45 +225,43 @@ static void recorder_run(struct recorder *r, int fd)
 			continue;
 		if (n <= 0)
 			break;
-		if ((size_t)n != sizeof m || !memchr(m.line, 0, sizeof m.line)) {
+		if ((size_t)n != sizeof m || !memchr(m.line, 0, sizeof m.line) || !memchr(m.name, 0, sizeof m.name)) {
 			logit(r->log, LOG_INFO, "login recorder: malformed request for %s", r->user);
 			continue;
 		}
-		handle(r, &m);
+		handle(r, fd, &m);
 	}
 	/* the connection is over: close what is still open */
 	while (r->nopen > 0)
 		logout_at(r, r->nopen - 1);
 }
 
-void loginrec_start(struct conn *c, struct auth_result *a)
+int loginrec_fork(const struct logger *log, const char *host)
 {
 	struct recorder r;
-	struct logger l = *c->log;
+	struct logger l = *log;
 	int sv[2];
 	pid_t pid;
 
-	a->recorder = 0;
 	if (geteuid() != 0) {
-		logit(c->log, LOG_DEBUG, "not root: no utmp, wtmp or lastlog records");
-		return;
+		logit(log, LOG_DEBUG, "not root: no root helper, no utmp, wtmp or lastlog records");
+		return 0;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-		logit(c->log, LOG_ERR, "login recorder: socketpair: %s", strerror(errno));
-		return;
+		logit(log, LOG_ERR, "root helper: socketpair: %s", strerror(errno));
+		return 0;
 	}
 	if ((pid = fork()) < 0) {
-		logit(c->log, LOG_ERR, "login recorder: fork: %s", strerror(errno));
+		logit(log, LOG_ERR, "root helper: fork: %s", strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
-		return;
+		return 0;
 	}
 	if (pid > 0) {
 		close(sv[1]);
-		a->recorder = sv[0];
-		return;
+		return sv[0];
 	}
-	/* the recorder: stderr may be the client's socket, so it logs to the
+	/* the helper: stderr may be the client's socket, so it logs to the
 	 * -E file or else to syslog */
 	memset(&r, 0, sizeof r);
 	l.to_stderr = 0;
@@ -235,11 +269,60 @@ void loginrec_start(struct conn *c, struct auth_result *a)
 	closelog();
 	log_open(&l, l.facility);
 	r.log = &l;
-	snprintf(r.user, sizeof r.user, "%s", a->user);
-	r.uid = a->uid;
-	snprintf(r.host, sizeof r.host, "%s", c->addr);
+	snprintf(r.host, sizeof r.host, "%s", host);
 	recorder_run(&r, sv[1]);
 	_exit(0);
+}
+
+void loginrec_start(struct conn *c, struct auth_result *a)
+{
+	struct lr_msg m;
+	int fd = c->rootfd;
+
+	a->recorder = 0;
+	if (fd <= 0)
+		return;
+	c->rootfd = 0;
+	memset(&m, 0, sizeof m);
+	m.op = LR_USER;
+	m.id = (uint32_t)a->uid;
+	snprintf(m.name, sizeof m.name, "%s", a->user);
+	if (send(fd, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m) {
+		logit(c->log, LOG_ERR, "root helper: %s: logins not recorded", strerror(errno));
+		close(fd);
+		return;
+	}
+	a->recorder = fd;
+}
+
+int loginrec_groups(struct conn *c, const char *name, gid_t gid, gid_t **out, int *n)
+{
+	struct {
+		int32_t n;
+		gid_t g[MAX_GROUPS];
+	} rep;
+	struct lr_msg m;
+	ssize_t r;
+
+	if (c->rootfd <= 0 || strlen(name) >= sizeof m.name)
+		return SSH_ERR_INTERNAL;
+	memset(&m, 0, sizeof m);
+	m.op = LR_GROUPS;
+	m.id = (uint32_t)gid;
+	snprintf(m.name, sizeof m.name, "%s", name);
+	if (send(c->rootfd, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m)
+		return SSH_ERR_INTERNAL;
+	do
+		r = recv(c->rootfd, &rep, sizeof rep, MSG_TRUNC);
+	while (r < 0 && errno == EINTR);
+	if (r < (ssize_t)sizeof rep.n || (size_t)r > sizeof rep || rep.n <= 0 ||
+	    (size_t)r != sizeof rep.n + (size_t)rep.n * sizeof rep.g[0])
+		return SSH_ERR_INTERNAL;
+	if (!(*out = malloc((size_t)rep.n * sizeof **out)))
+		return SSH_ERR_ALLOC;
+	memcpy(*out, rep.g, (size_t)rep.n * sizeof **out);
+	*n = rep.n;
+	return SSH_OK;
 }
 
 static void send_req(struct conn *c, int op, const char *pty, int pid)

@@ -1,18 +1,30 @@
-/* utmp, wtmp and lastlog records for pty logins. The server gives up root
- * for good right after authentication, but those files are root's: a small
- * "login recorder" child forked just before the privilege drop keeps root
- * and writes them on request. It learns the user and the client address
- * from the fork itself and takes only LOGIN(tty, pid) and LOGOUT(tty) from
- * the unprivileged side, checking each tty is the user's. */
+/* The root helper: a small child forked when the connection starts, while
+ * the server is root and still small (a fork costs in proportion to what
+ * is mapped). Before authentication it looks up group lists for the
+ * server, so that the NSS modules getgrouplist loads never map into the
+ * server; after it, when the server gives up root for good, it keeps root
+ * to write utmp, wtmp and lastlog records for pty logins. The server names
+ * the user before the drop; the unprivileged side can then only send
+ * LOGIN(tty, pid) and LOGOUT(tty), and each tty is checked to be the
+ * user's. */
 #ifndef SSHL_LOGINREC_H
 #define SSHL_LOGINREC_H
 
+#include <sys/types.h>
+
 struct conn;
 struct auth_result;
+struct logger;
 
-/* in userauth's success path, before privdrop(): forks the recorder when
- * running as root and keeps our end in a->recorder (0 when there is none:
- * not root, or the fork failed; logins are then simply not recorded) */
+/* at the start of the connection: forks the helper when running as root;
+ * our end of its socket, or 0 (not root, or the fork failed: groups are
+ * then looked up in the server and logins are not recorded) */
+int loginrec_fork(const struct logger *log, const char *host);
+/* name's group list from the helper (c->rootfd), malloc'd into *out;
+ * SSH_ERR_INTERNAL when there is no helper or no answer */
+int loginrec_groups(struct conn *c, const char *name, gid_t gid, gid_t **out, int *n);
+/* in userauth's success path, before privdrop(): names the user to the
+ * helper and moves c->rootfd to a->recorder (0 when there is none) */
 void loginrec_start(struct conn *c, struct auth_result *a);
 /* a session's child pid now runs on pty (a path like /dev/pts/3) */
 void loginrec_login(struct conn *c, const char *pty, int pid);

@@ -15,7 +15,7 @@ int privdrop(struct auth_result *a)
 
 	if (getuid() != 0 && geteuid() != 0)
 		return getuid() == a->uid ? SSH_OK : SSH_ERR_INTERNAL;
-	if (!a->groups && user_groups(a->user, a->gid, &a->groups, &a->ngroups) != SSH_OK)
+	if (!a->groups)
 		return SSH_ERR_INTERNAL;
 	if (setgroups((size_t)a->ngroups, a->groups) != 0 || setresgid(a->gid, a->gid, a->gid) != 0 ||
 	    setresuid(a->uid, a->uid, a->uid) != 0)
@@ -35,7 +35,7 @@ int privdrop(struct auth_result *a)
 	return SSH_OK;
 }
 
-int priv_temp_user(struct privtemp *t, struct user *u)
+int priv_temp_user(struct conn *c, struct privtemp *t, struct user *u)
 {
 	int n;
 
@@ -43,7 +43,7 @@ int priv_temp_user(struct privtemp *t, struct user *u)
 	t->groups = NULL;
 	if (geteuid() != 0 || u->uid == 0)
 		return SSH_OK;
-	if (!u->groups && user_groups(u->name, u->gid, &u->groups, &u->ngroups) != SSH_OK)
+	if (!u->groups && user_groups(c, u->name, u->gid, &u->groups, &u->ngroups) != SSH_OK)
 		return SSH_ERR_INTERNAL;
 	t->euid = geteuid();
 	t->egid = getegid();

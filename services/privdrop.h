@@ -9,9 +9,10 @@
 #include "services/auth.h"
 #include "services/user.h"
 
-/* Becomes a->uid/a->gid with a->user's groups (looked up into a->groups
- * unless already there), irreversibly, and checks that root cannot be
- * regained. A no-op when not running as root (the user is then already
+struct conn;
+
+/* Becomes a->uid/a->gid with a->user's groups (a->groups, which the caller
+ * looked up), irreversibly, and checks that root cannot be regained. A no-op when not running as root (the user is then already
  * us). SSH_OK or SSH_ERR_INTERNAL. */
 int privdrop(struct auth_result *a);
 
@@ -26,7 +27,7 @@ struct privtemp {
 
 /* Switches the effective ids and groups to the user when running as root;
  * the groups are looked up once into u. */
-int priv_temp_user(struct privtemp *t, struct user *u);
+int priv_temp_user(struct conn *c, struct privtemp *t, struct user *u);
 /* Undoes priv_temp_user; SSH_ERR_INTERNAL when that fails, which the
  * caller must treat as fatal. */
 int priv_temp_restore(struct privtemp *t);

@@ -25,9 +25,10 @@ struct user {
  * do the same work for it as for a real user. */
 void user_lookup(const char *name, struct user *u);
 
+struct conn;
 /* groups.c: name's group list (gid included), as initgroups would set it;
  * *out is malloc'd. SSH_OK or SSH_ERR_INTERNAL. */
-int user_groups(const char *name, gid_t gid, gid_t **out, int *n);
+int user_groups(struct conn *c, const char *name, gid_t gid, gid_t **out, int *n);
 
 /* The stored crypt(3) hash: shadow first, then passwd. SSH_ERR_AUTH when
  * there is none or it does not fit. The caller wipes out. */

@@ -210,7 +210,11 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	/* Root is given up for good here, before the service runs. The
 	 * connection layer may later want root for utmp/wtmp or a pty's
 	 * ownership; it can then move this call into its session setup. */
-	/* utmp/wtmp/lastlog need root after this: a recorder child keeps it */
+	if (geteuid() == 0 && !a->groups && user_groups(c, a->user, a->gid, &a->groups, &a->ngroups) != SSH_OK) {
+		logit(c->log, LOG_ERR, "cannot look up the groups of %s", a->user);
+		return SSH_ERR_INTERNAL;
+	}
+	/* utmp/wtmp/lastlog need root after this: the root helper keeps it */
 	loginrec_start(c, a);
 	if ((e = privdrop(a)) != SSH_OK) {
 		logit(c->log, LOG_ERR, "cannot change to user %s: privileges not dropped", a->user);

@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kex/kex.h"
 #include "transport/conn.h"
@@ -44,4 +45,8 @@ void conn_free(struct conn *c)
 	wipe(&c->rx, sizeof c->rx);
 	wipe(&c->tx, sizeof c->tx);
 	wipe(c->session_id, sizeof c->session_id);
+	/* the helper sees EOF and ends */
+	if (c->rootfd > 0)
+		close(c->rootfd);
+	c->rootfd = 0;
 }

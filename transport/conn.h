@@ -58,6 +58,10 @@ struct conn {
 	struct hostkey *keys;
 	int nkeys;
 
+	/* the root helper's socket until the login (services/loginrec.h),
+	 * 0 for none */
+	int rootfd;
+
 	char addr[64];      /* the peer, or "UNKNOWN" */
 	int port;
 	char laddr[64];     /* our end of the connection */
