@@ -32,8 +32,8 @@ struct env {
 	int n;
 };
 
-/* sets NAME=value, replacing an earlier NAME; runs in the child, where a
- * failed allocation just leaves the variable out */
+/* sets NAME=value, replacing an earlier NAME; a failed allocation just
+ * leaves the variable out */
 static void env_put(struct env *e, const char *name, size_t nlen, const char *value)
 {
 	size_t vlen = strlen(value);
@@ -131,6 +131,16 @@ static void motd(void)
 /* ~/.ssh/rc as OpenSSH runs it: /bin/sh, in the home directory, with the
  * session's environment and output, before the shell or command; its stdin
  * is empty so it cannot eat the session's input */
+static int has_user_rc(const struct conn *c)
+{
+	char path[600];
+	struct stat st;
+	if (c->auth->no_user_rc || !c->cfg->permit_user_rc)
+		return 0;
+	snprintf(path, sizeof path, "%s/.ssh/rc", c->auth->home);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static void user_rc(const struct conn *c, char *const env[])
 {
 	struct stat st;
@@ -157,14 +167,17 @@ static void fail(const char *what, const char *arg)
 	dprintf(2, "%s %s: %s\r\n", what, arg, strerror(errno));
 }
 
-/* the child, after fork: never returns */
-static void run_child(struct conn *c, const struct child_spec *sp, const char *shell, int fds[3])
+/* the child, after vfork or fork: never returns. After vfork it shares
+ * the server's memory until execve, so it only makes system calls on its
+ * own stack: everything it needs was built before (env). */
+static void run_child(struct conn *c, const struct child_spec *sp, const char *shell, const int fds[3],
+		      char *const env[])
 {
 	const struct auth_result *a = c->auth;
 	const char *base = strrchr(shell, '/');
-	char argv0[256];
+	char argv0[sizeof c->auth->shell + 1];
 	char *argv[4];
-	struct env e;
+	int fd[3] = {fds[0], fds[1], fds[2]};
 	sigset_t none;
 
 	if (sp->s->have_pty) {
@@ -173,10 +186,10 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 	} else {
 		/* out of the way of 0-2 first, in case one of ours is among them */
 		for (int i = 0; i < 3; i++)
-			if ((fds[i] = fcntl(fds[i], F_DUPFD, 3)) < 0)
+			if ((fd[i] = fcntl(fd[i], F_DUPFD, 3)) < 0)
 				_exit(1);
 		for (int i = 0; i < 3; i++)
-			if (dup2(fds[i], i) < 0)
+			if (dup2(fd[i], i) < 0)
 				_exit(1);
 		/* a process group of its own, so a hangup reaches all of it */
 		setsid();
@@ -190,13 +203,12 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 	closefrom(3);
 
 	base = base ? base + 1 : shell;
-	build_env(c, sp, shell, &e);
 	if (chdir(a->home) < 0) {
 		fail("Could not chdir to home directory", a->home);
 		if (chdir("/") < 0)
 			_exit(1);
 	}
-	user_rc(c, e.v);
+	user_rc(c, env);
 	if (sp->command) {
 		snprintf(argv0, sizeof argv0, "%s", base);
 		argv[0] = argv0;
@@ -211,15 +223,29 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 		if (c->cfg->print_motd)
 			motd();
 	}
-	execve(shell, argv, e.v);
+	execve(shell, argv, env);
 	fail("Cannot execute", shell);
 	_exit(127);
+}
+
+/* vfork: no copy of the server's page tables and no copy-on-write faults
+ * after, which made fork the largest cost of a short session. ~/.ssh/rc
+ * needs a child of the child, and so a real fork. Kept apart so that the
+ * caller's variables cannot be clobbered by the child. */
+static pid_t start(struct conn *c, const struct child_spec *sp, const char *shell, const int fds[3],
+		   char *const env[], int real_fork)
+{
+	pid_t k = real_fork ? fork() : vfork();
+	if (k == 0)
+		run_child(c, sp, shell, fds, env);
+	return k;
 }
 
 int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, int *out, int *err)
 {
 	const char *shell = c->auth->shell[0] ? c->auth->shell : "/bin/sh";
-	int p[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}}, child[3], e = SSH_ERR_IO;
+	int p[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}}, child[3], rc = SSH_ERR_IO;
+	struct env e;
 	pid_t k;
 
 	*in = *out = *err = -1;
@@ -229,10 +255,12 @@ int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, 
 				goto out;
 	}
 	child[0] = p[0][0], child[1] = p[1][1], child[2] = p[2][1];
-	if ((k = fork()) < 0)
+	build_env(c, sp, shell, &e);
+	k = start(c, sp, shell, child, e.v, has_user_rc(c));
+	for (int i = 0; i < e.n; i++)
+		free(e.v[i]);
+	if (k < 0)
 		goto out;
-	if (k == 0)
-		run_child(c, sp, shell, child);
 	*pid = k;
 	if (!sp->s->have_pty) {
 		*in = p[0][1], *out = p[1][0], *err = p[2][0];
@@ -241,13 +269,13 @@ int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, 
 		fcntl(*out, F_SETFL, O_NONBLOCK);
 		fcntl(*err, F_SETFL, O_NONBLOCK);
 	}
-	e = SSH_OK;
+	rc = SSH_OK;
 out:
 	for (int i = 0; i < 3; i++)
 		for (int j = 0; j < 2; j++)
 			if (p[i][j] >= 0)
 				close(p[i][j]);
-	return e;
+	return rc;
 }
 
 int child_pidfd(int pid)
