@@ -295,22 +295,27 @@ void loginrec_start(struct conn *c, struct auth_result *a)
 	a->recorder = fd;
 }
 
-int loginrec_groups(struct conn *c, const char *name, gid_t gid, gid_t **out, int *n)
+int loginrec_groups_ask(struct conn *c, const char *name, gid_t gid)
 {
-	struct {
-		int32_t n;
-		gid_t g[MAX_GROUPS];
-	} rep;
 	struct lr_msg m;
-	ssize_t r;
-
 	if (c->rootfd <= 0 || strlen(name) >= sizeof m.name)
 		return SSH_ERR_INTERNAL;
 	memset(&m, 0, sizeof m);
 	m.op = LR_GROUPS;
 	m.id = (uint32_t)gid;
 	snprintf(m.name, sizeof m.name, "%s", name);
-	if (send(c->rootfd, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m)
+	return send(c->rootfd, &m, sizeof m, MSG_NOSIGNAL) == (ssize_t)sizeof m ? SSH_OK : SSH_ERR_INTERNAL;
+}
+
+int loginrec_groups_get(struct conn *c, gid_t **out, int *n)
+{
+	struct {
+		int32_t n;
+		gid_t g[MAX_GROUPS];
+	} rep;
+	ssize_t r;
+
+	if (c->rootfd <= 0)
 		return SSH_ERR_INTERNAL;
 	do
 		r = recv(c->rootfd, &rep, sizeof rep, MSG_TRUNC);

@@ -20,9 +20,11 @@ struct logger;
  * our end of its socket, or 0 (not root, or the fork failed: groups are
  * then looked up in the server and logins are not recorded) */
 int loginrec_fork(const struct logger *log, const char *host);
-/* name's group list from the helper (c->rootfd), malloc'd into *out;
- * SSH_ERR_INTERNAL when there is no helper or no answer */
-int loginrec_groups(struct conn *c, const char *name, gid_t gid, gid_t **out, int *n);
+/* asks the helper (c->rootfd) for name's group list; the answer, collected
+ * with loginrec_groups_get before any other request, is malloc'd into *out.
+ * SSH_ERR_INTERNAL when there is no helper or no answer. */
+int loginrec_groups_ask(struct conn *c, const char *name, gid_t gid);
+int loginrec_groups_get(struct conn *c, gid_t **out, int *n);
 /* in userauth's success path, before privdrop(): names the user to the
  * helper and moves c->rootfd to a->recorder (0 when there is none) */
 void loginrec_start(struct conn *c, struct auth_result *a);

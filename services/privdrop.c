@@ -43,7 +43,7 @@ int priv_temp_user(struct conn *c, struct privtemp *t, struct user *u)
 	t->groups = NULL;
 	if (geteuid() != 0 || u->uid == 0)
 		return SSH_OK;
-	if (!u->groups && user_groups(c, u->name, u->gid, &u->groups, &u->ngroups) != SSH_OK)
+	if (user_groups(c, u) != SSH_OK)
 		return SSH_ERR_INTERNAL;
 	t->euid = geteuid();
 	t->egid = getegid();

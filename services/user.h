@@ -18,6 +18,7 @@ struct user {
 	const char *why; /* why a valid user is not allowed, for the log */
 	gid_t *groups;   /* supplementary groups once looked up, owned */
 	int ngroups;
+	int groups_asked; /* the root helper owes us the answer */
 };
 
 /* Fills u for any name. An unknown name (or one other than ours when not
@@ -26,9 +27,11 @@ struct user {
 void user_lookup(const char *name, struct user *u);
 
 struct conn;
-/* groups.c: name's group list (gid included), as initgroups would set it;
- * *out is malloc'd. SSH_OK or SSH_ERR_INTERNAL. */
-int user_groups(struct conn *c, const char *name, gid_t gid, gid_t **out, int *n);
+/* groups.c: u's group list (gid included) into u->groups, as initgroups
+ * would set it: SSH_OK or SSH_ERR_INTERNAL. prefetch asks the root helper
+ * ahead of the need; user_groups then only collects the answer. */
+void user_groups_prefetch(struct conn *c, struct user *u);
+int user_groups(struct conn *c, struct user *u);
 
 /* The stored crypt(3) hash: shadow first, then passwd. SSH_ERR_AUTH when
  * there is none or it does not fit. The caller wipes out. */

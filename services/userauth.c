@@ -184,12 +184,17 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	      u->extra);
 	if (!(a = malloc(sizeof *a)))
 		return SSH_ERR_ALLOC;
+	if (geteuid() == 0 && user_groups(c, &u->user) != SSH_OK) {
+		logit(c->log, LOG_ERR, "cannot look up the groups of %s", u->logname);
+		free(a);
+		return SSH_ERR_INTERNAL;
+	}
 	*a = u->res;
 	memset(&u->res, 0, sizeof u->res); /* the strings now belong to a */
 	snprintf(a->user, sizeof a->user, "%s", u->user.name);
 	a->uid = u->user.uid;
 	a->gid = u->user.gid;
-	/* looked up while reading authorized_keys, or by privdrop */
+	/* looked up above, or while reading authorized_keys */
 	a->groups = u->user.groups;
 	a->ngroups = u->user.ngroups;
 	u->user.groups = NULL;
@@ -210,10 +215,6 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	/* Root is given up for good here, before the service runs. The
 	 * connection layer may later want root for utmp/wtmp or a pty's
 	 * ownership; it can then move this call into its session setup. */
-	if (geteuid() == 0 && !a->groups && user_groups(c, a->user, a->gid, &a->groups, &a->ngroups) != SSH_OK) {
-		logit(c->log, LOG_ERR, "cannot look up the groups of %s", a->user);
-		return SSH_ERR_INTERNAL;
-	}
 	/* utmp/wtmp/lastlog need root after this: the root helper keeps it */
 	loginrec_start(c, a);
 	if ((e = privdrop(a)) != SSH_OK) {
@@ -269,6 +270,7 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 	memcpy(cname, name, nl);
 	cname[nl] = 0;
 	user_lookup(cname, &u->user);
+	user_groups_prefetch(c, &u->user);
 	if (!u->user.valid)
 		logit(c->log, LOG_INFO, "Invalid user %s from %s port %d", u->logname, c->addr, c->port);
 	else if (!u->user.allowed)
