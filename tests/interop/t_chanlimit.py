@@ -122,6 +122,10 @@ def echo_ok(t):
     end = time.time() + 10
     while not ch.closed and time.time() < end:
         time.sleep(0.01)
+    # paramiko marks the channel closed before its reader thread sends the
+    # CLOSE in answer; an OPEN sent in between reaches the server first and
+    # finds the slot still taken
+    time.sleep(0.5)
     return out, st
 
 
