@@ -53,6 +53,8 @@ static void env_put(struct env *e, const char *name, size_t nlen, const char *va
 			return;
 		}
 		e->n++;
+	} else {
+		free(e->v[i]);
 	}
 	e->v[i] = s;
 	e->v[e->n] = NULL;
@@ -235,7 +237,12 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 static pid_t start(struct conn *c, const struct child_spec *sp, const char *shell, const int fds[3],
 		   char *const env[], int real_fork)
 {
-	pid_t k = real_fork ? fork() : vfork();
+	pid_t k;
+	if (real_fork) {
+		k = fork();
+	} else {
+		k = vfork();
+	}
 	if (k == 0)
 		run_child(c, sp, shell, fds, env);
 	return k;
