@@ -212,10 +212,8 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 		return e;
 	if ((e = transport_authenticated(c)) != SSH_OK)
 		return e;
-	/* Root is given up for good here, before the service runs. The
-	 * connection layer may later want root for utmp/wtmp or a pty's
-	 * ownership; it can then move this call into its session setup. */
-	/* utmp/wtmp/lastlog need root after this: the root helper keeps it */
+	/* Root is given up for good here, before the service runs; utmp,
+	 * wtmp and lastlog need it later, and the root helper keeps it */
 	loginrec_start(c, a);
 	if ((e = privdrop(a)) != SSH_OK) {
 		logit(c->log, LOG_ERR, "cannot change to user %s: privileges not dropped", a->user);

@@ -122,6 +122,18 @@ def drain(r):
         got += d
 
 
+def client_key(d):
+    """an ed25519 client key made in d, and an authorized_keys file (mode
+    0644, for a throw-away user to read) that holds it: (paramiko key, path)"""
+    import paramiko
+    subprocess.run(["ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-f", os.path.join(d, "id"), "-C", "client"],
+                   check=True)
+    ak = os.path.join(d, "authorized_keys")
+    shutil.copy(os.path.join(d, "id.pub"), ak)
+    os.chmod(ak, 0o644)
+    return paramiko.Ed25519Key.from_private_key_file(os.path.join(d, "id")), ak
+
+
 class Report:
     def __init__(self):
         self.failed = 0

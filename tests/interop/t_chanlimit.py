@@ -26,7 +26,7 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import Env, Report  # noqa: E402
+from sshl_py import Env, Report, client_key  # noqa: E402
 
 CHAN_MAX = 256
 ADMINISTRATIVELY_PROHIBITED, RESOURCE_SHORTAGE = 1, 4
@@ -37,12 +37,7 @@ env = Env("t_chanlimit")
 rep = Report()
 T = env.dir
 
-subprocess.run(["ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-f", os.path.join(T, "id"), "-C", "client"],
-               check=True)
-AK = os.path.join(T, "authorized_keys")
-shutil.copy(os.path.join(T, "id.pub"), AK)
-os.chmod(AK, 0o644)
-key = paramiko.Ed25519Key.from_private_key_file(os.path.join(T, "id"))
+key, AK = client_key(T)
 
 # as root, a throw-away user with /bin/sh and no dotfiles (root's are slow)
 user = os.environ.get("USER") or "root"

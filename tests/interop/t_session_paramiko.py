@@ -23,7 +23,7 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import Env, Report  # noqa: E402
+from sshl_py import Env, Report, client_key  # noqa: E402
 
 # paramiko's thread logs expected refusals with tracebacks; the checks say enough
 logging.getLogger("paramiko").addHandler(logging.NullHandler())
@@ -31,12 +31,7 @@ env = Env("t_session_paramiko")
 rep = Report()
 T = env.dir
 
-subprocess.run(["ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-f", os.path.join(T, "id"), "-C", "client"],
-               check=True)
-AK = os.path.join(T, "authorized_keys")
-shutil.copy(os.path.join(T, "id.pub"), AK)
-os.chmod(AK, 0o644)
-key = paramiko.Ed25519Key.from_private_key_file(os.path.join(T, "id"))
+key, AK = client_key(T)
 
 # a user with /bin/sh and no dotfiles when we are root: root's rc files
 # must not slow the sessions down or add output
