@@ -14,7 +14,7 @@ override LDLIBS += -Wl,-Bstatic $(shell pkg-config --libs $(PKGS)) -Wl,-Bdynamic
 else
 override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcrypt -lutil
 endif
-VECTORS ?= $(abspath ../shared/vectors)
+VECTORS ?= $(abspath tests/vectors)
 BUILD ?= build
 # the server binary; a second build goes elsewhere, e.g.
 #   make BUILD=build-asan BIN=build-asan/sshd-lite CFLAGS='-O1 -g -fsanitize=address,undefined' check

@@ -1,6 +1,7 @@
 /* The "publickey" method (RFC 4252 7): queries answered with PK_OK, signed
  * requests verified over session id and request, keys looked up in the
  * AuthorizedKeysFile list with their options. */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -190,11 +191,16 @@ static int key_allowed(struct conn *c, struct userauth *u, const uint8_t *blob, 
 			struct stat st;
 			if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 				logit(c->log, LOG_INFO, "Authentication refused: %s is not a regular file", path);
-			else if (c->cfg->strict_modes && secure_file(fd, path, u->user.uid, err, sizeof err) != SSH_OK)
+			else if (c->cfg->strict_modes && secure_file(fd, path, u->user.uid, u->user.home, err, sizeof err) != SSH_OK)
 				logit(c->log, LOG_INFO, "Authentication refused: %s", err);
 			else if (fcntl(fd, F_SETFL, 0) == 0)
 				found = scan(c, u, fd, path, blob, len);
 			close(fd);
+		} else if (errno != ENOENT) {
+			/* the usual cause of a refusal nobody can explain: a
+			 * directory on the way the user may not enter */
+			logit(c->log, LOG_INFO, "Could not open user '%s' authorized keys '%s': %s",
+			      u->user.name, path, strerror(errno));
 		}
 		if (priv_temp_restore(&pt) != SSH_OK) {
 			logit(c->log, LOG_ERR, "cannot return to root after reading %s", path);

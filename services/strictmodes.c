@@ -1,5 +1,8 @@
 /* StrictModes: a key file is only believed when nobody but its user and
- * root could have written it or replaced it along the path. */
+ * root could have written it or replaced it along the path. As OpenSSH
+ * does, the walk upwards ends at the user's home directory (checked too):
+ * above it the administrator's layout is not the user's to answer for. A
+ * file outside the home is checked all the way up to "/". */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -15,10 +18,10 @@ static int trusted(const struct stat *st, uid_t uid)
 	return (st->st_uid == 0 || st->st_uid == uid) && !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
-int secure_file(int fd, const char *path, uid_t uid, char *err, size_t errlen)
+int secure_file(int fd, const char *path, uid_t uid, const char *home, char *err, size_t errlen)
 {
 	struct stat st;
-	char *real, *slash;
+	char *real, *slash, *homereal;
 	int e = SSH_OK;
 
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -34,6 +37,7 @@ int secure_file(int fd, const char *path, uid_t uid, char *err, size_t errlen)
 		snprintf(err, errlen, "realpath %s: %s", path, strerror(errno));
 		return SSH_ERR_FILE;
 	}
+	homereal = home && *home ? realpath(home, NULL) : NULL;
 	while ((slash = strrchr(real, '/')) != NULL) {
 		if (slash == real)
 			slash[1] = 0; /* keep "/" itself */
@@ -44,9 +48,10 @@ int secure_file(int fd, const char *path, uid_t uid, char *err, size_t errlen)
 			e = SSH_ERR_FILE;
 			break;
 		}
-		if (slash == real)
+		if (slash == real || (homereal && !strcmp(real, homereal)))
 			break;
 	}
+	free(homereal);
 	free(real);
 	return e;
 }

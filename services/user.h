@@ -38,8 +38,9 @@ int user_groups(struct conn *c, struct user *u);
 int user_password_hash(const char *name, char *out, size_t outlen);
 
 /* StrictModes (as OpenSSH's secure_path): the open file fd, named path, and
- * every directory above it up to / must be owned by root or uid and not
- * writable by group or others. SSH_OK, or SSH_ERR_FILE with a message. */
-int secure_file(int fd, const char *path, uid_t uid, char *err, size_t errlen);
+ * every directory above it up to the user's home (or up to / for a file
+ * outside it) must be owned by root or uid and not writable by group or
+ * others. SSH_OK, or SSH_ERR_FILE with a message naming the culprit. */
+int secure_file(int fd, const char *path, uid_t uid, const char *home, char *err, size_t errlen);
 
 #endif

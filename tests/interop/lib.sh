@@ -6,9 +6,16 @@ set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 SSHD_LITE=${SSHD_LITE:-$TOP/sshd-lite}
 PY=/usr/bin/python3 # Debian's, which has paramiko
-mkdir -p "$TOP/build/t"
-chmod 755 "$TOP/build" "$TOP/build/t"
-T=$(mktemp -d "$TOP/build/t/$(basename "$0").XXXXXX")
+# What throwaway users must read (their homes, keys) cannot live in the
+# clone, which root may keep where nobody else can enter (/root is 0700):
+# tests/run makes SSHL_TESTDIR for a run (root-owned, traversable, removed
+# at the end); a test run alone uses the same kind of place.
+if [ -z "${SSHL_TESTDIR:-}" ]; then
+	if [ "$(id -u)" = 0 ] && [ -d /run ]; then SSHL_TESTDIR=/run/sshl-tests; else SSHL_TESTDIR=$TOP/build/t; fi
+fi
+mkdir -p "$SSHL_TESTDIR"
+chmod 755 "$SSHL_TESTDIR"
+T=$(mktemp -d "$SSHL_TESTDIR/$(basename "$0").XXXXXX")
 chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
 pass=0
@@ -95,6 +102,13 @@ add_test_user() {
 	chmod 700 "$T/users/$name/.ssh"
 	echo "$name"
 }
-# del_test_user NAME: removes a user made by add_test_user, even while a
-# server of theirs is still exiting (plain userdel refuses then)
-del_test_user() { [ -n "${1:-}" ] && userdel -f "$1" >/dev/null 2>&1; }
+# del_test_user NAME: removes a user made by add_test_user and whatever of
+# theirs still runs (a session that ignored SIGHUP and SIGTERM, a server
+# still exiting: plain userdel refuses while they are there)
+del_test_user() {
+	[ -n "${1:-}" ] || return 0
+	pkill -KILL -u "$1" >/dev/null 2>&1
+	userdel -f "$1" >/dev/null 2>&1
+	getent group "$1" >/dev/null && groupdel "$1" >/dev/null 2>&1
+	return 0
+}

@@ -1,5 +1,5 @@
 """Shared setup for the Python interop tests (t_*.py): a private directory
-under build/t (not /tmp: StrictModes refuses world-writable parents), host
+under scratch_base() (not /tmp: StrictModes refuses world-writable parents), host
 keys of every type, a server started on one end of a socket pair as inetd
 would start it, and "ok"/"not ok" reporting for tests/run."""
 import atexit
@@ -25,14 +25,55 @@ HOST_KEYS = [
 ]
 
 
+def scratch_base():
+    """Where a test keeps what throwaway users must read: tests/run's
+    SSHL_TESTDIR (root-owned, traversable, removed after the run), else, for
+    a test run alone, the same kind of place: the clone itself may sit where
+    other users cannot enter (a clone under /root)."""
+    base = os.environ.get("SSHL_TESTDIR")
+    if not base:
+        base = "/run/sshl-tests" if os.getuid() == 0 and os.path.isdir("/run") else os.path.join(TOP, "build", "t")
+    os.makedirs(base, exist_ok=True)
+    os.chmod(base, 0o755)
+    return base
+
+
+def scratch_dir(name):
+    """A private directory for one test, removed at exit."""
+    d = tempfile.mkdtemp(prefix=name + ".", dir=scratch_base())
+    os.chmod(d, 0o755)
+    atexit.register(shutil.rmtree, d, True)
+    return d
+
+
+def del_user(name):
+    """Removes a throwaway account and whatever of it still runs (a session
+    that ignored SIGHUP and SIGTERM; plain userdel refuses while it is
+    there), with its group."""
+    subprocess.run(["pkill", "-KILL", "-u", name], stderr=subprocess.DEVNULL)
+    subprocess.run(["userdel", "-f", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["groupdel", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def add_user(base, letter):
+    """As root, a throwaway account sshl<letter><pid> with /bin/sh and an
+    empty home under base (no real account's dotfiles to slow or change its
+    sessions), removed at exit. Returns (name, home) or None."""
+    if os.getuid() != 0 or not shutil.which("useradd"):
+        return None
+    name = "sshl%s%d" % (letter, os.getpid())
+    home = os.path.join(base, "uhome")
+    if subprocess.run(["useradd", "-M", "-d", home, "-s", "/bin/sh", "-U", "-p", "*", name]).returncode != 0:
+        return None
+    atexit.register(del_user, name)
+    os.mkdir(home)
+    shutil.chown(home, name, name)
+    return name, home
+
+
 class Env:
     def __init__(self, name):
-        base = os.path.join(TOP, "build", "t")
-        os.makedirs(base, exist_ok=True)
-        os.chmod(base, 0o755)
-        self.dir = tempfile.mkdtemp(prefix=name + ".", dir=base)
-        os.chmod(self.dir, 0o755)
-        atexit.register(shutil.rmtree, self.dir, True)
+        self.dir = scratch_dir(name)
         self.log = os.path.join(self.dir, "server.log")
         self.keys = {}
         for suffix, args in HOST_KEYS:

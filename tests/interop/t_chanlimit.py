@@ -26,7 +26,7 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import Env, Report, client_key  # noqa: E402
+from sshl_py import Env, Report, add_user, client_key  # noqa: E402
 
 CHAN_MAX = 256
 ADMINISTRATIVELY_PROHIBITED, RESOURCE_SHORTAGE = 1, 4
@@ -41,14 +41,9 @@ key, AK = client_key(T)
 
 # as root, a throw-away user with /bin/sh and no dotfiles (root's are slow)
 user = os.environ.get("USER") or "root"
-if os.getuid() == 0 and shutil.which("useradd"):
-    name = "sshlc%d" % os.getpid()
-    h = os.path.join(T, "uhome")
-    if subprocess.run(["useradd", "-M", "-d", h, "-s", "/bin/sh", "-U", "-p", "*", name]).returncode == 0:
-        atexit.register(subprocess.run, ["userdel", "-f", name], stderr=subprocess.DEVNULL)
-        os.mkdir(h)
-        shutil.chown(h, name, name)
-        user = name
+made = add_user(T, "c")
+if made:
+    user = made[0]
 
 # a listener for direct-tcpip channels: it never accepts, the kernel's
 # backlog completes the connects

@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 TOP = os.environ.get("TOP") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sshl_py import scratch_base  # noqa: E402
 SERVER = os.environ.get("SSHD_LITE") or os.path.join(TOP, "sshd-lite")
 
 # RFC 3526 group 14
@@ -305,14 +307,16 @@ def test_memory(tmp):
 def test_grace(tmp):
     sv = Server(tmp, "-o", "LoginGraceTime=3")
     t0 = time.time()
-    exited = sv.exits(8, close=False)
-    ok("silent client: exits after LoginGraceTime=3", exited and 2.5 < time.time() - t0 < 6,
+    # the lower bound is the point (not before the grace time); the upper one
+    # only that it ends, with room for a loaded machine
+    exited = sv.exits(20, close=False)
+    ok("silent client: exits after LoginGraceTime=3", exited and 2.5 < time.time() - t0 < 20,
        "(%.1fs)" % (time.time() - t0))
     ok("silent client: logged", sv.logged("Timeout before authentication"))
 
     sv = hello(tmp, "-o", "LoginGraceTime=3")
-    exited = sv.exits(8, close=False)
-    ok("client silent after version: exits in time", exited and 2.5 < time.time() - sv.t0 < 6, "(%.1fs)" % (time.time() - sv.t0))
+    exited = sv.exits(20, close=False)
+    ok("client silent after version: exits in time", exited and 2.5 < time.time() - sv.t0 < 20, "(%.1fs)" % (time.time() - sv.t0))
     ok("client silent after version: logged", sv.logged("Timeout before authentication"))
 
     sv = Server(tmp, "-o", "LoginGraceTime=3")
@@ -336,16 +340,15 @@ def test_grace(tmp):
         got = sv.disconnect(2)
     except EOFError:
         pass
-    sv.exits(5)
+    sv.exits(15)
     took = time.time() - sv.t0
-    ok("1 byte a second: exits after LoginGraceTime=3", 2.5 < took < 7, "(%.1fs)" % took)
+    ok("1 byte a second: exits after LoginGraceTime=3", 2.5 < took < 20, "(%.1fs)" % took)
     ok("1 byte a second: DISCONNECT reason 11", got == 11, "(got %r)" % got)
     ok("1 byte a second: logged", sv.logged("Timeout before authentication"))
 
 
 def main():
-    os.makedirs(os.path.join(TOP, "build", "t"), exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix="t_limits.", dir=os.path.join(TOP, "build", "t"))
+    tmp = tempfile.mkdtemp(prefix="t_limits.", dir=scratch_base())
     try:
         subprocess.run(["ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-f", os.path.join(tmp, "hostkey")],
                        check=True)

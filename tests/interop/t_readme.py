@@ -73,7 +73,31 @@ def main():
            "README '%s' opt-in names are the rest of sshd-lite -Q %s: %s" % (label, kind, ",".join(have[label][1]) or "none"))
     for s in ("## Deployment", "## Configuration", "## Deployment, launcher by launcher", "## Configuration reference"):
         ok(re.search("^%s$" % re.escape(s), text, re.M) is not None, "README.md has %s" % s)
+    quick_start(text)
     return 1 if fails else 0
+
+
+def quick_start(text):
+    """The quick start's commands, as written, name what exists: a clone
+    step, the install line reading .ci/packages (every package of which this
+    machine has, as it would after that line), make demo, make check."""
+    m = re.search(r"^## Quick start\n(.*?)^## ", text, re.M | re.S)
+    ok(m is not None, "README.md has a Quick start section")
+    if not m:
+        return
+    blocks = re.findall(r"```sh\n(.*?)```", m.group(1), re.S)
+    cmds = [l.strip() for b in blocks for l in b.splitlines() if l.strip()]
+    ok(len(cmds) == 3 and cmds[0].startswith("git clone ") and cmds[0].endswith("&& cd sshd-lite"),
+       "quick start: step zero clones into sshd-lite and enters it")
+    ok(len(cmds) == 3 and "$(grep -v \"^#\" .ci/packages)" in cmds[1] and cmds[1].endswith("&& make demo"),
+       "quick start: the first command installs .ci/packages and runs make demo")
+    ok(len(cmds) == 3 and cmds[2] == "sudo make check", "quick start: the second command is make check")
+    pkgs = [p for l in open(os.path.join(TOP, ".ci/packages")) if not l.startswith("#") for p in l.split()]
+    missing = [p for p in pkgs if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode != 0]
+    ok(not missing, "quick start: every package of .ci/packages is installed here (%s)" % " ".join(missing))
+    for target in ("demo", "check"):
+        r = subprocess.run(["make", "-n", "-C", TOP, target], capture_output=True)
+        ok(r.returncode == 0, "quick start: make %s exists" % target)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import Env, Report, client_key  # noqa: E402
+from sshl_py import Env, Report, add_user, client_key  # noqa: E402
 
 # paramiko's thread logs expected refusals with tracebacks; the checks say enough
 logging.getLogger("paramiko").addHandler(logging.NullHandler())
@@ -37,14 +37,9 @@ key, AK = client_key(T)
 # must not slow the sessions down or add output
 user = os.environ.get("USER") or "root"
 home = os.path.expanduser("~")
-if os.getuid() == 0 and shutil.which("useradd"):
-    name = "sshls%d" % os.getpid()
-    h = os.path.join(T, "uhome")
-    if subprocess.run(["useradd", "-M", "-d", h, "-s", "/bin/sh", "-U", "-p", "*", name]).returncode == 0:
-        atexit.register(subprocess.run, ["userdel", name], stderr=subprocess.DEVNULL)
-        os.mkdir(h)
-        shutil.chown(h, name, name)
-        user, home = name, h
+made = add_user(T, "s")
+if made:
+    user, home = made
 
 
 def connect(*opts):
@@ -295,13 +290,20 @@ rep.check("backpressure: all data arrives once it reads again", total == 6710886
 # window the server offers, which is all the server must hold for it
 ch = t.open_session()
 rep.check("the server offers a 256 KiB window", ch.out_window_size == 256 * 1024, "%d" % ch.out_window_size)
-ch.exec_command("sleep 2; wc -c")
+# the child reads only once the test says so (an event, not a sleep)
+go = os.path.join(T, "go")
+ch.exec_command("while [ ! -e %s ]; do sleep 0.05; done; wc -c" % go)
 before = rss_kib(proc.pid)
 sender = threading.Thread(target=lambda: (ch.sendall(b"x" * (16 << 20)), ch.shutdown_write()))
 sender.start()
-time.sleep(1.2)
+# the client has used up the window: from here on the server holds it all
+deadline = time.time() + 30
+while ch.out_window_size > 0 and time.time() < deadline:
+    time.sleep(0.02)
+time.sleep(0.2)  # for the last packets to cross the socket pair
 held = rss_kib(proc.pid)
 sent_early = 16 << 20 if not sender.is_alive() else None
+open(go, "w").close()
 sender.join(60)
 out = b""
 while True:
@@ -311,7 +313,9 @@ while True:
     out += d
 print("# server RSS %d KiB before, %d KiB while the child did not read" % (before, held))
 rep.check("a child not reading: the client is held to the window", sent_early is None)
-rep.check("a child not reading: the server holds no more than the window", 0 < held - before < 1024 + 256,
+# An upper bound only: growth may be 0 when the allocator reuses memory the
+# server already had (issue 21)
+rep.check("a child not reading: the server holds no more than the window", held - before < 1024 + 256,
           "%d KiB more" % (held - before))
 rep.check("a child not reading: all 16 MiB arrive once it reads", out.strip() == b"16777216", repr(out[:40]))
 

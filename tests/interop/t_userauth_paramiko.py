@@ -19,6 +19,8 @@ except ImportError:
     sys.exit(0)
 
 TOP = os.environ.get("TOP") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sshl_py import del_user, scratch_base  # noqa: E402
 SSHD = os.environ.get("SSHD_LITE") or os.path.join(TOP, "sshd-lite")
 failed = 0
 
@@ -30,8 +32,7 @@ def report(ok, name):
         failed += 1
 
 
-os.makedirs(os.path.join(TOP, "build", "t"), exist_ok=True)
-T = tempfile.mkdtemp(prefix="t_userauth_paramiko.", dir=os.path.join(TOP, "build", "t"))
+T = tempfile.mkdtemp(prefix="t_userauth_paramiko.", dir=scratch_base())
 os.chmod(T, 0o755)
 LOG = os.path.join(T, "server.log")
 AK = os.path.join(T, "authorized_keys")
@@ -163,7 +164,7 @@ try:
             report(log_has("Accepted keyboard-interactive for %s" % user), "log: Accepted keyboard-interactive")
             report(not try_auth(kbd("nope"), opts), "paramiko keyboard-interactive wrong password refused")
         finally:
-            subprocess.run(["userdel", user], stderr=subprocess.DEVNULL)
+            del_user(user)
 finally:
     shutil.rmtree(T, ignore_errors=True)
 

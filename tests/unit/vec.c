@@ -26,7 +26,7 @@ struct vec *vec_open(const char *relpath)
 	char cmd[4096];
 	struct vec *v;
 	if (!dir)
-		dir = "../shared/vectors";
+		dir = "tests/vectors";
 	if (!top)
 		top = ".";
 	snprintf(cmd, sizeof cmd, "python3 '%s/tests/vec.py' '%s/%s'", top, dir, relpath);
