@@ -116,6 +116,15 @@ static int list_sane(const uint8_t *list, size_t len)
 	return 1;
 }
 
+/* RFC 4253 7 (and Conch's ssh_KEXINIT, OpenSSH's proposals_match): a
+ * guessed packet is right only when both sides put the same name first,
+ * not merely when the client's first choice is what gets negotiated. */
+static int same_first(const uint8_t *client, size_t clen, const char *server)
+{
+	size_t n = first_len(client, clen), sn = first_len((const uint8_t *)server, strlen(server));
+	return n == sn && !memcmp(client, server, n);
+}
+
 int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_client *ci)
 {
 	const uint8_t *lists[10], *name;
@@ -151,13 +160,11 @@ int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_cl
 	if ((e = pick(c, "key exchange method", lists[0], lens[0], c->cfg->kex_list, &name, &n)) != SSH_OK)
 		return e;
 	k->algs.kex = kex_method_find((const char *)name, n);
-	ci->first_kex = lists[0];
-	ci->first_kex_len = first_len(lists[0], lens[0]);
-	ci->kex_right = ci->first_kex_len == n && !memcmp(lists[0], name, n);
+	ci->kex_right = same_first(lists[0], lens[0], c->cfg->kex_list);
 	if ((e = pick(c, "host key type", lists[1], lens[1], hk, &name, &n)) != SSH_OK)
 		return e;
 	k->algs.hostkey = sigalg_find(name, n);
-	ci->hostkey_right = first_len(lists[1], lens[1]) == n && !memcmp(lists[1], name, n);
+	ci->hostkey_right = same_first(lists[1], lens[1], hk);
 	for (i = 0; i < 2; i++) {
 		if ((e = pick(c, "cipher", lists[2 + i], lens[2 + i], c->cfg->cipher_list, &name, &n)) != SSH_OK)
 			return e;

@@ -12,10 +12,8 @@ struct kex;
 /* what the guess rule needs from the client's KEXINIT */
 struct kexinit_client {
 	int follows;            /* first_kex_packet_follows */
-	const uint8_t *first_kex;
-	size_t first_kex_len;
-	int kex_right;          /* its first kex name is the one negotiated */
-	int hostkey_right;      /* its first host key name too */
+	int kex_right;          /* its first kex name is the server's first */
+	int hostkey_right;      /* its first host key name is the server's first */
 };
 
 int kexinit_build(const struct conn *c, struct buf *b);

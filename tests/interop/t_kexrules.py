@@ -294,9 +294,25 @@ def wrong_guess(kex, hostkey):
     return run
 
 
-scenario("wrong kex guess", wrong_guess(("sntrup761x25519-sha512@openssh.com", "curve25519-sha256"),
-                                        ("ssh-ed25519",)))
-scenario("wrong host key guess", wrong_guess(("curve25519-sha256",), ("ssh-dss", "ssh-ed25519")))
+# The guess is right only when the client's first kex and first host key
+# algorithm are the server's first ones too (RFC 4253 7, Conch's
+# ssh_KEXINIT): not merely when the client's first choice is negotiated.
+SERVER_FIRST = ("-o", "KexAlgorithms=curve25519-sha256,ecdh-sha2-nistp256",
+                "-o", "HostKeyAlgorithms=ssh-ed25519,ecdsa-sha2-nistp256")
+scenario("guess for an unsupported kex", wrong_guess(("unknown-kex@example.com", "curve25519-sha256"),
+                                                      ("ssh-ed25519",)), *SERVER_FIRST)
+scenario("guess for an unsupported host key", wrong_guess(("curve25519-sha256",), ("ssh-dss", "ssh-ed25519")),
+         *SERVER_FIRST)
+# the client's first kex is supported and negotiated, but it is not the
+# server's first: the guessed packet must still be dropped
+scenario("first kex differs, supported", wrong_guess(("curve25519-sha256",), ("ssh-ed25519",)),
+         "-o", "KexAlgorithms=ecdh-sha2-nistp256,curve25519-sha256",
+         "-o", "HostKeyAlgorithms=ssh-ed25519,ecdsa-sha2-nistp256")
+# likewise for the host key: the client's first is negotiated, the server's
+# first is another
+scenario("first host key differs, supported", wrong_guess(("curve25519-sha256",), ("ssh-ed25519",)),
+         "-o", "KexAlgorithms=curve25519-sha256",
+         "-o", "HostKeyAlgorithms=ecdsa-sha2-nistp256,ssh-ed25519")
 
 
 # (b) a right guess is used: one ECDH_INIT, sent before the server's KEXINIT
@@ -311,7 +327,7 @@ def right_guess(c):
     accept_after("right guess: the guessed ECDH_INIT is used", c)
 
 
-scenario("right guess", right_guess)
+scenario("right guess", right_guess, *SERVER_FIRST)
 
 
 # (c, d) strict KEX: anything but KEX messages before or during the first
