@@ -281,6 +281,7 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	snprintf(c->laddr, sizeof c->laddr, "%s", peer.laddr);
 	c->port = peer.port;
 	c->lport = peer.lport;
+	c->network_peer = peer.network;
 	logit(log, LOG_INFO, "Connection from %s port %d on %s port %d", c->addr, c->port, c->laddr, c->lport);
 	rc = transport_run(c);
 	signo = signal_taken(c->sigfd);

@@ -322,6 +322,8 @@ int config_set(struct config *c, const char *line_in, char *err, size_t errlen)
 			c->compression = COMP_YES;
 		else if (!strcasecmp(val, "no"))
 			c->compression = COMP_NO;
+		else if (!strcasecmp(val, "zlib"))
+			c->compression = COMP_PREAUTH;
 		else
 			goto bad;
 		break;
@@ -466,7 +468,10 @@ int config_finish(struct config *c, char *err, size_t errlen)
 		    err, errlen) < 0)
 		return -1;
 	free(c->comp_list);
-	c->comp_list = strdup(c->compression == COMP_YES ? "none,zlib@openssh.com,zlib" : "none");
+	/* as OpenSSH since 7.4: nothing inflated before authentication unless
+	 * asked for by name */
+	c->comp_list = strdup(c->compression == COMP_PREAUTH ? "none,zlib@openssh.com,zlib"
+			      : c->compression == COMP_YES ? "none,zlib@openssh.com" : "none");
 	return 0;
 }
 

@@ -10,7 +10,9 @@
 #define CONFIG_MAX_LIST 32
 
 enum { ROOT_NO = 0, ROOT_PROHIBIT_PASSWORD, ROOT_FORCED_COMMANDS, ROOT_YES };
-enum { COMP_NO = 0, COMP_YES };
+/* COMP_PREAUTH: also plain zlib, which starts at NEWKEYS, before
+ * authentication; only when named (`Compression zlib`) */
+enum { COMP_NO = 0, COMP_YES, COMP_PREAUTH };
 
 struct strlist {
 	char *v[CONFIG_MAX_LIST];

@@ -68,7 +68,7 @@ void config_print(const struct config *c, int fd)
 			pr(fd, lower, root[c->permit_root_login]);
 			break;
 		case K_COMP:
-			pr(fd, lower, c->compression ? "yes" : "no");
+			pr(fd, lower, c->compression == COMP_PREAUTH ? "zlib" : c->compression ? "yes" : "no");
 			break;
 		case K_LOGLEVEL:
 			/* -d and -q change the level without a name */

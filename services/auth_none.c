@@ -7,10 +7,12 @@
 
 #include "services/userauth.h"
 
+/* A local pipe only: not a socket, and not a relay's pipe whose launcher
+ * says a network client is behind it (tcpserver, sslh: TCPREMOTEIP) */
 static int pipe_peer(const struct conn *c)
 {
 	struct stat st;
-	return fstat(c->rfd, &st) == 0 && !S_ISSOCK(st.st_mode);
+	return !c->network_peer && fstat(c->rfd, &st) == 0 && !S_ISSOCK(st.st_mode);
 }
 
 int auth_none(struct conn *c, struct userauth *u, struct rd *r)

@@ -1,6 +1,8 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "comp.h"
+#include "crypto.h"
 
 static const struct compression c_none = {"none", 0, 0};
 static const struct compression c_zlib_openssh = {"zlib@openssh.com", 1, 1};
@@ -16,10 +18,43 @@ const struct compression *comp_find(const char *name, size_t len)
 	return NULL;
 }
 
+/* zlib's window and tables hold recent plaintext (with plain zlib before
+ * authentication, a password): every block it frees is wiped first, so its
+ * size is kept in front of it. */
+union zhdr {
+	size_t n;
+	max_align_t align;
+};
+
+static voidpf zalloc_wiped(voidpf opaque, uInt items, uInt size)
+{
+	union zhdr *h;
+	(void)opaque;
+	if (size && items > (SIZE_MAX - sizeof *h) / size)
+		return Z_NULL;
+	if (!(h = malloc(sizeof *h + (size_t)items * size)))
+		return Z_NULL;
+	h->n = (size_t)items * size;
+	return h + 1;
+}
+
+static void zfree_wiped(voidpf opaque, voidpf p)
+{
+	union zhdr *h;
+	(void)opaque;
+	if (!p)
+		return;
+	h = (union zhdr *)p - 1;
+	wipe(h, sizeof *h + h->n);
+	free(h);
+}
+
 int comp_start(struct zstate *s, int deflating)
 {
 	int r;
 	memset(&s->z, 0, sizeof s->z);
+	s->z.zalloc = zalloc_wiped;
+	s->z.zfree = zfree_wiped;
 	s->deflating = deflating;
 	r = deflating ? deflateInit(&s->z, Z_DEFAULT_COMPRESSION) : inflateInit(&s->z);
 	if (r != Z_OK)

@@ -66,6 +66,7 @@ struct conn {
 	int port;
 	char laddr[64];     /* our end of the connection */
 	int lport;
+	int network_peer;   /* a TCP socket, or a pipe whose launcher named one */
 	char client_version[256];
 	char server_version[128];
 

@@ -33,7 +33,9 @@ def server():
     out = {}
     for label, kind, key in ROWS:
         q = subprocess.run([S, "-Q", kind], capture_output=True, text=True, check=True).stdout.split()
-        default = tv[key].split(",") if key else q
+        # -T says "compression yes"; plain zlib is offered only with
+        # `Compression zlib`
+        default = tv[key].split(",") if key else [n for n in q if n != "zlib"]
         out[label] = (default, [n for n in q if n not in default])
     return out
 

@@ -76,24 +76,32 @@ each("digests", "MACs", "mac", P._preferred_macs)
 each("key_types", "HostKeyAlgorithms", "sig", P._preferred_keys)
 
 # zlib starts at NEWKEYS, so the service request and userauth above already
-# travel compressed; zlib@openssh.com starts after authentication
-for comp in ("zlib", "zlib@openssh.com"):
-    t = connect("compression " + comp, "compression", comp, compress=True)
+# travel compressed: only with `Compression zlib`, never by default;
+# zlib@openssh.com starts after authentication
+for comp, opts in (("zlib", ("-o", "Compression=zlib")), ("zlib@openssh.com", ())):
+    t = connect("compression " + comp, "compression", comp, opts, compress=True)
     rep.check("compression %s negotiated both ways" % comp,
               t.local_compression == comp and t.remote_compression == comp,
               "%s/%s" % (t.local_compression, t.remote_compression))
 
-# a client that insists on zlib finds no match on a Compression=no server
-sock, proc = env.server("-o", "Compression=no")
-t = paramiko.Transport(sock)
-t.get_security_options().compression = ("zlib",)
-try:
-    t.start_client(timeout=30)
-    rep.check("Compression=no: a zlib-only client is refused", False, "negotiated " + str(t.local_compression))
-except paramiko.SSHException:
-    rep.check("Compression=no: a zlib-only client is refused", "no matching compression" in env.log_text(),
-              "no log line")
-t.close()
-sock.close()
-proc.wait(timeout=30)
+
+def zlib_refused(name, *opts):
+    """a client that insists on plain zlib finds no match"""
+    sock, proc = env.server(*opts)
+    t = paramiko.Transport(sock)
+    t.get_security_options().compression = ("zlib",)
+    try:
+        t.start_client(timeout=30)
+        rep.check(name, False, "negotiated " + str(t.local_compression))
+    except paramiko.SSHException:
+        rep.check(name, "no matching compression" in env.log_text(), "no log line")
+    t.close()
+    sock.close()
+    proc.wait(timeout=30)
+
+
+zlib_refused("Compression=no: a zlib-only client is refused", "-o", "Compression=no")
+# nothing is inflated as root before authentication by default (issue 12)
+zlib_refused("default: plain zlib (before authentication) is not offered")
+zlib_refused("Compression=yes: plain zlib is not offered", "-o", "Compression=yes")
 rep.finish()
