@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,13 +34,14 @@
 /* a group list longer than this is looked up in the server itself */
 #define MAX_GROUPS 4096
 
-enum { LR_LOGIN = 1, LR_LOGOUT = 2, LR_USER = 3, LR_GROUPS = 4 };
+enum { LR_LOGIN = 1, LR_LOGOUT = 2, LR_USER = 3, LR_GROUPS = 4, LR_TTY = 5 };
 
 struct lr_msg {
 	uint8_t op;
 	uint8_t pad[3];
 	int32_t pid;   /* LOGIN */
 	uint32_t id;   /* USER: uid; GROUPS: primary gid */
+	uint32_t gid;  /* USER: primary gid */
 	char line[32]; /* "pts/N" or "ttyN", NUL-terminated */
 	char name[64]; /* USER, GROUPS: the user, NUL-terminated */
 };
@@ -50,6 +52,7 @@ struct recorder {
 	const struct logger *log;
 	char user[64];         /* empty until USER */
 	uid_t uid;
+	gid_t gid;
 	char host[64];
 	struct {
 		char line[32];
@@ -164,6 +167,27 @@ static void groups(const struct recorder *r, int fd, const struct lr_msg *m)
 	send(fd, &rep, sizeof rep.n + (rep.n > 0 ? (size_t)rep.n * sizeof rep.g[0] : 0), MSG_NOSIGNAL);
 }
 
+/* OpenSSH's pty_setowner: the user's, group tty, 0620 (so write(1) and
+ * wall reach it, nobody else reads it); without a tty group the user's
+ * own group and 0600. Whatever the devpts mount options gave. The answer
+ * is one byte: 0 done, 1 refused. */
+static void tty_setowner(const struct recorder *r, int fd, const char *line)
+{
+	char path[48];
+	const struct group *g = getgrnam("tty");
+	gid_t gid = g ? g->gr_gid : r->gid;
+	mode_t mode = g ? 0620 : 0600;
+	uint8_t res = 1;
+
+	snprintf(path, sizeof path, "/dev/%s", line);
+	/* line_ok: a character device the user already owns (lstat, no link) */
+	if (line_ok(r, line) && chown(path, r->uid, gid) == 0 && chmod(path, mode) == 0)
+		res = 0;
+	else
+		logit(r->log, LOG_ERR, "root helper: cannot set the owner of %s for %s", path, r->user);
+	send(fd, &res, 1, MSG_NOSIGNAL);
+}
+
 static void handle(struct recorder *r, int fd, const struct lr_msg *m)
 {
 	int i = find_line(r, m->line);
@@ -174,11 +198,14 @@ static void handle(struct recorder *r, int fd, const struct lr_msg *m)
 		else if (m->op == LR_USER && m->name[0]) {
 			snprintf(r->user, sizeof r->user, "%s", m->name);
 			r->uid = (uid_t)m->id;
+			r->gid = (gid_t)m->gid;
 		} else
 			logit(r->log, LOG_INFO, "root helper: refused a request before the login");
 		return;
 	}
-	if (m->op == LR_LOGIN && m->pid > 0 && line_ok(r, m->line)) {
+	if (m->op == LR_TTY) {
+		tty_setowner(r, fd, m->line);
+	} else if (m->op == LR_LOGIN && m->pid > 0 && line_ok(r, m->line)) {
 		if (i < 0 && r->nopen == MAX_LINES)
 			return;
 		if (i < 0)
@@ -286,6 +313,7 @@ void loginrec_start(struct conn *c, struct auth_result *a)
 	memset(&m, 0, sizeof m);
 	m.op = LR_USER;
 	m.id = (uint32_t)a->uid;
+	m.gid = (uint32_t)a->gid;
 	snprintf(m.name, sizeof m.name, "%s", a->user);
 	if (send(fd, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m) {
 		logit(c->log, LOG_ERR, "root helper: %s: logins not recorded", strerror(errno));
@@ -348,5 +376,22 @@ static void send_req(struct conn *c, int op, const char *pty, int pid)
 }
 
 void loginrec_login(struct conn *c, const char *pty, int pid) { send_req(c, LR_LOGIN, pty, pid); }
+
+int loginrec_tty(struct conn *c, const char *pty)
+{
+	struct pollfd pfd;
+	uint8_t res = 1;
+	int fd = c->auth ? c->auth->recorder : 0;
+	/* not started as root: the pty is ours, as it is the user's */
+	if (fd <= 0)
+		return SSH_OK;
+	send_req(c, LR_TTY, pty, 0);
+	/* the shell must not start on a terminal others may still open */
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 5000) == 1 && recv(fd, &res, 1, 0) == 1 && res == 0)
+		return SSH_OK;
+	return SSH_ERR_INTERNAL;
+}
 
 void loginrec_logout(struct conn *c, const char *pty) { send_req(c, LR_LOGOUT, pty, 0); }

@@ -30,6 +30,9 @@ int loginrec_groups_get(struct conn *c, gid_t **out, int *n);
 void loginrec_start(struct conn *c, struct auth_result *a);
 /* a session's child pid now runs on pty (a path like /dev/pts/3) */
 void loginrec_login(struct conn *c, const char *pty, int pid);
+/* the new pty becomes the user's, group tty, mode 0620, by the root helper
+ * (OpenSSH's pty_setowner); SSH_OK, or SSH_ERR_INTERNAL when it could not */
+int loginrec_tty(struct conn *c, const char *pty);
 /* that session ended */
 void loginrec_logout(struct conn *c, const char *pty);
 

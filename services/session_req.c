@@ -11,6 +11,7 @@
 #include "services/auth.h"
 #include "services/channel.h"
 #include "services/forward.h"
+#include "services/loginrec.h"
 #include "services/session.h"
 #include "transport/conn.h"
 
@@ -78,6 +79,13 @@ static int r_pty(struct conn *c, struct channel *ch, struct session *s, struct r
 		return 0;
 	if (pty_open(&s->pty, &ws, modes, mlen) != SSH_OK) {
 		logit(c->log, LOG_ERR, "session %u: cannot open a pty", ch->id);
+		free(s->term);
+		s->term = NULL;
+		return 0;
+	}
+	if (loginrec_tty(c, s->pty.name) != SSH_OK) {
+		logit(c->log, LOG_ERR, "session %u: cannot set the owner of %s", ch->id, s->pty.name);
+		pty_close(&s->pty);
 		free(s->term);
 		s->term = NULL;
 		return 0;
