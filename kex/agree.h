@@ -40,6 +40,9 @@ struct agree {
 extern const struct agree agree_x25519;   /* param unused */
 extern const struct agree agree_ecdh;     /* param: const struct ecdh_curve * */
 extern const struct agree agree_dh;       /* param: const struct dh_group * */
+extern const struct agree agree_sntrup761x25519; /* param unused */
+extern const struct agree agree_mlkem768x25519;   /* param unused */
+extern const struct agree agree_mlkem768nistp256; /* param unused */
 
 /* NIST curves for ecdh-sha2-nistp* (RFC 5656) */
 struct ecdh_curve {

@@ -45,6 +45,16 @@ static int make_exponent(mp_int *x, size_t pbits)
 	return rc;
 }
 
+/* OpenSSH's dh_pub_is_valid also refuses a power of two: e = 2^k lets a
+ * client steer K into a tiny subgroup's worth of values. e is public. */
+static int one_bit_or_none(const uint8_t *b, size_t n)
+{
+	unsigned bits = 0;
+	for (size_t i = 0; i < n && bits < 2; i++)
+		bits += (unsigned)__builtin_popcount(b[i]);
+	return bits <= 1;
+}
+
 static int dh_server(const void *param, struct rd *msg, struct buf *reply,
 		     struct buf *hashpart, struct buf *secret)
 {
@@ -76,7 +86,7 @@ static int dh_server(const void *param, struct rd *msg, struct buf *reply,
 	/* 1 < e < p-1: 0, 1 and p-1 would pin K to 0 or +-1 */
 	if (mp_sub_d(&p, 1, &f) != MP_OKAY)
 		goto out;
-	if (mp_cmp_d(&e, 1) != MP_GT || mp_cmp(&e, &f) != MP_LT) {
+	if (mp_cmp_d(&e, 1) != MP_GT || mp_cmp(&e, &f) != MP_LT || one_bit_or_none(e_bin, e_len)) {
 		rc = SSH_ERR_KEY;
 		goto out;
 	}

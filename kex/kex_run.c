@@ -54,12 +54,21 @@ int kex_start(struct conn *c)
 	return SSH_OK;
 }
 
+/* A re-key before authentication is legal, but each one costs the server
+ * a key agreement and a signature: a few, then the connection ends. */
+#define PREAUTH_MAX_KEX 4
+
 static int h_kexinit(struct conn *c, uint8_t type, struct rd *r)
 {
 	struct kexinit_client ci;
 	struct kex *k;
 	int e;
 	(void)type;
+	if (!c->authenticated && c->kex_count >= PREAUTH_MAX_KEX) {
+		logit(c->log, LOG_INFO, "Too many key exchanges before authentication from %s port %d [preauth]",
+		      c->addr, c->port);
+		return SSH_ERR_LIMIT;
+	}
 	if (!c->kex && (e = kex_start(c)) != SSH_OK)
 		return e;
 	k = c->kex;

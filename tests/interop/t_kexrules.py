@@ -392,6 +392,30 @@ def lenient(c):
 scenario("lenient", lenient)
 
 
+# (e2) re-keys before authentication are legal, but bounded: each costs the
+# server an agreement and a signature (issue 12). Four exchanges in all are
+# served; the fifth KEXINIT ends the connection with a log line.
+def preauth_rekeys(c):
+    c.handshake()
+    for i in range(3):
+        i_c = c.kexinit()
+        c.send(i_c)
+        c.server_kexinit()
+        priv, q_c, init = Client.ecdh_init()
+        c.send(init)
+        c.finish(i_c, priv, q_c)
+    rep.check("before authentication: 3 re-keys served", True)
+    mark = log_mark()
+    c.send(c.kexinit())
+    reason = c.disconnect_reason()
+    rep.check("before authentication: the 5th key exchange is refused (reason 11)", reason == 11, "reason %s" % reason)
+    rep.check("before authentication: too many key exchanges logged",
+              "Too many key exchanges before authentication" in env.log_text()[mark:])
+
+
+scenario("pre-auth re-key bound", preauth_rekeys)
+
+
 # (f) UNIMPLEMENTED names the sequence number of the packet it answers
 def unimplemented(strict):
     def run(c):

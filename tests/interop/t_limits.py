@@ -229,7 +229,7 @@ def dh_init(tmp, e_payload):
 def test_dh(tmp):
     expect("DH e of 16385 bits", dh_init(tmp, mpint((1 << 16384) + 12345)), 3, "invalid key")
     expect("DH e longer than p", dh_init(tmp, mpint(P14 + 2)), 3, "invalid key")
-    for label, e in [("0", 0), ("1", 1), ("p-1", P14 - 1), ("p", P14)]:
+    for label, e in [("0", 0), ("1", 1), ("p-1", P14 - 1), ("p", P14), ("2 (one bit)", 2), ("2^1000 (one bit)", 1 << 1000)]:
         expect("DH e = " + label, dh_init(tmp, mpint(e)), 3, "invalid key")
     sv = dh_init(tmp, s(b"\x80\x01"))
     expect("DH e negative", sv, 2, "invalid format")

@@ -253,8 +253,14 @@ static void dh_bad_e(const char *name, const struct dh_group *g)
 		dh_try_e(name, g, &e, SSH_ERR_KEY, "8p (longer than p)");
 	if (mp_sub_d(&p, 2, &e) == MP_OKAY)
 		dh_try_e(name, g, &e, SSH_OK, "p-2");
+	/* OpenSSH's dh_pub_is_valid: one bit set is refused anywhere in
+	 * range (issue 12) */
 	mp_set_u32(&e, 2);
-	dh_try_e(name, g, &e, SSH_OK, "2");
+	dh_try_e(name, g, &e, SSH_ERR_KEY, "2");
+	if (mp_2expt(&e, (int)(g->plen * 8 - 9)) == MP_OKAY)
+		dh_try_e(name, g, &e, SSH_ERR_KEY, "2^(bits-9)");
+	mp_set_u32(&e, 3);
+	dh_try_e(name, g, &e, SSH_OK, "3");
 	run(&r, &agree_dh, g, neg, sizeof neg);
 	CHECK(r.rc != SSH_OK, "%s: negative e rejected", name);
 	run_free(&r);
@@ -553,10 +559,10 @@ static void timings(void)
 		buf_free(&m);
 	}
 	for (i = 0; i < 3; i++) {
-		/* e = 4 is in range and costs the server the same */
-		uint8_t four = 4;
+		/* e = 5 is in range (two bits set) and costs the server the same */
+		uint8_t five = 5;
 		buf_init(&m, 0);
-		buf_mpint(&m, &four, 1);
+		buf_mpint(&m, &five, 1);
 		timing(gn[i], &agree_dh, gs[i], m.d, m.len, i == 2 ? 3 : 10);
 		buf_free(&m);
 	}
