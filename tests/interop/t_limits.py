@@ -13,6 +13,10 @@ Limits and their reasons (RFC 4253 11.1):
   DH e too long / outside [2, p-2]             3 KEY_EXCHANGE_FAILED
   ECDH point off the curve / malformed         3
   X25519 low-order point (all-zero secret)     3
+  hybrid C_INIT of the wrong length            2
+  ML-KEM ek failing the modulus check,         3
+  X25519 part zero or low-order, P-256 part
+  off the curve
   > 2048 packets or > 2 MiB before auth        11 BY_APPLICATION
   LoginGraceTime                               (log line; DISCONNECT 11 once
                                                 past the version exchange)
@@ -262,6 +266,90 @@ def test_x25519(tmp):
                      ("order 8", bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"))]:
         expect("X25519 low-order point u=" + label, ecdh_init(tmp, u, "curve25519-sha256"), 3, "invalid key")
     expect("X25519 point of 31 bytes", ecdh_init(tmp, bytes(range(1, 32)), "curve25519-sha256"), 3, "invalid key")
+
+
+# ML-KEM-768 (FIPS 203): ek = ByteEncode12(t_hat), 768 coefficients below q,
+# then the 32-byte seed rho
+MLKEM_Q = 3329
+MLKEM_EK = 1184
+SNTRUP_PK = 1158
+X25519_ORDER8 = bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")
+
+
+def mlkem_ek(bad=None):
+    """a well-formed encapsulation key (uniform coefficients, as a real t_hat
+    looks); bad=(i, v) puts the 12-bit value v at coefficient i instead"""
+    import random
+    rnd = random.Random(11)
+    c = [rnd.randrange(MLKEM_Q) for _ in range(768)]
+    if bad is not None:
+        c[bad[0]] = bad[1]
+    out = bytearray()
+    for a, b in zip(c[0::2], c[1::2]):
+        out += bytes([a & 0xff, (a >> 8) | ((b & 0xf) << 4), b >> 4])
+    return bytes(out) + bytes(range(32))
+
+
+def x25519_pub():
+    from cryptography.hazmat.primitives.asymmetric import x25519
+    return x25519.X25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def p256_pub():
+    return ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+
+
+def hybrid(tmp, name, cinit):
+    """KEX_ECDH_INIT with cinit for the hybrid name (mlkem768nistp256-sha256
+    enabled by name, as it is off by default)"""
+    opts = ["-o", "KexAlgorithms=+mlkem768nistp256-sha256"] if "nistp256" in name else []
+    sv = hello(tmp, *opts, kex={"kex": name})
+    sv.send(packet(b"\x1e" + s(cinit)))
+    return sv
+
+
+def expect_clean(name, sv, reason, logtext):
+    expect(name, sv, reason, logtext)
+    # exited on its own through the disconnect path, not by a signal
+    ok(name + ": clean exit", sv.p.returncode is not None and sv.p.returncode >= 0,
+       "(status %r)" % sv.p.returncode)
+
+
+def test_hybrid_mlkem(tmp):
+    ek = mlkem_ek()
+    for name, pub in [("mlkem768x25519-sha256", x25519_pub()), ("mlkem768nistp256-sha256", p256_pub())]:
+        # the halves are not delimited: an ek a byte short is a C_INIT a byte short
+        expect_clean(name + " C_INIT 1 byte short", hybrid(tmp, name, ek[:-1] + pub), 2, "invalid format")
+        expect_clean(name + " C_INIT 1 byte long", hybrid(tmp, name, ek + pub + b"\x00"), 2, "invalid format")
+        # the first and the last coefficient, at q and at the 12-bit maximum
+        for i, v in [(0, MLKEM_Q), (767, 4095)]:
+            expect_clean("%s ek coefficient %d = %d" % (name, i, v),
+                         hybrid(tmp, name, mlkem_ek((i, v)) + pub), 3, "invalid key")
+    name = "mlkem768x25519-sha256"
+    expect_clean(name + " X25519 part all zero", hybrid(tmp, name, ek + bytes(32)), 3, "invalid key")
+    expect_clean(name + " X25519 part of order 8", hybrid(tmp, name, ek + X25519_ORDER8), 3, "invalid key")
+    name = "mlkem768nistp256-sha256"
+    q = p256_pub()
+    y = int.from_bytes(q[33:], "big")
+    off = q[:33] + ((y + 1) % (2 ** 256)).to_bytes(32, "big")
+    expect_clean(name + " P-256 point off the curve", hybrid(tmp, name, ek + off), 3, "invalid key")
+    expect_clean(name + " P-256 point compressed, padded to 65 bytes",
+                 hybrid(tmp, name, ek + b"\x02" + q[1:33] + bytes(32)), 3, "invalid key")
+
+
+def test_hybrid_sntrup(tmp):
+    import random
+    pk = random.Random(13).randbytes(SNTRUP_PK)  # any 1158 bytes are a usable key
+    pub = x25519_pub()
+    for name in ["sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com"]:
+        expect_clean(name + " C_INIT 1 byte short (1157-byte public key)", hybrid(tmp, name, pk[:-1] + pub), 2,
+                     "invalid format")
+        expect_clean(name + " C_INIT 1 byte long", hybrid(tmp, name, pk + pub + b"\x00"), 2, "invalid format")
+    name = "sntrup761x25519-sha512"
+    expect_clean(name + " X25519 part all zero", hybrid(tmp, name, pk + bytes(32)), 3, "invalid key")
+    expect_clean(name + " X25519 part of order 8", hybrid(tmp, name, pk + X25519_ORDER8), 3, "invalid key")
 
 
 def test_floods(tmp):
