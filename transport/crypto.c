@@ -6,6 +6,7 @@
 
 #include <tomcrypt.h>
 
+#include "buf.h"
 #include "crypto.h"
 
 #ifdef SSHL_FUZZ
@@ -26,78 +27,90 @@ static uint64_t splitmix64(void)
 	return z ^ (z >> 31);
 }
 
-static unsigned long fuzzrng_read(unsigned char *out, unsigned long n, prng_state *st)
-{
-	(void)st;
-	rand_bytes(out, n);
-	return n;
-}
-static int fuzzrng_ok(prng_state *st) { (void)st; return CRYPT_OK; }
-static int fuzzrng_add(const unsigned char *in, unsigned long n, prng_state *st)
-{
-	(void)in, (void)n, (void)st;
-	return CRYPT_OK;
-}
-static int fuzzrng_export(unsigned char *out, unsigned long *n, prng_state *st)
-{
-	(void)out, (void)st;
-	*n = 0;
-	return CRYPT_OK;
-}
-static int fuzzrng_import(const unsigned char *in, unsigned long n, prng_state *st)
-{
-	(void)in, (void)n, (void)st;
-	return CRYPT_OK;
-}
-static int fuzzrng_test(void) { return CRYPT_OK; }
-
-static const struct ltc_prng_descriptor fuzzrng_desc = {
-	"fuzzrng", 0, fuzzrng_ok, fuzzrng_add, fuzzrng_ok, fuzzrng_read,
-	fuzzrng_ok, fuzzrng_export, fuzzrng_import, fuzzrng_test,
-};
-#define PRNG_NAME "fuzzrng"
-#else
-#define PRNG_NAME "sprng"
 #endif
 
-int crypto_init(void)
-{
-	ltc_mp = ltm_desc;
-	if (register_hash(&sha1_desc) < 0 || register_hash(&sha256_desc) < 0 ||
-	    register_hash(&sha384_desc) < 0 || register_hash(&sha512_desc) < 0 ||
-	    register_cipher(&aes_desc) < 0 || register_prng(&sprng_desc) < 0)
-		return -1;
-#ifdef SSHL_FUZZ
-	if (register_prng(&fuzzrng_desc) < 0)
-		return -1;
-#endif
-	return 0;
-}
-
-void rand_bytes(void *p, size_t n)
+/* The one randomness source: getrandom(2), or in fuzz builds the seeded
+ * stream. 0 on success, -1 when the kernel has none. */
+static int fill(unsigned char *c, size_t n)
 {
 #ifdef SSHL_FUZZ
-	unsigned char *o = p;
 	while (n > 0) {
 		uint64_t v = splitmix64();
 		size_t k = n < 8 ? n : 8;
-		memcpy(o, &v, k);
-		o += k;
+		memcpy(c, &v, k);
+		c += k;
 		n -= k;
 	}
 #else
-	unsigned char *c = p;
 	while (n > 0) {
 		ssize_t r = getrandom(c, n, 0);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			abort();
+			return -1;
 		}
 		c += r;
 		n -= (size_t)r;
 	}
 #endif
+	return 0;
+}
+
+/* libtomcrypt's own sprng reads /dev/urandom and, when that fails (a
+ * chroot, a container without /dev), silently falls back to a generator
+ * seeded from clock(). Every libtomcrypt call that wants randomness (NIST
+ * ECDH and ECDSA, RSA blinding, key generation) gets this descriptor
+ * instead: getrandom or nothing, and nothing fails the operation. */
+static unsigned long rng_read(unsigned char *out, unsigned long n, prng_state *st)
+{
+	(void)st;
+	return fill(out, n) == 0 ? n : 0;
+}
+static int rng_ok(prng_state *st) { (void)st; return CRYPT_OK; }
+static int rng_add(const unsigned char *in, unsigned long n, prng_state *st)
+{
+	(void)in, (void)n, (void)st;
+	return CRYPT_OK;
+}
+static int rng_export(unsigned char *out, unsigned long *n, prng_state *st)
+{
+	(void)out, (void)st;
+	*n = 0;
+	return CRYPT_OK;
+}
+static int rng_import(const unsigned char *in, unsigned long n, prng_state *st)
+{
+	(void)in, (void)n, (void)st;
+	return CRYPT_OK;
+}
+static int rng_test(void) { return CRYPT_OK; }
+
+#define PRNG_NAME "sshl-getrandom"
+static const struct ltc_prng_descriptor rng_desc = {
+	PRNG_NAME, 0, rng_ok, rng_add, rng_ok, rng_read, rng_ok, rng_export, rng_import, rng_test,
+};
+
+int crypto_init(void)
+{
+	unsigned char probe[16];
+	ltc_mp = ltm_desc;
+	if (register_hash(&sha1_desc) < 0 || register_hash(&sha256_desc) < 0 ||
+	    register_hash(&sha384_desc) < 0 || register_hash(&sha512_desc) < 0 ||
+	    register_cipher(&aes_desc) < 0 || register_prng(&rng_desc) < 0)
+		return -1;
+	/* fail closed at the start, not in the middle of a key exchange */
+	if (fill(probe, sizeof probe) != 0)
+		return -1;
+	wipe(probe, sizeof probe);
+	return 0;
+}
+
+void rand_bytes(void *p, size_t n)
+{
+	/* crypto_init proved getrandom works; a later failure leaves no
+	 * safe way on */
+	if (fill(p, n) != 0)
+		abort();
 }
 
 int idx_sha1(void) { return find_hash("sha1"); }

@@ -5,7 +5,9 @@
 
 #include <stddef.h>
 
-/* registers ciphers, hashes, the PRNG and ltm_desc; idempotent */
+/* registers ciphers, hashes, the PRNG (getrandom, for every libtomcrypt
+ * call too) and ltm_desc; idempotent. -1 also when the kernel has no
+ * randomness to give: the server then refuses to run. */
 int crypto_init(void);
 /* fills p with n bytes from the kernel's CSPRNG; aborts only if the kernel
  * has none, since running without randomness is never safe */
