@@ -26,6 +26,7 @@ const struct keyword keywords[] = {
 	{"LoginGraceTime", K_TIME, F(login_grace_time)},
 	{"MaxAuthTries", K_INT, F(max_auth_tries)},
 	{"MaxSessions", K_INT, F(max_sessions)},
+	{"RequiredRSASize", K_INT, F(required_rsa_size)},
 	{"RekeyLimit", K_REKEY, F(rekey_bytes)},
 	{"ModuliFile", K_STR, F(moduli_file)},
 	{"LogLevel", K_LOGLEVEL, F(log_level)},
@@ -107,6 +108,7 @@ void config_defaults(struct config *c)
 	c->compression = COMP_YES;
 	c->login_grace_time = 120;
 	c->max_auth_tries = 6;
+	c->required_rsa_size = 1024;
 	c->max_sessions = 10;
 	c->log_level = LOG_INFO;
 	c->pubkey_authentication = 1;

@@ -29,6 +29,7 @@ struct config {
 	int compression;
 	int login_grace_time;       /* seconds; 0 = none */
 	int max_auth_tries;
+	int required_rsa_size; /* smallest RSA modulus, in bits, for user keys */
 	int max_sessions;
 	int64_t rekey_bytes;        /* 0 = default (1 GiB) */
 	int rekey_seconds;          /* 0 = default (1 hour) */

@@ -115,6 +115,10 @@ static int check_public(const mp_int *n, const mp_int *e)
 	/* e = 1 would make every message its own signature */
 	if (!mp_isodd(e) || mp_cmp_d(e, 1) != MP_GT || mp_cmp(e, n) != MP_LT)
 		return SSH_ERR_KEY;
+	/* as OpenSSL: a huge exponent with a huge modulus is only a way to
+	 * make the verifier work for seconds */
+	if (bits > 3072 && mp_count_bits(e) > 64)
+		return SSH_ERR_KEY;
 	return SSH_OK;
 }
 

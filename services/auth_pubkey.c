@@ -67,17 +67,35 @@ void pubkey_alg_names(int all, char *out, size_t outlen)
 }
 
 /* RSA moduli under 1024 bits are refused before any file is read */
-static int rsa_size_ok(const uint8_t *blob, size_t len)
+/* the bit length of a big-endian magnitude */
+static size_t mag_bits(const uint8_t *p, size_t n)
+{
+	while (n && !*p)
+		p++, n--;
+	return n ? (n - 1) * 8 + (size_t)(32 - __builtin_clz((unsigned)p[0])) : 0;
+}
+
+/* Before any arithmetic on a key from the network (an unknown user's
+ * included): the modulus within [RequiredRSASize, 16384] bits, and, as
+ * OpenSSL insists, an exponent of at most 64 bits once the modulus is over
+ * 3072 bits, so that one request cannot cost the server seconds. NULL when
+ * acceptable, else why not. */
+static const char *rsa_refused(const struct config *cfg, const uint8_t *blob, size_t len)
 {
 	struct rd r;
-	const uint8_t *n;
-	size_t nl;
+	const uint8_t *n, *e;
+	size_t nl, el, nbits;
 	/* string "ssh-rsa", mpint e, mpint n */
 	rd_init(&r, blob, len);
-	if (rd_string(&r, NULL, NULL) != SSH_OK || rd_mpint(&r, 2048, NULL, NULL) != SSH_OK ||
+	if (rd_string(&r, NULL, NULL) != SSH_OK || rd_mpint(&r, 16384 / 8, &e, &el) != SSH_OK ||
 	    rd_mpint(&r, 16384 / 8, &n, &nl) != SSH_OK || rd_end(&r) != SSH_OK)
-		return 0;
-	return nl > 128 || (nl == 128 && n[0] >= 0x80);
+		return "Invalid key length";
+	nbits = mag_bits(n, nl);
+	if (nbits < (size_t)(cfg->required_rsa_size > 1024 ? cfg->required_rsa_size : 1024) || nbits > 16384)
+		return "Invalid key length";
+	if (nbits > 3072 && mag_bits(e, el) > 64)
+		return "public exponent over 64 bits";
+	return NULL;
 }
 
 /* AuthorizedKeysFile tokens %% %u %U %h; relative paths are under home */
@@ -284,6 +302,7 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 	struct rd br;
 	struct buf *b;
 	char fp[64];
+	const char *why;
 	int has_sig, e, found, ok;
 
 	/* has signature, algorithm name, key blob[, signature] */
@@ -308,8 +327,9 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 	}
 	if (key_fingerprint(blob, len, fp, sizeof fp) == SSH_OK)
 		snprintf(u->extra, sizeof u->extra, ": %s %s", a->logtype, fp);
-	if (!strcmp(a->keytype, "ssh-rsa") && !rsa_size_ok(blob, len)) {
-		logit(c->log, LOG_INFO, "refusing RSA key for %s: modulus too small or malformed", u->logname);
+	if (!strcmp(a->keytype, "ssh-rsa") && (why = rsa_refused(c->cfg, blob, len)) != NULL) {
+		/* OpenSSH's words: "refusing RSA key: Invalid key length" */
+		logit(c->log, LOG_INFO, "refusing RSA key: %s (user %s)", why, u->logname);
 		return UA_FAILURE;
 	}
 	if ((found = key_allowed(c, u, blob, len)) < 0)

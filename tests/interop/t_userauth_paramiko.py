@@ -101,6 +101,70 @@ try:
     report(not try_auth(lambda t: t.auth_publickey("nosuch%d" % os.getpid(), keys["id_ed25519"][1])),
            "paramiko unknown user refused")
 
+    # Hostile RSA keys cost nothing before authentication (issue 12): a
+    # 16384-bit modulus with a 16384-bit exponent for an unknown user, a
+    # modulus under RequiredRSASize, a modulus over 16384 bits. Each is
+    # refused before any arithmetic, with OpenSSH's "refusing RSA key".
+    class Blob(paramiko.PKey):
+        def __init__(self, e, n):
+            m = paramiko.Message()
+            m.add_string("ssh-rsa")
+            m.add_mpint(e)
+            m.add_mpint(n)
+            self.blob = m.asbytes()
+            self.public_blob = None
+
+        def get_name(self):
+            return "ssh-rsa"
+
+        def asbytes(self):
+            return self.blob
+
+        def get_bits(self):
+            return 0
+
+        def can_sign(self):
+            return True
+
+        def sign_ssh_data(self, data, algorithm=None):
+            m = paramiko.Message()
+            m.add_string(algorithm or "rsa-sha2-512")
+            # below any 16384-bit modulus, so that it is really computed on
+            m.add_string(b"\x00" + os.urandom(2047))
+            return m
+
+    def cpu_ticks(pid):
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read().rsplit(")", 1)[1].split()
+        return int(st[11]) + int(st[12])
+
+    def hostile(label, e, n, extra, want):
+        t = connect(extra)
+        pid = t.sock.process.pid
+        before = cpu_ticks(pid)
+        try:
+            t.auth_publickey("nosuch%d" % os.getpid(), Blob(e, n))
+        except (paramiko.AuthenticationException, paramiko.SSHException, EOFError):
+            pass
+        spent = (cpu_ticks(pid) - before) * 1000 // os.sysconf("SC_CLK_TCK")
+        t.close()
+        print("# %s: the server spent %d ms of CPU on it" % (label, spent))
+        if want:
+            report(log_has("refusing RSA key: " + want), "hostile RSA key refused unread: " + label)
+        # a generous bound: before the fix this one packet cost about 2 s
+        report(spent < 1000, "hostile RSA key: %s costs well under a second (%d ms)" % (label, spent))
+
+    big = (1 << 16383) | random.getrandbits(16382) | 1
+    hostile("16384-bit modulus, 16384-bit exponent", big - 2, big, "", "public exponent over 64 bits")
+    # the most a key that is let through can cost: one 16384-bit
+    # verification with e = 65537 (the signature is checked for unknown
+    # users too, so that the answer takes as long)
+    hostile("16384-bit modulus, e = 65537 (verified, the worst allowed)", 65537, big, "", None)
+    hostile("2048-bit modulus under RequiredRSASize 3072", 65537, (1 << 2047) | random.getrandbits(2046) | 1,
+            "-o RequiredRSASize=3072", "Invalid key length")
+    hostile("1000-bit modulus (under 1024 whatever RequiredRSASize says)", 65537, (1 << 999) | 1,
+            "-o RequiredRSASize=512", "Invalid key length")
+
     # each paramiko method call asks for ssh-userauth again
     def two_keys(t):
         try:
