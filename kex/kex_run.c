@@ -305,6 +305,7 @@ static int h_newkeys(struct conn *c, uint8_t type, struct rd *r)
 	c->kex_count++;
 	c->last_kex = time(NULL);
 	c->rx.bytes = c->tx.bytes = 0;
+	c->rx.kpackets = c->tx.kpackets = 0;
 	kex_free(k);
 	c->kex = NULL;
 	transport_kex_done(c);

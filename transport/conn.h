@@ -35,6 +35,7 @@ struct direction {
 	struct zstate z;
 	uint32_t seq;
 	uint64_t bytes;     /* since the last key exchange, for re-keying */
+	uint64_t kpackets;  /* since the last key exchange: nonces must not repeat */
 	uint64_t total;     /* over the whole connection, for the close log */
 	uint64_t packets;   /* over the whole connection */
 };
@@ -148,5 +149,11 @@ int transport_may_send(const struct conn *c);
 int transport_authenticated(struct conn *c);
 /* the key exchange reports each completed exchange */
 void transport_kex_done(struct conn *c);
+/* rekey.c: 1 when a key exchange is due (RekeyLimit, or the limits that
+ * keep nonces and counters unique whatever RekeyLimit says); rekey_overdue
+ * is 1 when the peer let a due exchange run out, and the connection must
+ * end. */
+int rekey_due(const struct conn *c);
+int rekey_overdue(const struct conn *c);
 
 #endif

@@ -151,6 +151,7 @@ int pkt_send(struct conn *c)
 		return e;
 	d->seq++;
 	d->packets++;
+	d->kpackets++;
 	d->bytes += total + authlen(d);
 	d->total += total + authlen(d);
 	return SSH_OK;
@@ -217,6 +218,7 @@ int pkt_read(struct conn *c, const uint8_t **payload, size_t *len)
 	c->rx_cur_seq = d->seq;
 	d->seq++;
 	d->packets++;
+	d->kpackets++;
 	d->bytes += need;
 	d->total += need;
 	c->in_off += need;

@@ -207,14 +207,6 @@ static int next_timeout(struct conn *c)
 	return ms > 0x7fffffff ? 0x7fffffff : (int)ms;
 }
 
-static int want_rekey(const struct conn *c)
-{
-	if (c->kex || !c->kex_count)
-		return 0;
-	if (c->rx.bytes >= c->rekey_bytes || c->tx.bytes >= c->rekey_bytes)
-		return 1;
-	return c->rekey_seconds && time(NULL) - c->last_kex >= c->rekey_seconds;
-}
 
 /* Before authentication a client has no business sending much: a real
  * login takes a few dozen packets and some kilobytes. Beyond these, IGNORE,
@@ -246,12 +238,18 @@ static int loop(struct conn *c)
 				return e;
 			if (c->want_close)
 				return SSH_OK;
-			if (want_rekey(c) && (e = kex_start(c)) != SSH_OK)
+			if (rekey_overdue(c)) {
+				logit(c->log, LOG_INFO, "%s port %d did not re-key in time: %llu packets, %llu bytes "
+				      "under one key", c->addr, c->port, (unsigned long long)c->rx.kpackets,
+				      (unsigned long long)c->rx.bytes);
+				return SSH_ERR_LIMIT;
+			}
+			if (rekey_due(c) && (e = kex_start(c)) != SSH_OK)
 				return e;
 		}
 		if (e != SSH_ERR_SHORT)
 			return e;
-		if (want_rekey(c) && (e = kex_start(c)) != SSH_OK)
+		if (rekey_due(c) && (e = kex_start(c)) != SSH_OK)
 			return e;
 		if (!c->authenticated && c->cfg->login_grace_time &&
 		    time(NULL) - c->start >= c->cfg->login_grace_time) {
