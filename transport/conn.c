@@ -17,7 +17,9 @@ void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const
 	buf_init(&c->zin, PAYLOAD_MAX + 8192);
 	buf_init(&c->out, 0);
 	buf_init(&c->zout, 0);
-	buf_init(&c->deferred, 64u * 1024 * 1024);
+	/* what waits for NEWKEYS: replies to requests the peer made before
+	 * its KEXINIT arrived; a real client's fit many times over */
+	buf_init(&c->deferred, 1u << 20);
 	c->rx.cipher = c->tx.cipher = &cipher_none;
 	c->padpos = sizeof c->pad;
 	c->rekey_bytes = cfg->rekey_bytes ? (uint64_t)cfg->rekey_bytes : (1ull << 30);

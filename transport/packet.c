@@ -80,6 +80,9 @@ static int defer(struct conn *c)
 	size_t start = c->tx_start + 5, n = c->out.len - start;
 	int e = buf_string(&c->deferred, c->out.d + start, n);
 	c->out.len = c->tx_start;
+	if (e != SSH_OK)
+		logit(c->log, LOG_INFO, "%s port %d: over %zu bytes of replies waiting for the key exchange",
+		      c->addr, c->port, c->deferred.max);
 	return e;
 }
 

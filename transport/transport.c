@@ -223,6 +223,14 @@ static int preauth_limit(const struct conn *c)
 	return SSH_ERR_LIMIT;
 }
 
+/* Replies that are not channel data (channel and global request answers,
+ * open failures, window adjusts) are bounded only by what the peer asks
+ * for: past this much unread output the socket is not read and no buffered
+ * packet is handled until the peer takes some. */
+#define OUT_BACKLOG_MAX (1u << 20)
+
+static int out_full(const struct conn *c) { return c->out.len - c->out_off > OUT_BACKLOG_MAX; }
+
 static int loop(struct conn *c)
 {
 	struct pollfd fds[MAX_POLL];
@@ -232,8 +240,9 @@ static int loop(struct conn *c)
 
 	for (;;) {
 		/* a packet at a time, so a service's backpressure and re-keying
-		 * are looked at between packets */
-		while ((e = pkt_read(c, &p, &n)) == SSH_OK) {
+		 * are looked at between packets; none while the peer leaves a
+		 * backlog unread, since every request can add a reply to it */
+		while (!out_full(c) && (e = pkt_read(c, &p, &n)) == SSH_OK) {
 			if ((e = preauth_limit(c)) != SSH_OK || (e = handle_packet(c, p, n)) != SSH_OK)
 				return e;
 			if (c->want_close)
@@ -247,7 +256,7 @@ static int loop(struct conn *c)
 			if (rekey_due(c) && (e = kex_start(c)) != SSH_OK)
 				return e;
 		}
-		if (e != SSH_ERR_SHORT)
+		if (!out_full(c) && e != SSH_ERR_SHORT)
 			return e;
 		if (rekey_due(c) && (e = kex_start(c)) != SSH_OK)
 			return e;
@@ -256,7 +265,7 @@ static int loop(struct conn *c)
 			logit(c->log, LOG_INFO, "Timeout before authentication for %s port %d", c->addr, c->port);
 			return SSH_ERR_TIMEOUT;
 		}
-		fds[0] = (struct pollfd){c->rfd, POLLIN, 0};
+		fds[0] = (struct pollfd){c->rfd, out_full(c) ? 0 : POLLIN, 0};
 		fds[1] = (struct pollfd){c->wfd, io_pending(c) ? POLLOUT : 0, 0};
 		nh = 0;
 		if (c->hooks && c->hooks->pollfds)

@@ -347,4 +347,63 @@ rep.check("window adjust overflowing 2^32-1: disconnect", rc is not None and log
           "server still running" if rc is None else env.log_text()[-300:])
 t.close()
 
+
+def hwm_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return -1
+
+
+# A client that asks and never reads the answers (issue 12): 300,000 global
+# requests with want-reply would pile some 15 MB of REQUEST_FAILUREs up in
+# the server. It stops reading past about 1 MiB of unread output, so the
+# client's sends block instead, and the server stays small.
+def never_reads(label, *opts):
+    t, proc = connect(*opts)
+    base = hwm_kib(proc.pid)
+    pause[0] = True
+    paramiko.packet.Packetizer.read_message = paused_read
+    req = paramiko.Message()
+    req.add_byte(common.cMSG_GLOBAL_REQUEST)
+    req.add_string("nosuch@example.com")
+    req.add_boolean(True)
+    sent = [0]
+
+    def flood():
+        try:
+            for _ in range(300000):
+                t._send_user_message(req)
+                sent[0] += 1
+        except Exception:
+            pass
+
+    flooder = threading.Thread(target=flood, daemon=True)
+    flooder.start()
+    # the event: the client's sends stop moving (the server stopped reading
+    # or ended the connection), or all went out (it did neither)
+    last = -1
+    while flooder.is_alive() and sent[0] != last:
+        last = sent[0]
+        time.sleep(1)
+    # a server that ended the connection held nothing more
+    peak = hwm_kib(proc.pid) if proc.poll() is None else base
+    print("# %s: %d requests went out; server peak %d KiB (from %d)" % (label, sent[0], peak, base))
+    rep.check("%s: its requests are held back" % label, sent[0] < 300000, "%d sent" % sent[0])
+    rep.check("%s: the server grows by under 4 MiB" % label, peak - base < 4096, "%d KiB more" % (peak - base))
+    paramiko.packet.Packetizer.read_message = orig_read
+    pause[0] = False
+    t.close()
+    proc.kill()
+    proc.wait(timeout=30)
+
+
+never_reads("a client that never reads")
+# the server re-keys after 64 KiB; the client, not reading, never sees its
+# KEXINIT and goes on asking: the replies that must wait for the exchange
+# are capped too, and the connection ends with a log line
+never_reads("a client that never reads through a server re-key", "-o", "RekeyLimit=64K")
+rep.check("replies held for the key exchange: capped and logged", log_has("replies waiting for the key exchange"))
+
 rep.finish()
