@@ -12,20 +12,33 @@ Installs nothing: says what to install when a peer is missing.
 
     bench/bench.py            full run; rewrites docs/BENCHMARKS.md
     bench/bench.py --quick    a smoke run in well under two minutes
+    bench/bench.py --only pq  sshd-lite's post-quantum hybrids beside
+                              curve25519-sha256 (build/bench/BENCHMARKS.md)
+
+The hybrids' rows use two clients: Debian 12's ssh (9.2: sntrup761 under its
+older name, no ML-KEM) through the ProxyCommand, and the OpenSSH 10 client of
+the Debian 13 root that tests/trixie.sh builds, run chrooted and connecting
+over loopback TCP to a port this script answers (its root holds neither the
+server nor bench/rusage); without that root those rows are left out.
 """
 
 import argparse
 import datetime
 import fcntl
+import math
 import os
 import platform
 import pwd
+import random
 import re
 import shlex
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -63,6 +76,19 @@ CIPHERS = [
 # the key exchange used for the bulk and memory runs
 BULK_KEX = KEXES[0]
 LATENCY_CIPHER = CIPHERS[0]
+
+# The post-quantum hybrids beside curve25519-sha256, sshd-lite only, per
+# client ("ssh": the machine's, through the ProxyCommand; "ssh10": the
+# chrooted OpenSSH 10 of tests/trixie.sh), with the issue's goal for the
+# extra server CPU per connection in ms
+TRIXIE = os.environ.get("TRIXIE_ROOT") or os.path.join(TOP, ".trixie")
+PQ_BASE = "curve25519-sha256"
+PQ_KEXES = {
+    "ssh": [PQ_BASE, "sntrup761x25519-sha512@openssh.com"],
+    "ssh10": [PQ_BASE, "mlkem768x25519-sha256", "sntrup761x25519-sha512"],
+    "kex only": [PQ_BASE, "mlkem768x25519-sha256", "sntrup761x25519-sha512"],
+}
+PQ_GOAL = {"mlkem768x25519-sha256": 0.3, "sntrup761x25519-sha512": 1.0, "sntrup761x25519-sha512@openssh.com": 1.0}
 
 
 def die(msg):
@@ -245,7 +271,10 @@ class Run:
 
     seq = 0
 
-    def __init__(self, server, kex, cipher, remote, sample_every=None, sample_at=None, argv=None, user=USER):
+    def __init__(self, server, kex, cipher, remote, sample_every=None, sample_at=None, argv=None, user=USER,
+                 root_dir=None):
+        """root_dir: run the chrooted OpenSSH 10 client instead, with the
+        key and known_hosts that ssh10_setup copied to root_dir"""
         Run.seq += 1
         base = os.path.join(RUN, "r", "%s-%d" % (server, Run.seq))
         self.server, self.out, self.pidf = server, base + ".out", base + ".pid"
@@ -263,6 +292,14 @@ class Run:
         if cipher[2]:
             opts["MACs"] = cipher[2]
         self.ssh = ["ssh", "-F", "/dev/null", "-T"]
+        self.listener = None
+        if root_dir:
+            self.listener = Listener([WRAP, self.out, self.pidf] + argv)
+            inside = "/" + os.path.relpath(root_dir, TRIXIE)
+            del opts["ProxyCommand"], opts["ProxyUseFdpass"]
+            opts.update({"HostName": "127.0.0.1", "Port": str(self.listener.port), "HostKeyAlias": HOST,
+                         "UserKnownHostsFile": inside + "/known_hosts", "IdentityFile": inside + "/id_ed25519"})
+            self.ssh = ["chroot", TRIXIE, "/usr/bin/ssh", "-F", "/dev/null", "-T"]
         for k, v in opts.items():
             self.ssh += ["-o", "%s=%s" % (k, v)]
         self.ssh += ["-l", user, HOST, remote]
@@ -316,6 +353,8 @@ class Run:
         p = subprocess.Popen(self.ssh, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env)
         watchdog = threading.Timer(timeout, p.kill)
         watchdog.start()
+        if self.listener:
+            self.listener.serve(p)
         if feed:
             os.close(stdin)
         if count:
@@ -348,6 +387,8 @@ class Run:
                 u, s, rss, st = f.read().split()
             self.cpu, self.maxrss, self.status = float(u) + float(s), int(rss), int(st)
             self.ucpu, self.scpu = float(u), float(s)
+        if self.listener:
+            self.listener.close()
         for f in (self.out, self.pidf):
             try:
                 os.unlink(f)
@@ -357,6 +398,41 @@ class Run:
 
     def ok(self):
         return self.rc == 0 and self.cpu is not None
+
+
+class Listener:
+    """A port on 127.0.0.1 for the chrooted client, whose root has neither
+    bench/rusage nor the server to run as a ProxyCommand: its one connection
+    gets argv (bench/rusage in its inetd mode, then the server), as a
+    launcher would start it."""
+
+    def __init__(self, argv):
+        self.argv, self.p = argv, None
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+
+    def serve(self, client):
+        """accepts while the client runs (at most 30 s) and starts argv"""
+        end = time.monotonic() + 30
+        while client.poll() is None and time.monotonic() < end:
+            try:
+                conn, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            with conn:
+                conn.setblocking(True)
+                self.p = subprocess.Popen(self.argv, stdin=conn, stdout=conn, stderr=subprocess.DEVNULL,
+                                          env=dict(os.environ, RUSAGE_INETD="1"))
+            break
+        self.sock.close()
+
+    def close(self):
+        self.sock.close()
+        if self.p:
+            self.p.wait()
 
 
 def big_pipe():
@@ -512,6 +588,237 @@ def bench_idle(servers, runs, secs=2.0):
     return mem
 
 
+def ssh10_setup():
+    """(directory in the Debian 13 root with copies of the client key and
+    known_hosts, the root's ssh -V), or (None, why not)"""
+    if not os.access(os.path.join(TRIXIE, "usr", "bin", "ssh"), os.X_OK):
+        return None, "no OpenSSH 10 client in %s (tests/trixie.sh builds it)" % TRIXIE
+    v = subprocess.run(["chroot", TRIXIE, "/usr/bin/ssh", "-V"], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if v.returncode != 0:
+        return None, "the ssh of %s does not run: %s" % (TRIXIE, v.stdout.strip()[:200])
+    d = tempfile.mkdtemp(prefix="sshlbench.", dir=os.path.join(TRIXIE, "tmp"))
+    for f in ("id_ed25519", "known_hosts"):
+        shutil.copy(os.path.join(RUN, f), d)
+    os.chmod(os.path.join(d, "id_ed25519"), 0o600)
+    return d, v.stdout.strip()
+
+
+def bench_pq(runs, root_dir):
+    """sshd-lite with each hybrid and curve25519-sha256 (ssh-ed25519 host
+    key), per client; the key exchanges alternate run by run, so each run
+    gives one paired difference to curve25519-sha256"""
+    lat, cpu = {}, {}
+    clients = [("ssh", None)] + ([("ssh10", root_dir)] if root_dir else [])
+    progress("post-quantum: %s, %d runs" % (", ".join(c for c, _ in clients), runs))
+    for i in range(runs):
+        for c, d in clients:
+            for kex in rotation(PQ_KEXES[c], i):
+                r = Run("sshd-lite", (kex, kex, "ssh-ed25519"), LATENCY_CIPHER, "true", root_dir=d).go(timeout=60)
+                if not r.ok():
+                    die("sshd-lite: %s with %s failed: rc=%s %s" % (kex, c, r.rc, r.stderr.strip()[-300:]))
+                lat.setdefault((c, kex), []).append(r.wall * 1000)
+                cpu.setdefault((c, kex), []).append(r.cpu * 1000)
+    return lat, cpu
+
+
+# ---- key exchange only: a scripted client that stops at the server's reply
+
+def ssh_string(b):
+    return struct.pack(">I", len(b)) + b
+
+
+def ssh_packet(payload):
+    pad = 8 - (len(payload) + 5) % 8
+    if pad < 4:
+        pad += 8
+    return struct.pack(">IB", len(payload) + pad + 1, pad) + payload + bytes(pad)
+
+
+def kex_cinit(kex):
+    """a valid client value: X25519 u = 9 (the base point, not of low order)
+    after an ML-KEM-768 encapsulation key (768 coefficients below q, then
+    rho) or 1158 bytes (any are a usable sntrup761 key). The server's work is
+    constant-time, so any valid value costs the same."""
+    rnd = random.Random(5)
+    u9 = b"\x09" + bytes(31)
+    if kex.startswith("mlkem768x25519"):
+        c = [rnd.randrange(3329) for _ in range(768)]
+        ek = b"".join(bytes([a & 0xff, (a >> 8) | ((b & 0xf) << 4), b >> 4]) for a, b in zip(c[0::2], c[1::2]))
+        return ek + bytes(32) + u9
+    if kex.startswith("sntrup761x25519"):
+        return rnd.randbytes(1158) + u9
+    return u9
+
+
+def kex_only(kex, cinit):
+    """one connection under bench/rusage (inetd mode, on a socketpair):
+    version, KEXINIT and KEX_ECDH_INIT in one write, then EOF once the
+    KEX_ECDH_REPLY is in; the server's CPU in ms"""
+    Run.seq += 1
+    base = os.path.join(RUN, "r", "kex-%d" % Run.seq)
+    out = base + ".out"
+    a, b = socket.socketpair()
+    p = subprocess.Popen([WRAP, out, base + ".pid"] + server_argv("sshd-lite"), stdin=b, stdout=b,
+                         stderr=subprocess.DEVNULL, env=dict(os.environ, RUSAGE_INETD="1"))
+    b.close()
+    lists = [kex, "ssh-ed25519", "aes128-ctr", "aes128-ctr", "hmac-sha2-256", "hmac-sha2-256", "none", "none", "", ""]
+    kexinit = b"\x14" + bytes(16) + b"".join(ssh_string(x.encode()) for x in lists) + b"\x00" + bytes(4)
+    a.settimeout(30)
+    a.sendall(b"SSH-2.0-bench\r\n" + ssh_packet(kexinit) + ssh_packet(b"\x1e" + ssh_string(cinit)))
+    buf, off, replied = b"", None, False
+    while not replied:
+        d = a.recv(65536)
+        if not d:
+            break
+        buf += d
+        if off is None and b"\n" in buf:
+            off = buf.index(b"\n") + 1
+        while off is not None and len(buf) >= off + 6:
+            n = struct.unpack(">I", buf[off:off + 4])[0]
+            if len(buf) < off + 4 + n:
+                break
+            replied = replied or buf[off + 5] == 31
+            off += 4 + n
+    a.close()
+    p.wait()
+    with open(out) as f:
+        u, st = f.read().split()[:2]
+    for f in (out, base + ".pid"):
+        if os.path.exists(f):
+            os.unlink(f)
+    if not replied:
+        die("sshd-lite: no KEX_ECDH_REPLY for %s" % kex)
+    return (float(u) + float(st)) * 1000
+
+
+def bench_pq_kex(runs):
+    """server CPU of key-exchange-only connections, each hybrid beside
+    curve25519-sha256 alternated run by run: the difference a full
+    connection sees, without the noise of its session"""
+    kexes = PQ_KEXES["kex only"]
+    cinit = {k: kex_cinit(k) for k in kexes}
+    cpu = {}
+    progress("post-quantum: key exchange only, %d runs" % runs)
+    for i in range(runs):
+        for k in rotation(kexes, i):
+            cpu.setdefault(("kex only", k), []).append(kex_only(k, cinit[k]))
+    return cpu
+
+
+def kexcost(rounds, ms):
+    """bench/kexcost built against the server's objects in build/ and run:
+    {kex: CPU microseconds per agreement}, or a string saying why not"""
+    objs = sorted(os.path.join(BUILD, d, f) for d in ("transport", "kex", "services", "config")
+                  if os.path.isdir(os.path.join(BUILD, d))
+                  for f in os.listdir(os.path.join(BUILD, d)) if f.endswith(".o"))
+    if not objs:
+        return "no objects in %s (make)" % BUILD
+    exe = os.path.join(B, "kexcost")
+    def pc(what):
+        return shlex.split(sh(["pkg-config", what, "libtomcrypt", "libtommath", "zlib"]))
+    cc = [os.environ.get("CC", "cc"), "-std=c11", "-D_GNU_SOURCE", "-DLTM_DESC", "-O2", "-Wall", "-Wextra",
+          "-I", TOP] + pc("--cflags") + ["-o", exe, os.path.join(TOP, "bench", "kexcost.c")] + objs + \
+        ["-Wl,-Bstatic"] + pc("--libs") + ["-Wl,-Bdynamic", "-lcrypt", "-lutil"]
+    r = subprocess.run(cc, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        return "bench/kexcost.c did not build: " + r.stdout.strip()[-300:]
+    progress("post-quantum: agreements in process, %d rounds" % rounds)
+    out = sh([exe, str(rounds), str(ms)])
+    return {name: float(us) for name, us in (line.split() for line in out.splitlines())}
+
+
+def median_ci(xs):
+    """a distribution-free 95% interval for the median: the order statistics
+    n/2 -+ 0.98 sqrt(n) (the binomial's normal approximation)"""
+    s = sorted(xs)
+    n = len(s)
+    k = int(math.floor(n / 2 - 0.98 * math.sqrt(n)))
+    if k < 0:
+        return None
+    return s[k], s[n - 1 - k]
+
+
+def pq_extra(pq, c, kex):
+    """the median of the paired differences to curve25519-sha256, with its
+    95% interval, in ms"""
+    d = [a - b for a, b in zip(pq["cpu"][(c, kex)], pq["cpu"][(c, PQ_BASE)])]
+    return median(d), median_ci(d)
+
+
+def pq_rows(pq, clients, with_lat):
+    rows = []
+    for c in clients:
+        for kex in PQ_KEXES[c]:
+            if (c, kex) not in pq["cpu"]:
+                continue
+            extra = "—"
+            if kex != PQ_BASE:
+                m, ci = pq_extra(pq, c, kex)
+                extra = "%+.2f" % m + (" [%+.2f, %+.2f]" % ci if ci else "")
+            rows.append([c, kex] + ([cell(pq["lat"][(c, kex)])] if with_lat else []) +
+                        [cell(pq["cpu"][(c, kex)], 2), extra, "≤ +%.1f" % PQ_GOAL[kex] if kex in PQ_GOAL else ""])
+    return rows
+
+
+def pq_section(L, pq):
+    L += ["## Post-quantum key exchange (sshd-lite)", ""]
+    L.append("Each hybrid beside curve25519-sha256 (ssh-ed25519 host key), sshd-lite only, the key exchanges "
+             "alternated run by run. *Extra* is the median of the per-run differences in server CPU to "
+             "curve25519-sha256 (same client, same run), with a 95% interval for that median; the goal is the "
+             "issue's bound on it.")
+    L.append("")
+    L.append("Whole connections, `ssh host true` as above (%s), %d runs each. Clients: `ssh`, %s, through the "
+             "ProxyCommand as above (it knows sntrup761 only by its older name, and no ML-KEM); `ssh10`, %s."
+             % (LATENCY_CIPHER[0], pq["runs"], pq["client"], pq["client10"]))
+    L.append("")
+    L += [table(["client", "key exchange", "latency, ms", "server CPU, ms", "extra server CPU, ms", "goal"],
+                pq_rows(pq, ("ssh", "ssh10"), True)), ""]
+    L.append("Key exchange only, %d runs each: a scripted client (bench.py) sends its version, KEXINIT and "
+             "KEX_ECDH_INIT in one write and closes once KEX_ECDH_REPLY is in; the server (the same binary and "
+             "configuration, under bench/rusage on a socketpair) starts, forks its root helper, loads its host "
+             "keys, encapsulates, signs and exits: the same extra work as above (what follows the reply is the "
+             "same for every key exchange) with less noise, as there is no session." % pq["kex_runs"])
+    L.append("")
+    L += [table(["client", "key exchange", "server CPU, ms", "extra server CPU, ms", "goal"],
+                pq_rows(pq, ("kex only",), False)), ""]
+    agree = pq["agree"]
+    L.append("The agreement alone, in process (bench/kexcost.c, the method table's `server` call on a valid "
+             "client value, median over rounds of CPU per call): the part of the work that differs between key "
+             "exchanges, apart from hashing a 2.3 KB longer exchange hash input and moving the larger packets.")
+    L.append("")
+    if isinstance(agree, str):
+        L += ["Not measured: %s." % agree, ""]
+        return
+    base = agree.get(PQ_BASE)
+    rows = [[k, "%.1f" % us, "—" if k == PQ_BASE or base is None else "%+.3f" % ((us - base) / 1000),
+             "≤ +%.1f" % PQ_GOAL[k] if k in PQ_GOAL else ""] for k, us in agree.items()]
+    L += [table(["key exchange", "CPU per agreement, µs", "extra, ms", "goal"], rows), ""]
+
+
+def pq_targets(pq):
+    out = []
+    agree = pq["agree"]
+    if not isinstance(agree, str) and PQ_BASE in agree:
+        for kex in PQ_KEXES["kex only"][1:]:
+            if kex in agree:
+                extra = (agree[kex] - agree[PQ_BASE]) / 1000
+                out.append("- Extra server CPU per connection ≤ +%.1f ms, %s (the agreement in process): %+.3f ms: %s"
+                           % (PQ_GOAL[kex], kex, extra, "met" if extra <= PQ_GOAL[kex] else "NOT met"))
+    for c in ("kex only", "ssh10", "ssh"):
+        for kex in PQ_KEXES[c]:
+            if kex not in PQ_GOAL or (c, kex) not in pq["cpu"]:
+                continue
+            m, ci = pq_extra(pq, c, kex)
+            # the interval decides; the median alone when there is none
+            lo, hi = ci if ci else (m, m)
+            verdict = "met" if hi <= PQ_GOAL[kex] else "NOT met" if lo > PQ_GOAL[kex] else \
+                "not resolved (the interval spans the goal)"
+            out.append("- Extra server CPU per connection ≤ +%.1f ms, %s (%s): %+.2f ms%s: %s" %
+                       (PQ_GOAL[kex], kex, c, m, " (95%% interval %+.2f to %+.2f)" % ci if ci else "", verdict))
+    return out
+
+
 def libs_of(path):
     out = subprocess.run(["ldd", path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
     libs = []
@@ -648,7 +955,7 @@ def section(L, title, intro, first, rows, data, servers, digits=1, floor=None):
     L += [table(head, out), ""]
 
 
-def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver):
+def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver, pq):
     L = []
     shown = [s for s in SERVERS]
     names = [LABEL[s] for s in shown]
@@ -691,6 +998,8 @@ def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver):
                 ["cipher", "dir"], bulk_rows, tput, servers)
         section(L, None, "Server CPU (user + system, s) for the same transfers, including the remote `head` "
                 "or `wc`:", ["cipher", "dir"], bulk_rows, bcpu, servers, 2)
+    if pq:
+        pq_section(L, pq)
     if idle or bmem:
         L.append("## Memory")
         L.append("")
@@ -734,6 +1043,8 @@ def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver):
     L.append("## Targets")
     L.append("")
     L.extend(targets(servers, lat, lcpu, tput, bmem, idle))
+    if pq:
+        L.extend(pq_targets(pq))
     L.append("")
     L.append("## Notes")
     L.append("")
@@ -814,6 +1125,27 @@ def targets(servers, lat, lcpu, tput, bmem, idle):
 
 # ---------------------------------------------------------------- main
 
+def run_pq(args, ver):
+    root_dir, client10 = ssh10_setup()
+    if not root_dir:
+        progress("post-quantum: OpenSSH 10 rows left out: " + client10)
+        client10 = "left out: " + client10
+    else:
+        client10 = "%s, chrooted in the Debian 13 root of tests/trixie.sh, over loopback TCP to a port the " \
+                   "bench answers with bench/rusage in its inetd mode" % client10
+    try:
+        lat, cpu = bench_pq(args.pq_runs, root_dir)
+    finally:
+        if root_dir:
+            shutil.rmtree(root_dir, ignore_errors=True)
+    cpu.update(bench_pq_kex(args.pq_kex_runs))
+    agree = kexcost(15 if args.quick else 51, 20)
+    if isinstance(agree, str):
+        progress("post-quantum: no in-process figures: " + agree)
+    return {"lat": lat, "cpu": cpu, "runs": args.pq_runs, "kex_runs": args.pq_kex_runs,
+            "client": ver["client"], "client10": client10, "agree": agree}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="a short run (make bench QUICK=1)")
@@ -821,8 +1153,11 @@ def main():
     ap.add_argument("--bulk-mib", type=int, help="MiB per transfer (default 512, quick 16)")
     ap.add_argument("--bulk-runs", type=int, help="transfers per cell (default 3, quick 1)")
     ap.add_argument("--idle-runs", type=int, help="idle sessions per server (default 5, quick 1)")
-    ap.add_argument("--only", default="latency,bulk,memory,size",
-                    help="comma-separated sections: latency, bulk, memory, size")
+    ap.add_argument("--pq-runs", type=int, help="runs per post-quantum row (default 60, quick 20)")
+    ap.add_argument("--pq-kex-runs", type=int,
+                    help="runs per post-quantum key-exchange-only row (default 300, quick 100)")
+    ap.add_argument("--only", default="latency,bulk,memory,size,pq",
+                    help="comma-separated sections: latency, bulk, memory, size, pq")
     ap.add_argument("--servers", default=",".join(SERVERS), help="comma-separated: " + ",".join(SERVERS))
     ap.add_argument("--profile", action="store_true",
                     help="profile sshd-lite under callgrind instead (connections and --bulk-mib transfers, default 16)")
@@ -839,6 +1174,8 @@ def main():
         args.bulk_mib = 16 if args.profile or q else 512
     args.bulk_runs = args.bulk_runs or (1 if q else 3)
     args.idle_runs = args.idle_runs or (1 if q else 5)
+    args.pq_runs = args.pq_runs or (20 if q else 60)
+    args.pq_kex_runs = args.pq_kex_runs or (100 if q else 300)
     only = set(args.only.split(","))
     want = [s for s in args.servers.split(",") if s]
     for s in want:
@@ -869,7 +1206,7 @@ def main():
         servers, unsupported = preflight([s for s in SERVERS if s in want]), set()
         if not servers:
             die("no server could log in")
-        lat = lcpu = tput = bcpu = bmem = idle = size = {}
+        lat = lcpu = tput = bcpu = bmem = idle = size = pq = {}
         if "latency" in only:
             lat, lcpu = bench_latency(servers, unsupported, args.runs)
         if "bulk" in only:
@@ -878,11 +1215,13 @@ def main():
             idle = bench_idle(servers, args.idle_runs)
         if "size" in only:
             size = sizes(servers)
+        if "pq" in only and "sshd-lite" in servers:
+            pq = run_pq(args, ver)
         ver["load"] = "%.2f at the start, %.2f at the end (1-minute load average)" % (load0[0], os.getloadavg()[0])
     finally:
         remove_user()
         shutil.rmtree(HOME, ignore_errors=True)
-    text = report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver)
+    text = report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver, pq)
     out = args.output
     if not out:
         full = not q and only >= {"latency", "bulk", "memory", "size"} and servers == SERVERS

@@ -10,6 +10,11 @@
  *
  *   user_seconds system_seconds maxrss_kib exit_status
  *
+ * With RUSAGE_INETD set it is started by a launcher instead, the
+ * connection on its stdin and stdout: PROGRAM gets that, and this process
+ * is the monitor (for a client that cannot take a ProxyCommand here: the
+ * chrooted OpenSSH 10 client connects over loopback TCP).
+ *
  * The times and maxrss come from wait4() on the server and on every orphan
  * it leaves (the monitor is a child subreaper), so they cover all of the
  * server's processes, the user's command included. Both files are
@@ -178,6 +183,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: rusage OUT PIDFILE PROGRAM [ARGS...]\n");
 		return 127;
 	}
+	if (getenv("RUSAGE_INETD"))
+		return monitor(argv, 0);
 	if (getenv("RUSAGE_TCP")) {
 		if (tcp_pair(&cfd, &sfd) < 0)
 			return 127;
