@@ -15,17 +15,15 @@
 int auth_password_enabled(const struct conn *c) { return c->cfg->password_authentication; }
 int auth_kbdint_enabled(const struct conn *c) { return c->cfg->kbd_interactive_authentication; }
 
-/* A hash of the system's default kind for accounts that have none, so that
- * a wrong name costs as much time as a wrong password. */
-static const char *dummy_setting(char *out, int len)
+/* for accounts with no usable hash: the method and cost real ones have */
+static const char *dummy_setting(char *out, size_t len)
 {
-	const char *s = crypt_gensalt_rn(NULL, 0, NULL, 0, out, len);
-	return s ? s : "$6$sshdlitedummy$";
+	return user_dummy_setting(out, len) == SSH_OK ? out : "$6$sshdlitedummy$";
 }
 
 int password_check(struct conn *c, struct userauth *u, const uint8_t *pw, size_t len)
 {
-	char plain[PASSWORD_MAX + 1], hash[512], setting[CRYPT_GENSALT_OUTPUT_SIZE];
+	char plain[PASSWORD_MAX + 1], hash[512], setting[256];
 	struct crypt_data *cd = calloc(1, sizeof *cd);
 	const char *setting_for = NULL, *res;
 	int have, ok = 0, usable;

@@ -1,6 +1,8 @@
 /* Account lookup and the account checks shared by every method. */
+#include <crypt.h>
 #include <pwd.h>
 #include <shadow.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -60,6 +62,56 @@ void user_lookup(const char *name, struct user *u)
 	copy(u->shell, sizeof u->shell, *pw->pw_shell ? pw->pw_shell : "/bin/sh");
 	u->why = account_problem(pw, u->shell);
 	u->allowed = u->why == NULL;
+}
+
+/* The setting part of a crypt(3) hash: all up to its last '$' (method,
+ * cost, salt); 0 if h is not a modern "$id$...$hash" */
+static size_t setting_len(const char *h)
+{
+	const char *last = strrchr(h, '$');
+	return h[0] == '$' && last && last > h + 2 ? (size_t)(last - h) : 0;
+}
+
+/* /etc/login.defs' ENCRYPT_METHOD as a crypt_gensalt prefix */
+static const char *defs_prefix(void)
+{
+	static const struct {
+		const char *name, *prefix;
+	} m[] = {{"YESCRYPT", "$y$"}, {"SHA512", "$6$"}, {"SHA256", "$5$"}, {"MD5", "$1$"}};
+	char line[256], name[32];
+	const char *prefix = NULL;
+	FILE *f = fopen("/etc/login.defs", "re");
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, " ENCRYPT_METHOD %31s", name) == 1)
+			for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+				if (!strcmp(name, m[i].name))
+					prefix = m[i].prefix;
+	if (f)
+		fclose(f);
+	return prefix;
+}
+
+int user_dummy_setting(char *out, size_t outlen)
+{
+	struct spwd sp, *res;
+	char buf[4096];
+	size_t n = 0;
+
+	/* OpenSSH's pick_salt: the first real account's method, cost and salt */
+	setspent();
+	while (!n && getspent_r(&sp, buf, sizeof buf, &res) == 0 && res)
+		if ((n = setting_len(res->sp_pwdp)) >= outlen)
+			n = 0;
+	endspent();
+	if (n) {
+		memcpy(out, sp.sp_pwdp, n);
+		out[n] = 0;
+		wipe(buf, sizeof buf);
+		return SSH_OK;
+	}
+	wipe(buf, sizeof buf);
+	/* no account has a password yet: what a new one would get */
+	return crypt_gensalt_rn(defs_prefix(), 0, NULL, 0, out, (int)outlen) ? SSH_OK : SSH_ERR_AUTH;
 }
 
 int user_password_hash(const char *name, char *out, size_t outlen)

@@ -36,6 +36,11 @@ int user_groups(struct conn *c, struct user *u);
 /* The stored crypt(3) hash: shadow first, then passwd. SSH_ERR_AUTH when
  * there is none or it does not fit. The caller wipes out. */
 int user_password_hash(const char *name, char *out, size_t outlen);
+/* A crypt(3) setting for a user with no usable hash (or no account): the
+ * method, cost and salt of the first real account in shadow (OpenSSH's
+ * pick_salt), else what /etc/login.defs gives new passwords; so a wrong
+ * name costs what a wrong password costs. */
+int user_dummy_setting(char *out, size_t outlen);
 
 /* StrictModes (as OpenSSH's secure_path): the open file fd, named path, and
  * every directory above it up to the user's home (or up to / for a file

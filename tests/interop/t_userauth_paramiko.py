@@ -38,6 +38,14 @@ LOG = os.path.join(T, "server.log")
 AK = os.path.join(T, "authorized_keys")
 
 
+def sha512crypt(pw):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import crypt
+    return crypt.crypt(pw, crypt.mksalt(crypt.METHOD_SHA512))
+
+
 def keygen(name, kind, bits=None):
     path = os.path.join(T, name)
     args = ["ssh-keygen", "-q", "-N", "", "-t", kind, "-f", path, "-C", name]
@@ -205,7 +213,11 @@ try:
         pw = "pw-%d-%d" % (random.randrange(1 << 30), random.randrange(1 << 30))
         subprocess.run(["useradd", "-M", "-d", home, "-s", "/bin/sh", user], check=True)
         try:
-            subprocess.run(["chpasswd"], input="%s:%s\n" % (user, pw), text=True, check=True)
+            # sha512crypt, what /etc/login.defs gives (Debian's chpasswd
+            # goes through PAM, which picks yescrypt): a method other than
+            # libxcrypt's default, so that a dummy hash of the wrong kind
+            # shows in the timing check below
+            subprocess.run(["usermod", "-p", sha512crypt(pw), user], check=True)
             opts = "-o PasswordAuthentication=yes"
             report(try_auth(lambda t: t.auth_password(user, pw), opts), "paramiko password login")
             report(log_has("Accepted password for %s from UNKNOWN port 65535 ssh2" % user), "log: Accepted password")
@@ -227,6 +239,39 @@ try:
             report(try_auth(kbd(pw), opts), "paramiko keyboard-interactive login")
             report(log_has("Accepted keyboard-interactive for %s" % user), "log: Accepted keyboard-interactive")
             report(not try_auth(kbd("nope"), opts), "paramiko keyboard-interactive wrong password refused")
+
+            # A wrong password costs the same for a real user and an unknown
+            # name (issue 12): the dummy hash takes its method and cost from
+            # a real account. What the server spends is read from its
+            # scheduler statistics (nanoseconds on the CPU), which a loaded
+            # machine does not blur as it blurs a client's stopwatch; medians
+            # of 50 tries each, interleaved.
+            def server_cpu_ns(t):
+                with open("/proc/%d/schedstat" % t.sock.process.pid) as f:
+                    return int(f.read().split()[0])
+
+            def wrong_pw_ms(name, t):
+                before = server_cpu_ns(t)
+                try:
+                    t.auth_password(name, "wrong-%d" % random.randrange(1 << 30))
+                except (paramiko.AuthenticationException, paramiko.SSHException):
+                    pass
+                return (server_cpu_ns(t) - before) / 1e6
+
+            known, unknown = [], []
+            tk, tu = connect(opts), connect(opts)
+            for i in range(50):
+                # MaxAuthTries is 6: a fresh connection every 5 tries
+                if i % 5 == 0 and i:
+                    tk.close(), tu.close()
+                    tk, tu = connect(opts), connect(opts)
+                known.append(wrong_pw_ms(user, tk))
+                unknown.append(wrong_pw_ms("nosuch%d" % os.getpid(), tu))
+            tk.close(), tu.close()
+            mk, mu = sorted(known)[25], sorted(unknown)[25]
+            print("# wrong password, server CPU, median of 50: known user %.2f ms, unknown %.2f ms" % (mk, mu))
+            report(abs(mu - mk) <= 0.2 * max(mk, mu),
+                   "wrong password: unknown user within 20%% of a known one (%.1f vs %.1f ms)" % (mu, mk))
         finally:
             del_user(user)
 finally:
