@@ -122,6 +122,17 @@ static double run(const struct method *me, int calls)
 	return ok ? (cpu_us() - t0) / calls : -1;
 }
 
+/* a count from the command line; 0 for anything but digits */
+static int count(int argc, char **argv, int i)
+{
+	char *end;
+	long v;
+	if (i >= argc)
+		return 0;
+	v = strtol(argv[i], &end, 10);
+	return *argv[i] && !*end && v > 0 && v <= 1000000 ? (int)v : 0;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -130,7 +141,7 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	int rounds = argc > 1 ? atoi(argv[1]) : 0, ms = argc > 2 ? atoi(argv[2]) : 0;
+	int rounds = count(argc, argv, 1), ms = count(argc, argv, 2);
 
 	if (rounds < 1 || rounds > MAX_ROUNDS || ms < 1) {
 		fprintf(stderr, "usage: kexcost ROUNDS (1-%d) MS\n", MAX_ROUNDS);
