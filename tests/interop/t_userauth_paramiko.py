@@ -58,11 +58,12 @@ def keygen(name, kind, bits=None):
 hostkeys = [keygen("host_" + k, k) for k in ("ed25519", "ecdsa", "rsa")]
 
 
-def connect(extra=""):
+def connect(extra="", compress=False):
     open(LOG, "w").close()
     cmd = "%s -i %s -E %s -o AuthorizedKeysFile=%s %s" % (
         SSHD, " ".join("-h " + h for h in hostkeys), LOG, AK, extra)
     t = paramiko.Transport(paramiko.ProxyCommand(cmd))
+    t.use_compression(compress)
     t.start_client(timeout=20)
     got = t.get_remote_server_key()
     pubs = [open(h + ".pub").read().split()[1] for h in hostkeys]
@@ -220,6 +221,34 @@ try:
             subprocess.run(["usermod", "-p", sha512crypt(pw), user], check=True)
             opts = "-o PasswordAuthentication=yes"
             report(try_auth(lambda t: t.auth_password(user, pw), opts), "paramiko password login")
+
+            # once the login is done the password is nowhere in the server's
+            # memory: not in the packet buffers, not in crypt's scratch, with
+            # delayed compression (the default) as without (issue 12)
+            def mem_has(pid, needle):
+                with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", 0) as mem:
+                    for line in maps:
+                        addr, perms = line.split()[:2]
+                        if not perms.startswith("r"):
+                            continue
+                        lo, hi = (int(x, 16) for x in addr.split("-"))
+                        try:
+                            mem.seek(lo)
+                            if needle in mem.read(hi - lo):
+                                return True
+                        except (OSError, ValueError, OverflowError):
+                            pass
+                return False
+
+            for comp in (False, True):
+                t = connect(opts, compress=comp)
+                t.auth_password(user, pw)
+                t.open_session().close()
+                report(t.is_authenticated() and (t.remote_compression != "none") == comp and
+                       not mem_has(t.sock.process.pid, pw.encode()),
+                       "after a password login%s the password is gone from the server's memory"
+                       % (" with zlib@openssh.com" if comp else ""))
+                t.close()
             report(log_has("Accepted password for %s from UNKNOWN port 65535 ssh2" % user), "log: Accepted password")
             report(not try_auth(lambda t: t.auth_password(user, pw + "x"), opts), "paramiko wrong password refused")
             report(log_has("Failed password for %s from UNKNOWN port 65535 ssh2" % user), "log: Failed password")
