@@ -46,11 +46,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ) $(TESTLIB)
 tests: $(BIN) $(TESTBIN)
 
 check: tests
-	VECTORS=$(VECTORS) BUILD=$(BUILD) SSHD_LITE=$(abspath $(BIN)) tests/run
+	VECTORS='$(VECTORS)' BUILD='$(BUILD)' SSHD_LITE='$(abspath $(BIN))' tests/run
 
 # builds, then logs in through OpenSSH's ssh with throwaway keys (tests/demo.sh)
 demo: $(BIN)
-	SSHD_LITE=$(abspath $(BIN)) tests/demo.sh
+	SSHD_LITE='$(abspath $(BIN))' tests/demo.sh
 
 clean:
 	rm -rf $(BUILD) $(BIN)
@@ -69,7 +69,7 @@ uninstall:
 
 # side by side with Dropbear and OpenSSH (needs root); QUICK=1 for a short run
 bench: $(BIN)
-	SSHD_LITE=$(abspath $(BIN)) bench/bench.py $(if $(QUICK),--quick)
+	SSHD_LITE='$(abspath $(BIN))' bench/bench.py $(if $(QUICK),--quick)
 
 .PHONY: all tests check clean demo bench install uninstall
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

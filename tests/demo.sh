@@ -20,7 +20,17 @@ cp "$D/id_ed25519.pub" "$D/authorized_keys"
 chmod 600 "$D/authorized_keys"
 printf 'demo %s\n' "$(cut -d' ' -f1,2 "$D/host_ed25519.pub")" >"$D/known_hosts"
 
-proxy="$SSHD_LITE -i -h $D/host_ed25519 -o AuthorizedKeysFile=$D/authorized_keys -E $D/server.log"
+# ProxyCommand is a shell line and AuthorizedKeysFile a list of blank-
+# separated names: a clone path with a blank in it is named through a link
+S=$SSHD_LITE
+if [[ "$D$S" == *[[:space:]]* ]]; then
+	L=$(mktemp -d /tmp/sshl-demo.XXXXXX)
+	trap 'rm -rf "$L"' EXIT
+	ln -s "$D" "$L/d"
+	ln -s "$S" "$L/sshd-lite"
+	D=$L/d S=$L/sshd-lite
+fi
+proxy="$S -i -h $D/host_ed25519 -o AuthorizedKeysFile=$D/authorized_keys -E $D/server.log"
 echo "ssh demo '$CMD'   (ProxyCommand: $proxy)"
 echo "--"
 status=0
