@@ -125,7 +125,7 @@ void config_defaults(struct config *c)
 	c->print_motd = 1;
 	c->print_last_log = 1;
 	c->moduli_file = strdup("/etc/ssh/moduli");
-	c->sftp_server = strdup("/usr/lib/openssh/sftp-server");
+	c->sftp_server = strdup("internal-sftp");
 	c->syslog_facility = strdup("AUTH");
 }
 

@@ -39,6 +39,12 @@ enum { START_SHELL, START_EXEC, START_SUBSYSTEM };
  * the program from the configuration). 1 on success, 0 on refusal. */
 int session_start(struct conn *c, struct channel *ch, int how, const char *cmd);
 
+/* sftp_chan.c: internal-sftp on this session, in this process (args are
+ * sftp-server's flags). 1 on success, 0 on refusal. */
+int sftp_start(struct conn *c, struct channel *ch, const char *args);
+/* the arguments when cmd names internal-sftp, else NULL */
+const char *sftp_internal_args(const char *cmd);
+
 /* session_req.c: the channel requests of a session */
 int session_request(struct conn *c, struct channel *ch, const char *name, size_t nlen, int want_reply,
 		    struct rd *r);

@@ -188,10 +188,13 @@ static int r_subsystem(struct conn *c, struct channel *ch, struct session *s, st
 	/* subsystem name */
 	if ((e = rd_string(r, &name, &n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
 		return e;
-	if (n != 4 || memcmp(name, "sftp", 4) || !prog || !*prog || !strcmp(prog, "internal-sftp")) {
+	if (n != 4 || memcmp(name, "sftp", 4)) {
 		logit(c->log, LOG_INFO, "refused subsystem %.*s", (int)(n > 64 ? 64 : n), name);
 		return 0;
 	}
+	/* internal-sftp (the default) runs here; a forced command still wins */
+	if ((!prog || !*prog || sftp_internal_args(prog)) && !(c->auth && c->auth->command))
+		return sftp_start(c, ch, prog && *prog ? sftp_internal_args(prog) : "");
 	return start_with(c, ch, START_SUBSYSTEM, (const uint8_t *)prog, strlen(prog));
 }
 
