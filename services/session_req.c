@@ -193,8 +193,10 @@ static int r_subsystem(struct conn *c, struct channel *ch, struct session *s, st
 		return 0;
 	}
 	/* internal-sftp (the default) runs here; a forced command still wins */
-	if ((!prog || !*prog || sftp_internal_args(prog)) && !(c->auth && c->auth->command))
-		return sftp_start(c, ch, prog && *prog ? sftp_internal_args(prog) : "");
+	if (!prog || !*prog)
+		prog = "internal-sftp";
+	if (sftp_internal_args(prog) && !(c->auth && c->auth->command))
+		return sftp_start(c, ch, sftp_internal_args(prog));
 	return start_with(c, ch, START_SUBSYSTEM, (const uint8_t *)prog, strlen(prog));
 }
 

@@ -12,21 +12,21 @@
 #include "services/sftp.h"
 
 static const struct {
-	uint8_t type;
 	const char *name; /* sftp-server's name for -P, -p and -Q */
-	int writes;       /* refused by -R */
 	sftp_fn fn;
+	uint8_t type;
+	uint8_t writes;   /* refused by -R */
 } reqs[] = {
-	{SSH_FXP_OPEN, "open", 0, sftp_open}, {SSH_FXP_CLOSE, "close", 0, sftp_close},
-	{SSH_FXP_READ, "read", 0, sftp_read}, {SSH_FXP_WRITE, "write", 1, sftp_write},
-	{SSH_FXP_LSTAT, "lstat", 0, sftp_lstat}, {SSH_FXP_FSTAT, "fstat", 0, sftp_fstat},
-	{SSH_FXP_SETSTAT, "setstat", 1, sftp_setstat}, {SSH_FXP_FSETSTAT, "fsetstat", 1, sftp_fsetstat},
-	{SSH_FXP_OPENDIR, "opendir", 0, sftp_opendir}, {SSH_FXP_READDIR, "readdir", 0, sftp_readdir},
-	{SSH_FXP_REMOVE, "remove", 1, sftp_remove}, {SSH_FXP_MKDIR, "mkdir", 1, sftp_mkdir},
-	{SSH_FXP_RMDIR, "rmdir", 1, sftp_rmdir}, {SSH_FXP_REALPATH, "realpath", 0, sftp_realpath},
-	{SSH_FXP_STAT, "stat", 0, sftp_stat}, {SSH_FXP_RENAME, "rename", 1, sftp_rename},
-	{SSH_FXP_READLINK, "readlink", 0, sftp_readlink}, {SSH_FXP_SYMLINK, "symlink", 1, sftp_symlink},
-	{SSH_FXP_EXTENDED, NULL, 0, sftp_extended},
+	{"open", sftp_open, SSH_FXP_OPEN, 0}, {"close", sftp_close, SSH_FXP_CLOSE, 0},
+	{"read", sftp_read, SSH_FXP_READ, 0}, {"write", sftp_write, SSH_FXP_WRITE, 1},
+	{"lstat", sftp_lstat, SSH_FXP_LSTAT, 0}, {"fstat", sftp_fstat, SSH_FXP_FSTAT, 0},
+	{"setstat", sftp_setstat, SSH_FXP_SETSTAT, 1}, {"fsetstat", sftp_fsetstat, SSH_FXP_FSETSTAT, 1},
+	{"opendir", sftp_opendir, SSH_FXP_OPENDIR, 0}, {"readdir", sftp_readdir, SSH_FXP_READDIR, 0},
+	{"remove", sftp_remove, SSH_FXP_REMOVE, 1}, {"mkdir", sftp_mkdir, SSH_FXP_MKDIR, 1},
+	{"rmdir", sftp_rmdir, SSH_FXP_RMDIR, 1}, {"realpath", sftp_realpath, SSH_FXP_REALPATH, 0},
+	{"stat", sftp_stat, SSH_FXP_STAT, 0}, {"rename", sftp_rename, SSH_FXP_RENAME, 1},
+	{"readlink", sftp_readlink, SSH_FXP_READLINK, 0}, {"symlink", sftp_symlink, SSH_FXP_SYMLINK, 1},
+	{NULL, sftp_extended, SSH_FXP_EXTENDED, 0},
 };
 
 void sftp_log(const struct sftp *s, int prio, const char *fmt, ...)
@@ -108,6 +108,14 @@ int sftp_path(const struct sftp *s, struct rd *r, char *out, size_t outlen)
 	char rel[PATH_MAX];
 	if (sftp_cstr(r, rel, sizeof rel))
 		return -1;
+#ifdef SSHL_FUZZ
+	/* fuzz/fuzz_sftp.c: every name stays under the scratch start
+	 * directory, where nothing is a link (symlinks are not made) */
+	if (strstr(rel, ".."))
+		return -1;
+	while (rel[0] == '/')
+		memmove(rel, rel + 1, strlen(rel));
+#endif
 	/* relative paths start at -d (or the home), as sftp-server's after
 	 * its chdir; the process's own directory is not touched */
 	if (rel[0] == '/')
@@ -268,7 +276,34 @@ static void list_requests(struct sftp *s)
 	s->dead = 1;
 }
 
-/* sftp-server's flags, as on the Subsystem line after internal-sftp */
+/* a flag that takes an argument */
+static int flag_arg(struct sftp *s, char f, const char *v, char *dir, size_t dlen)
+{
+	char *end;
+	long m;
+	switch (f) {
+	case 'd':
+		return snprintf(dir, dlen, "%s", v) < (int)dlen ? 0 : -1;
+	case 'l':
+		return (s->level = parse_level(v)) == -2 ? -1 : 0;
+	case 'P':
+		return dupe(&s->deny, v) ? 0 : -1;
+	case 'p':
+		return dupe(&s->allow, v) ? 0 : -1;
+	case 'u':
+		m = strtol(v, &end, 8);
+		if (*end || m < 0 || m > 0777)
+			return -1;
+		s->umask = (int)m;
+		return 0;
+	default:
+		/* -f: the server's own log keeps its facility */
+		return 0;
+	}
+}
+
+/* sftp-server's flags, as on the Subsystem line after internal-sftp; -e
+ * is accepted: the lines go to the server's log in any case */
 static int parse_flags(struct sftp *s, const char *args, char *dir, size_t dlen)
 {
 	char copy[1024];
@@ -277,31 +312,17 @@ static int parse_flags(struct sftp *s, const char *args, char *dir, size_t dlen)
 		return -1;
 	for (tok = strtok_r(copy, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		char f = tok[0] == '-' && tok[1] && !tok[2] ? tok[1] : 0;
-		char *v = NULL;
 		if (f && strchr("dflPpu", f)) {
-			if (!(v = strtok_r(NULL, " \t", &save)))
+			const char *v = strtok_r(NULL, " \t", &save);
+			if (!v || flag_arg(s, f, v, dir, dlen) < 0)
 				return -1;
-		}
-		if (f == 'd' && snprintf(dir, dlen, "%s", v) >= (int)dlen)
-			return -1;
-		else if (f == 'd')
-			;
-		else if (f == 'l' && (s->level = parse_level(v)) == -2)
-			return -1;
-		else if ((f == 'P' && !dupe(&s->deny, v)) || (f == 'p' && !dupe(&s->allow, v)))
-			return -1;
-		else if (f == 'u') {
-			char *end;
-			long m = strtol(v, &end, 8);
-			if (*end || m < 0 || m > 0777)
-				return -1;
-			s->umask = (int)m;
-		} else if (f == 'R')
+		} else if (f == 'R') {
 			s->readonly = 1;
-		else if (f == 'Q')
+		} else if (f == 'Q') {
 			list_requests(s);
-		else if (f != 'e' && f != 'f' && f != 'd' && f != 'l' && f != 'P' && f != 'p')
+		} else if (f != 'e') {
 			return -1;
+		}
 	}
 	return 0;
 }
@@ -321,8 +342,10 @@ struct sftp *sftp_new(const struct logger *log, const char *args, const char *us
 	snprintf(s->from, sizeof s->from, "%s", from);
 	buf_init(&s->in, SFTP_IN_HIGH + 2 * SFTP_MAX_MSG);
 	buf_init(&s->out, SFTP_OUT_HIGH + 2 * SFTP_MAX_MSG);
+#ifndef SSHL_FUZZ
 	if (getrandom(&s->tag, sizeof s->tag, 0) != sizeof s->tag)
 		s->tag = (uint32_t)getpid();
+#endif
 	if (parse_flags(s, args, dir, sizeof dir) < 0) {
 		logit(log, LOG_ERR, "internal-sftp: bad flags: %s", args ? args : "");
 		sftp_free(s);

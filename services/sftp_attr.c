@@ -36,9 +36,9 @@ int sftp_rd_attr(struct rd *r, struct sftp_attr *a)
 	if ((e = rd_u32(r, &count)) != SSH_OK)
 		return e;
 	for (uint32_t i = 0; i < count; i++) {
-		const uint8_t *p;
-		size_t n;
-		if ((e = rd_string(r, &p, &n)) != SSH_OK || (e = rd_string(r, &p, &n)) != SSH_OK)
+		const uint8_t *type, *data;
+		size_t tlen, dlen;
+		if ((e = rd_string(r, &type, &tlen)) != SSH_OK || (e = rd_string(r, &data, &dlen)) != SSH_OK)
 			return e;
 	}
 	return SSH_OK;
