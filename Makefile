@@ -14,6 +14,14 @@ override LDLIBS += -Wl,-Bstatic $(shell pkg-config --libs $(PKGS)) -Wl,-Bdynamic
 else
 override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcrypt -lutil
 endif
+# PAM (UsePAM): libpam is the system's library and stays dynamic, since
+# its modules are loaded with dlopen and must match the libpam the system
+# runs. Used when its header is installed; `make USE_PAM=0` builds without.
+USE_PAM ?= $(shell test -e /usr/include/security/pam_appl.h && echo 1 || echo 0)
+ifeq ($(USE_PAM),1)
+override CFLAGS += -DUSE_PAM=1
+override LDLIBS += -lpam
+endif
 VECTORS ?= $(abspath tests/vectors)
 BUILD ?= build
 # the server binary; a second build goes elsewhere, e.g.
@@ -63,6 +71,8 @@ install: sshd-lite
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 755 sshd-lite $(DESTDIR)$(SBINDIR)/sshd-lite
 	install -m 644 man/sshd-lite.8 $(DESTDIR)$(MANDIR)/man8/sshd-lite.8
+	install -d $(DESTDIR)/etc/pam.d
+	test -e $(DESTDIR)/etc/pam.d/sshd-lite || install -m 644 contrib/pam.d/sshd-lite $(DESTDIR)/etc/pam.d/sshd-lite
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/sshd-lite $(DESTDIR)$(MANDIR)/man8/sshd-lite.8

@@ -57,6 +57,8 @@ const struct keyword keywords[] = {
 	{"PipeAuthentication", K_BOOL, F(pipe_auth)},
 	{"PipeAuthenticationAllowRoot", K_BOOL, F(pipe_auth_root)},
 	{"HostKeyCreate", K_KEYCREATE, F(host_key_create)},
+	{"UsePAM", K_BOOL, F(use_pam)},
+	{"PAMServiceName", K_STR, F(pam_service_name)},
 	/* the launcher owns the listening socket: accepted so that an
 	 * sshd_config can be shared, and otherwise ignored */
 	{"Port", K_IGNORED, 0},
@@ -127,6 +129,9 @@ void config_defaults(struct config *c)
 	c->moduli_file = strdup("/etc/ssh/moduli");
 	c->sftp_server = strdup("internal-sftp");
 	c->syslog_facility = strdup("AUTH");
+	/* UsePAM no, as OpenSSH's built-in default; the service is ours,
+	 * not sshd's, so that the two stacks can differ */
+	c->pam_service_name = strdup("sshd-lite");
 }
 
 /* OpenSSH time format: 90, 90s, 2m, 1h30m, 1d */
@@ -440,6 +445,16 @@ int config_finish(struct config *c, char *err, size_t errlen)
 	char def[2048], sup[2048];
 	if (c->kbd_interactive_authentication < 0)
 		c->kbd_interactive_authentication = c->password_authentication;
+#ifndef USE_PAM
+	if (c->use_pam) {
+		snprintf(err, errlen, "UsePAM yes: this sshd-lite was built without PAM (no libpam0g-dev, or USE_PAM=0)");
+		return -1;
+	}
+#endif
+	if (c->use_pam && (!c->pam_service_name || !*c->pam_service_name || strchr(c->pam_service_name, '/'))) {
+		snprintf(err, errlen, "PAMServiceName: not a file name in /etc/pam.d");
+		return -1;
+	}
 	if (c->authorized_keys_files.n == 0) {
 		list_add(&c->authorized_keys_files, ".ssh/authorized_keys");
 		list_add(&c->authorized_keys_files, ".ssh/authorized_keys2");

@@ -42,6 +42,8 @@ struct config {
 	int password_authentication;
 	int kbd_interactive_authentication;
 	int permit_empty_passwords;
+	int use_pam;             /* UsePAM: the root helper runs PAM (services/pam.c) */
+	char *pam_service_name;  /* PAMServiceName: the file in /etc/pam.d */
 	int permit_root_login;
 	int strict_modes;
 	char *banner;
