@@ -28,6 +28,8 @@ struct auth_result {
 	int npermitlisten;
 	char *environment[AUTH_MAX_LIST];  /* NAME=value, when allowed */
 	int nenvironment;
+	char **pam_env;         /* pam_getenvlist's NAME=value, UsePAM */
+	int npam_env;
 	gid_t *groups;          /* the user's groups, owned; NULL until looked up */
 	int ngroups;
 	/* our end of the login recorder's socket (loginrec.c), 0 for none

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/pam.h"
 #include "services/userauth.h"
 #include "transport/msg.h"
 
@@ -82,6 +83,8 @@ int auth_password(struct conn *c, struct userauth *u, struct rd *r)
 	}
 	if ((e = rd_end(r)) != SSH_OK)
 		return e;
+	if (c->cfg->use_pam)
+		return pam_password(c, u, pw, len);
 	return password_check(c, u, pw, len);
 }
 

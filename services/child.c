@@ -94,6 +94,9 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 		env_assign(e, sp->s->env[i]);
 	for (int i = 0; i < a->nenvironment; i++)
 		env_assign(e, a->environment[i]);
+	/* then PAM's, as OpenSSH's do_setup_env (no SetEnv here) */
+	for (int i = 0; i < a->npam_env; i++)
+		env_assign(e, a->pam_env[i]);
 	/* last, so that neither can forge them */
 	if (unknown) {
 		/* a pipe has no addresses: say so as OpenSSH does */

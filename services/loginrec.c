@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #include "services/auth.h"
 #include "services/loginrec.h"
+#include "services/pam.h"
 #include "transport/conn.h"
 
 #ifndef _PATH_WTMPX
@@ -59,6 +61,7 @@ struct recorder {
 		int32_t pid;
 	} open[MAX_LINES];
 	int nopen;
+	struct pam_side *pam; /* UsePAM: the PAM handle lives here */
 };
 
 /* copies src into a fixed-width record field, NUL-padded, maybe unterminated */
@@ -243,24 +246,43 @@ static void close_inherited(int keep, int logfd)
 	close_range(next, ~0U, 0);
 }
 
+/* a request: an lr_msg, or before the login a PAM record (pam.h) */
+union lr_req {
+	struct lr_msg m;
+	struct pam_req p;
+};
+
 static void recorder_run(struct recorder *r, int fd)
 {
-	struct lr_msg m;
-	for (;;) {
-		ssize_t n = recv(fd, &m, sizeof m, MSG_TRUNC);
+	union lr_req *q = malloc(sizeof *q);
+	for (; q;) {
+		ssize_t n = recv(fd, q, sizeof *q, MSG_TRUNC);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		if ((size_t)n != sizeof m || !memchr(m.line, 0, sizeof m.line) || !memchr(m.name, 0, sizeof m.name)) {
+		if (n >= 1 && q->p.op >= LR_PAM_START && !r->user[0]) {
+			/* the server is still root: only it can ask for PAM */
+			if (!r->pam)
+				r->pam = pam_side_new(r->log, r->host);
+			pam_side_request(r->pam, fd, &q->p, (size_t)n);
+			continue;
+		}
+		if ((size_t)n != sizeof q->m || !memchr(q->m.line, 0, sizeof q->m.line) ||
+		    !memchr(q->m.name, 0, sizeof q->m.name)) {
 			logit(r->log, LOG_INFO, "login recorder: malformed request for %s", r->user);
 			continue;
 		}
-		handle(r, fd, &m);
+		handle(r, fd, &q->m);
 	}
+	if (q)
+		explicit_bzero(q, sizeof *q);
+	free(q);
 	/* the connection is over: close what is still open */
 	while (r->nopen > 0)
 		logout_at(r, r->nopen - 1);
+	pam_side_end(r->pam);
+	free(r->pam);
 }
 
 int loginrec_fork(const struct logger *log, const char *host)
@@ -292,6 +314,12 @@ int loginrec_fork(const struct logger *log, const char *host)
 	 * -E file or else to syslog */
 	memset(&r, 0, sizeof r);
 	l.to_stderr = 0;
+	/* a hangup or terminate for the whole group must not skip the
+	 * logout records and pam_close_session: the helper ends when the
+	 * server's end of the socket closes, whatever ended the server */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
 	close_inherited(sv[1], l.fd);
 	closelog();
 	log_open(&l, l.facility);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "services/loginrec.h"
+#include "services/pam.h"
 #include "services/privdrop.h"
 #include "services/service.h"
 #include "services/userauth.h"
@@ -59,6 +60,9 @@ void auth_result_clear(struct auth_result *a)
 		free(a->permitlisten[i]);
 	for (int i = 0; i < a->nenvironment; i++)
 		free(a->environment[i]);
+	for (int i = 0; i < a->npam_env; i++)
+		free(a->pam_env[i]);
+	free(a->pam_env);
 	free(a->groups);
 	memset(a, 0, sizeof *a);
 }
@@ -180,9 +184,13 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	struct buf *b;
 	int e;
 
+	/* PAM's account stack after every method, before the Accepted line
+	 * (OpenSSH's order); a refusal ends the connection */
+	if (c->cfg->use_pam && (e = pam_account(c, u)) != SSH_OK)
+		return e;
 	logit(c->log, LOG_INFO, "Accepted %s for %s from %s port %d ssh2%s", method, u->logname, c->addr, c->port,
 	      u->extra);
-	if (!(a = malloc(sizeof *a)))
+	if (!(a = calloc(1, sizeof *a)))
 		return SSH_ERR_ALLOC;
 	if (geteuid() == 0 && user_groups(c, &u->user) != SSH_OK) {
 		logit(c->log, LOG_ERR, "cannot look up the groups of %s", u->logname);
@@ -202,6 +210,10 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	snprintf(a->shell, sizeof a->shell, "%s", u->user.shell);
 	snprintf(a->method, sizeof a->method, "%s", method);
 	c->auth = a;
+	/* the session opens in the helper while the server is still root,
+	 * before any channel (OpenSSH opens it before its post-auth child) */
+	if (c->cfg->use_pam && (e = pam_session(c, u, a)) != SSH_OK)
+		return e;
 	state_free(u);
 	c->userauth = NULL;
 	/* RFC 4252 5.1: requests after success are ignored */

@@ -1,0 +1,311 @@
+/* PAM in the root helper (see pam.h). Everything here runs in the forked
+ * root process, never in the server that talks to the client. Requests
+ * come only from the server while it is still root (loginrec.c refuses PAM
+ * requests once the user is named), and each is length-checked here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include "services/pam.h"
+#include "transport/conn.h"
+
+#ifdef USE_PAM
+#include <security/pam_appl.h>
+
+struct pam_side {
+	const struct logger *log;
+	char host[64];
+	char user[256];
+	pam_handle_t *h;
+	int fd;            /* the server's socket, for conversation turns */
+	int interactive;   /* AUTH: turns go to the server; else collected */
+	int cred, session; /* what pam_side_end must undo */
+	char msgs[1024];   /* TEXT_INFO and ERROR_MSG outside AUTH */
+	size_t nmsgs;
+};
+
+static void reply(int fd, int32_t rc, const char *data, size_t len)
+{
+	struct pam_rep *r = calloc(1, sizeof *r);
+	if (!r)
+		return;
+	r->rc = rc;
+	r->len = (uint32_t)(len < sizeof r->data ? len : sizeof r->data);
+	memcpy(r->data, data, r->len);
+	send(fd, r, offsetof(struct pam_rep, data) + r->len, MSG_NOSIGNAL);
+	free(r);
+}
+
+/* outside AUTH: messages are kept for the server, prompts are refused */
+static int collect(struct pam_side *p, int n, const struct pam_message **msg)
+{
+	for (int i = 0; i < n; i++) {
+		int st = msg[i]->msg_style;
+		size_t l = msg[i]->msg ? strlen(msg[i]->msg) : 0;
+		if (st != PAM_TEXT_INFO && st != PAM_ERROR_MSG)
+			return PAM_CONV_ERR;
+		if (p->nmsgs + l + 1 < sizeof p->msgs) {
+			memcpy(p->msgs + p->nmsgs, msg[i]->msg, l);
+			p->nmsgs += l;
+			p->msgs[p->nmsgs++] = '\n';
+		}
+	}
+	return PAM_SUCCESS;
+}
+
+/* one turn to the server: style byte and text per message; the answer is
+ * one NUL-terminated string per message, or nothing to give up */
+static int relay(struct pam_side *p, int n, const struct pam_message **msg, struct pam_response *resp)
+{
+	struct pam_req *q = calloc(1, sizeof *q);
+	char *out = calloc(1, PAM_DATA_MAX), *a, *end;
+	size_t o = 0;
+	ssize_t got;
+	int rc = PAM_CONV_ERR;
+
+	if (!q || !out)
+		goto done;
+	for (int i = 0; i < n; i++) {
+		const char *t = msg[i]->msg ? msg[i]->msg : "";
+		size_t l = strnlen(t, 1024);
+		if (o + l + 2 > PAM_DATA_MAX)
+			goto done;
+		out[o++] = (char)msg[i]->msg_style;
+		memcpy(out + o, t, l);
+		o += l;
+		out[o++] = 0;
+	}
+	reply(p->fd, PAM_REP_PROMPTS, out, o);
+	got = recv(p->fd, q, sizeof *q, MSG_TRUNC);
+	if (got < (ssize_t)offsetof(struct pam_req, data) || (size_t)got > sizeof *q || q->op != LR_PAM_ANSWERS ||
+	    q->len == 0 || (size_t)got != offsetof(struct pam_req, data) + q->len)
+		goto done;
+	a = q->data;
+	end = q->data + q->len;
+	for (int i = 0; i < n; i++) {
+		char *z = memchr(a, 0, (size_t)(end - a));
+		if (!z)
+			goto done;
+		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
+			resp[i].resp = strdup(a);
+		a = z + 1;
+	}
+	rc = a == end ? PAM_SUCCESS : PAM_CONV_ERR;
+done:
+	if (q)
+		explicit_bzero(q, sizeof *q);
+	free(q);
+	free(out);
+	return rc;
+}
+
+static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *app)
+{
+	struct pam_side *p = app;
+	struct pam_response *r;
+	int rc;
+
+	*resp = NULL;
+	if (n <= 0 || n > PAM_TURN_MAX || !(r = calloc((size_t)n, sizeof *r)))
+		return PAM_CONV_ERR;
+	rc = p->interactive ? relay(p, n, msg, r) : collect(p, n, msg);
+	if (rc != PAM_SUCCESS) {
+		for (int i = 0; i < n; i++)
+			if (r[i].resp) {
+				explicit_bzero(r[i].resp, strlen(r[i].resp));
+				free(r[i].resp);
+			}
+		free(r);
+		return rc;
+	}
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+struct pam_side *pam_side_new(const struct logger *log, const char *host)
+{
+	struct pam_side *p = calloc(1, sizeof *p);
+	if (p) {
+		p->log = log;
+		snprintf(p->host, sizeof p->host, "%s", host);
+	}
+	return p;
+}
+
+/* data: service NUL user NUL; a second START (another user) ends the
+ * first handle, as OpenSSH restarts PAM */
+static int start(struct pam_side *p, const struct pam_req *q)
+{
+	const char *svc = q->data, *user, *z = memchr(q->data, 0, q->len);
+	struct pam_conv cv = {conv, p};
+	int rc;
+
+	if (!z || !(user = z + 1, memchr(user, 0, q->len - (size_t)(user - q->data))) || p->session)
+		return PAM_SYSTEM_ERR;
+	if (p->h && !strcmp(p->user, user))
+		return PAM_SUCCESS;
+	if (p->h)
+		pam_end(p->h, PAM_SUCCESS);
+	p->h = NULL;
+	snprintf(p->user, sizeof p->user, "%s", user);
+	if ((rc = pam_start(svc, user, &cv, &p->h)) != PAM_SUCCESS) {
+		logit(p->log, LOG_ERR, "PAM: initialisation failed for %s: %d", p->user, rc);
+		p->h = NULL;
+		return rc;
+	}
+	/* "ssh" as the tty, as OpenSSH: modules such as pam_securetty then
+	 * know this is no local terminal */
+	if ((rc = pam_set_item(p->h, PAM_RHOST, p->host)) == PAM_SUCCESS)
+		rc = pam_set_item(p->h, PAM_TTY, "ssh");
+	return rc;
+}
+
+/* a module may change PAM_USER; the server authenticated a name it chose */
+static int same_user(struct pam_side *p)
+{
+	const void *u = NULL;
+	if (pam_get_item(p->h, PAM_USER, &u) != PAM_SUCCESS || !u || strcmp(u, p->user)) {
+		logit(p->log, LOG_ERR, "PAM: user name changed by a module: %s refused", p->user);
+		return 0;
+	}
+	return 1;
+}
+
+/* AUTH data: one byte, 1 when PermitEmptyPasswords allows an empty one */
+static int authenticate(struct pam_side *p, const struct pam_req *q)
+{
+	int rc;
+	p->interactive = 1;
+	rc = pam_authenticate(p->h, q->len == 1 && q->data[0] == 1 ? 0 : PAM_DISALLOW_NULL_AUTHTOK);
+	p->interactive = 0;
+	if (rc == PAM_SUCCESS && !same_user(p))
+		rc = PAM_AUTH_ERR;
+	return rc;
+}
+
+/* the answer to SESSION: "E" variables, "R" limits pam_limits changed
+ * here (the server applies them to itself before it drops root, so
+ * that sessions inherit them), "U" the loginuid pam_loginuid wrote */
+static size_t session_facts(struct pam_side *p, const struct rlimit *before, char *out, size_t cap)
+{
+	char **env = pam_getenvlist(p->h);
+	size_t o = 0;
+	struct rlimit now;
+	FILE *f;
+	unsigned long uid;
+
+	for (int i = 0; env && env[i]; i++) {
+		int n = snprintf(out + o, cap - o, "E%s", env[i]);
+		if (n > 0 && (size_t)n + 1 < cap - o)
+			o += (size_t)n + 1;
+		else
+			logit(p->log, LOG_INFO, "PAM: environment too long, not all of it set for %s", p->user);
+		free(env[i]);
+	}
+	free(env);
+	for (int r = 0; r < RLIM_NLIMITS; r++) {
+		int n;
+		if (getrlimit(r, &now) != 0 || (now.rlim_cur == before[r].rlim_cur && now.rlim_max == before[r].rlim_max))
+			continue;
+		n = snprintf(out + o, cap - o, "R%d %llu %llu", r, (unsigned long long)now.rlim_cur,
+			     (unsigned long long)now.rlim_max);
+		if (n > 0 && (size_t)n + 1 < cap - o)
+			o += (size_t)n + 1;
+	}
+	if ((f = fopen("/proc/self/loginuid", "re"))) {
+		if (fscanf(f, "%lu", &uid) == 1 && uid != 4294967295UL && o + 24 < cap)
+			o += (size_t)snprintf(out + o, cap - o, "U%lu", uid) + 1;
+		fclose(f);
+	}
+	return o;
+}
+
+static void session(struct pam_side *p, int fd)
+{
+	struct rlimit before[RLIM_NLIMITS];
+	char *out = calloc(1, PAM_DATA_MAX);
+	int rc;
+
+	for (int r = 0; r < RLIM_NLIMITS; r++)
+		getrlimit(r, &before[r]);
+	if (!out) {
+		reply(fd, PAM_BUF_ERR, "", 0);
+		return;
+	}
+	if ((rc = pam_setcred(p->h, PAM_ESTABLISH_CRED)) != PAM_SUCCESS) {
+		reply(fd, rc, pam_strerror(p->h, rc), strlen(pam_strerror(p->h, rc)));
+	} else if (p->cred = 1, (rc = pam_open_session(p->h, 0)) != PAM_SUCCESS) {
+		reply(fd, rc, pam_strerror(p->h, rc), strlen(pam_strerror(p->h, rc)));
+	} else {
+		p->session = 1;
+		reply(fd, PAM_SUCCESS, out, session_facts(p, before, out, PAM_DATA_MAX));
+	}
+	free(out);
+}
+
+void pam_side_request(struct pam_side *p, int fd, const struct pam_req *q, size_t n)
+{
+	int rc;
+	if (!p || n < offsetof(struct pam_req, data) || q->len > sizeof q->data ||
+	    n != offsetof(struct pam_req, data) + q->len) {
+		reply(fd, PAM_SYSTEM_ERR, "", 0);
+		return;
+	}
+	p->fd = fd;
+	p->nmsgs = 0;
+	if (q->op == LR_PAM_START) {
+		reply(fd, start(p, q), "", 0);
+		return;
+	}
+	if (!p->h || p->session) {
+		reply(fd, PAM_SYSTEM_ERR, "", 0);
+		return;
+	}
+	if (q->op == LR_PAM_AUTH) {
+		reply(fd, authenticate(p, q), "", 0);
+	} else if (q->op == LR_PAM_ACCT) {
+		rc = pam_acct_mgmt(p->h, 0);
+		reply(fd, rc, p->msgs, p->nmsgs);
+	} else if (q->op == LR_PAM_SESSION) {
+		session(p, fd);
+	} else {
+		reply(fd, PAM_SYSTEM_ERR, "", 0);
+	}
+}
+
+void pam_side_end(struct pam_side *p)
+{
+	if (!p || !p->h)
+		return;
+	if (p->session)
+		pam_close_session(p->h, 0);
+	if (p->cred)
+		pam_setcred(p->h, PAM_DELETE_CRED);
+	pam_end(p->h, PAM_SUCCESS);
+	p->h = NULL;
+}
+
+#else /* built without libpam: UsePAM yes is refused by the configuration */
+
+struct pam_side {
+	int unused;
+};
+
+struct pam_side *pam_side_new(const struct logger *log, const char *host)
+{
+	(void)log, (void)host;
+	return NULL;
+}
+
+void pam_side_request(struct pam_side *p, int fd, const struct pam_req *q, size_t n)
+{
+	struct pam_rep r = {.rc = 4 /* PAM_SYSTEM_ERR */};
+	(void)p, (void)q, (void)n;
+	send(fd, &r, offsetof(struct pam_rep, data), MSG_NOSIGNAL);
+}
+
+void pam_side_end(struct pam_side *p) { (void)p; }
+
+#endif

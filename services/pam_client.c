@@ -1,0 +1,233 @@
+/* The server's side of PAM (pam.h): requests to the root helper and the
+ * SSH ends of its conversation. Built with or without libpam: only the
+ * helper links the library's calls, and the configuration refuses UsePAM
+ * yes in a build without it. */
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "services/pam.h"
+#include "services/userauth.h"
+#include "transport/msg.h"
+
+/* Linux-PAM's numbers, as the helper sends them */
+enum { P_SUCCESS = 0, P_NEW_AUTHTOK_REQD = 12 };
+enum { P_ECHO_OFF = 1, P_ECHO_ON = 2, P_ERROR_MSG = 3, P_TEXT_INFO = 4 };
+#define SSH_MSG_USERAUTH_INFO_REQUEST SSH_MSG_USERAUTH_PK_OK
+/* what an unknown user's attempt gives PAM, so that it costs what a known
+ * user's wrong password does and can never succeed (OpenSSH's idea) */
+#define BAD_PASSWORD "\b\n\r\177INCORRECT"
+
+/* one request and its answer; the helper may be slow (pam_unix's delay
+ * after a wrong password), never forever */
+static int call(struct conn *c, int op, const void *data, size_t len, struct pam_rep *rep)
+{
+	struct pam_req *q = calloc(1, sizeof *q);
+	struct pollfd pfd = {.fd = c->rootfd, .events = POLLIN};
+	ssize_t n = -1;
+	int ok;
+
+	if (!q || c->rootfd <= 0 || len > sizeof q->data) {
+		free(q);
+		return SSH_ERR_INTERNAL;
+	}
+	q->op = (uint8_t)op;
+	q->len = (uint32_t)len;
+	if (len)
+		memcpy(q->data, data, len);
+	ok = send(c->rootfd, q, offsetof(struct pam_req, data) + len, MSG_NOSIGNAL) ==
+	     (ssize_t)(offsetof(struct pam_req, data) + len);
+	wipe(q, sizeof *q);
+	free(q);
+	if (ok && poll(&pfd, 1, 120 * 1000) == 1)
+		n = recv(c->rootfd, rep, sizeof *rep, MSG_TRUNC);
+	if (n < (ssize_t)offsetof(struct pam_rep, data) || (size_t)n > sizeof *rep || rep->len > sizeof rep->data ||
+	    (size_t)n != offsetof(struct pam_rep, data) + rep->len) {
+		logit(c->log, LOG_ERR, "PAM: no answer from the root helper");
+		return SSH_ERR_INTERNAL;
+	}
+	return SSH_OK;
+}
+
+/* the helper's handle for this user, after any group answer still due */
+static int start(struct conn *c, struct userauth *u, struct pam_rep *rep)
+{
+	char data[512];
+	int n, e;
+	if (u->user.valid)
+		user_groups(c, &u->user);
+	n = snprintf(data, sizeof data, "%s%c%s", c->cfg->pam_service_name, 0, u->user.valid ? u->user.name : u->logname);
+	if (n < 0 || (size_t)n >= sizeof data)
+		return SSH_ERR_INTERNAL;
+	if ((e = call(c, LR_PAM_START, data, (size_t)n + 1, rep)) != SSH_OK)
+		return e;
+	if (rep->rc != P_SUCCESS) {
+		logit(c->log, LOG_ERR, "PAM: cannot start service %s for %s", c->cfg->pam_service_name, u->logname);
+		return SSH_ERR_INTERNAL;
+	}
+	return SSH_OK;
+}
+
+static int send_banner_text(struct conn *c, const char *text, size_t len)
+{
+	struct buf *b;
+	int e;
+	if (!len)
+		return SSH_OK;
+	/* message, language tag */
+	if ((e = pkt_begin(c, SSH_MSG_USERAUTH_BANNER, &b)) != SSH_OK)
+		return e;
+	buf_string(b, text, len);
+	buf_cstring(b, "");
+	return pkt_send(c);
+}
+
+int pam_account(struct conn *c, struct userauth *u)
+{
+	struct pam_rep *rep = calloc(1, sizeof *rep);
+	int e = SSH_ERR_AUTH;
+
+	if (!rep)
+		return SSH_ERR_ALLOC;
+	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_ACCT, NULL, 0, rep) == SSH_OK) {
+		/* what the modules said (pam_nologin's file) reaches the user */
+		send_banner_text(c, rep->data, rep->len);
+		if (rep->rc == P_SUCCESS)
+			e = SSH_OK;
+		else if (rep->rc == P_NEW_AUTHTOK_REQD)
+			logit(c->log, LOG_INFO, "PAM: password change required for %s, which this server cannot do [preauth]",
+			      u->logname);
+	}
+	if (e != SSH_OK)
+		logit(c->log, LOG_INFO, "Access denied for user %s by PAM account configuration [preauth]", u->logname);
+	free(rep);
+	return e;
+}
+
+/* turns of the "password" method: every hidden prompt is the password,
+ * anything else asked for cannot be answered and ends the attempt */
+static int password_turns(struct conn *c, struct pam_rep *rep, const char *pw)
+{
+	char *ans = calloc(1, PAM_DATA_MAX);
+	int e = SSH_OK;
+
+	while (e == SSH_OK && rep->rc == PAM_REP_PROMPTS) {
+		size_t o = 0, i = 0;
+		while (i < rep->len && o < PAM_DATA_MAX) {
+			const char *t = rep->data + i + 1;
+			size_t l = strnlen(t, rep->len - i - 1);
+			const char *a = rep->data[i] == P_ECHO_OFF ? pw : rep->data[i] == P_ECHO_ON ? NULL : "";
+			if (!a || i + 1 + l >= rep->len || o + strlen(a) + 1 > PAM_DATA_MAX) {
+				o = 0;
+				break;
+			}
+			memcpy(ans + o, a, strlen(a) + 1);
+			o += strlen(a) + 1;
+			i += l + 2;
+		}
+		/* an empty answer gives the conversation up */
+		e = ans ? call(c, LR_PAM_ANSWERS, ans, o, rep) : SSH_ERR_ALLOC;
+		if (ans)
+			wipe(ans, PAM_DATA_MAX);
+	}
+	free(ans);
+	return e;
+}
+
+int pam_password(struct conn *c, struct userauth *u, const uint8_t *pw, size_t len)
+{
+	struct pam_rep *rep = calloc(1, sizeof *rep);
+	char plain[1025];
+	uint8_t empty_ok = (uint8_t)c->cfg->permit_empty_passwords;
+	int ok = 0;
+
+	if (!rep)
+		return SSH_ERR_ALLOC;
+	if (len < sizeof plain && !memchr(pw, 0, len) && u->user.valid && u->user.allowed) {
+		memcpy(plain, pw, len);
+		plain[len] = 0;
+	} else {
+		snprintf(plain, sizeof plain, "%s", BAD_PASSWORD);
+	}
+	wipe((void *)pw, len);
+	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_AUTH, &empty_ok, 1, rep) == SSH_OK &&
+	    password_turns(c, rep, plain) == SSH_OK)
+		ok = rep->rc == P_SUCCESS && u->user.valid && u->user.allowed;
+	wipe(plain, sizeof plain);
+	free(rep);
+	if (!ok)
+		return UA_FAILURE;
+	return ua_root_allowed(c, u, "password", 0) ? UA_SUCCESS : UA_FAILURE;
+}
+
+/* pam_limits and pam_loginuid act on the process that calls them, the
+ * helper: the server takes the same values for itself while it is root,
+ * and every session it starts inherits them */
+static void apply_fact(struct conn *c, const char *f)
+{
+	unsigned long long cur, max;
+	unsigned long uid;
+	int r, fd;
+	char num[24];
+
+	if (f[0] == 'R' && sscanf(f + 1, "%d %llu %llu", &r, &cur, &max) == 3) {
+		struct rlimit rl = {(rlim_t)cur, (rlim_t)max};
+		if (setrlimit(r, &rl) != 0)
+			logit(c->log, LOG_INFO, "PAM: cannot apply resource limit %d", r);
+	} else if (f[0] == 'U' && sscanf(f + 1, "%lu", &uid) == 1) {
+		fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
+		snprintf(num, sizeof num, "%lu", uid);
+		if (fd < 0 || write(fd, num, strlen(num)) != (ssize_t)strlen(num))
+			logit(c->log, LOG_DEBUG, "PAM: loginuid %lu not set", uid);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+static int keep_env(struct auth_result *a, const char *nv)
+{
+	char **v;
+	/* as OpenSSH's PAM_ENV_DENYLIST: the server's own say */
+	if (!strchr(nv, '=') || !strncmp(nv, "SSH_AUTH_SOCK=", 14) || !strncmp(nv, "SSH_CONNECTION=", 15))
+		return SSH_OK;
+	if (!(v = realloc(a->pam_env, (size_t)(a->npam_env + 1) * sizeof *v)) || !(v[a->npam_env] = strdup(nv))) {
+		if (v)
+			a->pam_env = v;
+		return SSH_ERR_ALLOC;
+	}
+	a->pam_env = v;
+	a->npam_env++;
+	return SSH_OK;
+}
+
+int pam_session(struct conn *c, struct userauth *u, struct auth_result *a)
+{
+	struct pam_rep *rep = calloc(1, sizeof *rep);
+	int e;
+
+	if (!rep)
+		return SSH_ERR_ALLOC;
+	(void)u;
+	if ((e = call(c, LR_PAM_SESSION, NULL, 0, rep)) == SSH_OK && rep->rc != P_SUCCESS) {
+		logit(c->log, LOG_ERR, "PAM: pam_open_session(): %.*s", (int)rep->len, rep->data);
+		e = SSH_ERR_AUTH;
+	}
+	for (size_t i = 0; e == SSH_OK && i < rep->len;) {
+		const char *f = rep->data + i;
+		size_t l = strnlen(f, rep->len - i);
+		if (l == rep->len - i)
+			break; /* unterminated: the helper's bug, ignored */
+		if (f[0] == 'E')
+			e = keep_env(a, f + 1);
+		else
+			apply_fact(c, f);
+		i += l + 1;
+	}
+	free(rep);
+	return e;
+}
