@@ -122,6 +122,8 @@ int auth_kbdint(struct conn *c, struct userauth *u, struct rd *r)
 	if ((e = rd_string(r, NULL, NULL)) != SSH_OK || (e = rd_string(r, NULL, NULL)) != SSH_OK ||
 	    (e = rd_end(r)) != SSH_OK)
 		return e;
+	if (c->cfg->use_pam)
+		return pam_kbdint(c, u);
 	/* INFO_REQUEST: name, instruction, language tag, num-prompts, then
 	 * prompt and echo for each */
 	if ((e = pkt_begin(c, SSH_MSG_USERAUTH_INFO_REQUEST, &b)) != SSH_OK)

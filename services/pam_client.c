@@ -231,3 +231,167 @@ int pam_session(struct conn *c, struct userauth *u, struct auth_result *a)
 	free(rep);
 	return e;
 }
+
+/* keyboard-interactive (RFC 4256) over the conversation: each turn with
+ * prompts becomes an INFO_REQUEST, whose instruction carries the turn's
+ * info and error messages; a turn of messages only is answered at once
+ * and its text shown with the next prompts, or as a banner at the end */
+static int kbd_next(struct conn *c, struct userauth *u, struct pam_rep *rep);
+
+static int kbd_answer_empty(struct conn *c, struct pam_rep *rep, int n)
+{
+	char ans[PAM_TURN_MAX];
+	memset(ans, 0, sizeof ans);
+	return call(c, LR_PAM_ANSWERS, ans, (size_t)n, rep);
+}
+
+static int info_response(struct conn *c, uint8_t type, struct rd *r)
+{
+	struct userauth *u = c->userauth;
+	struct pam_rep *rep;
+	char *ans;
+	size_t o = 0;
+	uint32_t n;
+	int e = SSH_OK, res, sent = 0;
+	(void)type;
+
+	if (!u || !u->kbd_pending)
+		return SSH_ERR_PROTO;
+	u->kbd_pending = 0;
+	c->dispatch[SSH_MSG_USERAUTH_INFO_RESPONSE] = NULL;
+	rep = calloc(1, sizeof *rep);
+	ans = calloc(1, PAM_DATA_MAX);
+	/* num-responses: one per prompt we sent */
+	if (!rep || !ans || (e = rd_u32(r, &n)) != SSH_OK || n != (uint32_t)u->pam_nprompts)
+		goto out;
+	for (int i = 0; i < u->pam_nmsg; i++) {
+		const uint8_t *p = (const uint8_t *)"";
+		size_t l = 0;
+		/* response, for each prompt */
+		if ((u->pam_styles[i] == P_ECHO_OFF || u->pam_styles[i] == P_ECHO_ON) &&
+		    (e = rd_string(r, &p, &l)) != SSH_OK)
+			goto out;
+		if (memchr(p, 0, l) || o + l + 1 > PAM_DATA_MAX) {
+			wipe((void *)p, l);
+			goto out;
+		}
+		memcpy(ans + o, p, l);
+		wipe((void *)p, l);
+		o += l;
+		ans[o++] = 0;
+	}
+	if ((e = rd_end(r)) == SSH_OK)
+		sent = call(c, LR_PAM_ANSWERS, ans, o, rep) == SSH_OK;
+out:
+	if (ans)
+		wipe(ans, PAM_DATA_MAX);
+	free(ans);
+	if (!sent) {
+		/* a bad count, too long an answer: the conversation is given up */
+		if (rep)
+			pam_kbdint_abandon(c, u);
+		free(rep);
+		return e != SSH_OK ? e : ua_finish(c, u, UA_FAILURE, "keyboard-interactive");
+	}
+	res = kbd_next(c, u, rep);
+	free(rep);
+	return ua_finish(c, u, res, "keyboard-interactive");
+}
+
+/* the INFO_REQUEST for a turn with prompts; the turn's styles are kept */
+static int kbd_request(struct conn *c, struct userauth *u, const struct pam_rep *rep, const char *text)
+{
+	struct buf *b;
+	int e;
+	/* name, instruction, language tag, num-prompts */
+	if ((e = pkt_begin(c, SSH_MSG_USERAUTH_INFO_REQUEST, &b)) != SSH_OK)
+		return e;
+	buf_cstring(b, "");
+	buf_cstring(b, text);
+	buf_cstring(b, "");
+	buf_u32(b, (uint32_t)u->pam_nprompts);
+	for (size_t i = 0; i < rep->len;) {
+		const char *t = rep->data + i + 1;
+		/* prompt, echo */
+		if (rep->data[i] == P_ECHO_OFF || rep->data[i] == P_ECHO_ON) {
+			buf_cstring(b, t);
+			buf_bool(b, rep->data[i] == P_ECHO_ON);
+		}
+		i += strlen(t) + 2;
+	}
+	if ((e = pkt_send(c)) != SSH_OK)
+		return e;
+	u->kbd_pending = 1;
+	c->dispatch[SSH_MSG_USERAUTH_INFO_RESPONSE] = info_response;
+	return UA_POSTPONED;
+}
+
+/* a turn's messages: styles into u, text of the others into text */
+static int kbd_parse(struct userauth *u, const struct pam_rep *rep, char *text, size_t cap)
+{
+	size_t i = 0, tl = strlen(text);
+	u->pam_nmsg = u->pam_nprompts = 0;
+	while (i < rep->len) {
+		const char *t = rep->data + i + 1;
+		size_t l = strnlen(t, rep->len - i - 1);
+		if (i + 1 + l >= rep->len || u->pam_nmsg == PAM_TURN_MAX)
+			return -1;
+		u->pam_styles[u->pam_nmsg++] = (uint8_t)rep->data[i];
+		if (rep->data[i] == P_ECHO_OFF || rep->data[i] == P_ECHO_ON)
+			u->pam_nprompts++;
+		else if (tl + l + 2 < cap)
+			tl += (size_t)snprintf(text + tl, cap - tl, "%s\n", t);
+		i += l + 2;
+	}
+	return 0;
+}
+
+static int kbd_next(struct conn *c, struct userauth *u, struct pam_rep *rep)
+{
+	char text[2048] = "";
+	int ok;
+
+	while (rep->rc == PAM_REP_PROMPTS) {
+		if (kbd_parse(u, rep, text, sizeof text) < 0) {
+			pam_kbdint_abandon(c, u);
+			return UA_FAILURE;
+		}
+		if (u->pam_nprompts)
+			return kbd_request(c, u, rep, text);
+		if (kbd_answer_empty(c, rep, u->pam_nmsg) != SSH_OK)
+			return UA_FAILURE;
+	}
+	send_banner_text(c, text, strlen(text));
+	ok = rep->rc == P_SUCCESS && u->user.valid && u->user.allowed;
+	if (!ok)
+		return UA_FAILURE;
+	return ua_root_allowed(c, u, "password", 0) ? UA_SUCCESS : UA_FAILURE;
+}
+
+int pam_kbdint(struct conn *c, struct userauth *u)
+{
+	struct pam_rep *rep = calloc(1, sizeof *rep);
+	uint8_t empty_ok = (uint8_t)c->cfg->permit_empty_passwords;
+	int res = UA_FAILURE;
+
+	if (!rep)
+		return SSH_ERR_ALLOC;
+	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_AUTH, &empty_ok, 1, rep) == SSH_OK)
+		res = kbd_next(c, u, rep);
+	free(rep);
+	return res;
+}
+
+void pam_kbdint_abandon(struct conn *c, struct userauth *u)
+{
+	struct pam_rep *rep = calloc(1, sizeof *rep);
+	/* an empty answer makes the helper's conversation fail: drain until
+	 * pam_authenticate has returned, so that the next request is its own */
+	int n = 0;
+	u->kbd_pending = 0;
+	c->dispatch[SSH_MSG_USERAUTH_INFO_RESPONSE] = NULL;
+	if (rep && call(c, LR_PAM_ANSWERS, NULL, 0, rep) == SSH_OK)
+		while (rep->rc == PAM_REP_PROMPTS && n++ < 8 && call(c, LR_PAM_ANSWERS, NULL, 0, rep) == SSH_OK)
+			;
+	free(rep);
+}

@@ -319,6 +319,8 @@ static int h_request(struct conn *c, uint8_t type, struct rd *r)
 		/* a new request abandons keyboard-interactive (RFC 4256 3.4) */
 		u->kbd_pending = 0;
 		c->dispatch[SSH_MSG_USERAUTH_INFO_RESPONSE] = NULL;
+		if (c->cfg->use_pam)
+			pam_kbdint_abandon(c, u);
 	}
 	u->attempts++;
 	u->extra[0] = 0;

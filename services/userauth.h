@@ -34,6 +34,9 @@ struct userauth {
 	int attempts;
 	int failures;
 	int kbd_pending;             /* INFO_REQUEST sent, awaiting the answer */
+	/* UsePAM: the conversation turn the INFO_REQUEST carries (pam.h) */
+	uint8_t pam_styles[32];
+	int pam_nmsg, pam_nprompts;
 	char extra[160];             /* tail of the "Accepted/Failed" log line */
 	struct auth_result res;      /* filled as a method succeeds */
 	struct buf scratch;          /* signed data */
