@@ -46,7 +46,7 @@ static int collect(struct pam_side *p, int n, const struct pam_message **msg)
 		size_t l = msg[i]->msg ? strlen(msg[i]->msg) : 0;
 		if (st != PAM_TEXT_INFO && st != PAM_ERROR_MSG)
 			return PAM_CONV_ERR;
-		if (p->nmsgs + l + 1 < sizeof p->msgs) {
+		if (l && p->nmsgs + l + 1 < sizeof p->msgs) {
 			memcpy(p->msgs + p->nmsgs, msg[i]->msg, l);
 			p->nmsgs += l;
 			p->msgs[p->nmsgs++] = '\n';
@@ -194,7 +194,7 @@ static size_t session_facts(struct pam_side *p, const struct rlimit *before, cha
 	size_t o = 0;
 	struct rlimit now;
 	FILE *f;
-	unsigned long uid;
+	char num[16] = "";
 
 	for (int i = 0; env && env[i]; i++) {
 		int n = snprintf(out + o, cap - o, "E%s", env[i]);
@@ -214,9 +214,11 @@ static size_t session_facts(struct pam_side *p, const struct rlimit *before, cha
 		if (n > 0 && (size_t)n + 1 < cap - o)
 			o += (size_t)n + 1;
 	}
+	/* unset is 4294967295 (-1); passed on as the digits the file holds */
 	if ((f = fopen("/proc/self/loginuid", "re"))) {
-		if (fscanf(f, "%lu", &uid) == 1 && uid != 4294967295UL && o + 24 < cap)
-			o += (size_t)snprintf(out + o, cap - o, "U%lu", uid) + 1;
+		if (fgets(num, sizeof num, f) && num[0] >= '0' && num[0] <= '9' && strcmp(num, "4294967295") &&
+		    o + 24 < cap)
+			o += (size_t)snprintf(out + o, cap - o, "U%.10s", num) + 1;
 		fclose(f);
 	}
 	return o;
@@ -234,13 +236,16 @@ static void session(struct pam_side *p, int fd)
 		reply(fd, PAM_BUF_ERR, "", 0);
 		return;
 	}
-	if ((rc = pam_setcred(p->h, PAM_ESTABLISH_CRED)) != PAM_SUCCESS) {
-		reply(fd, rc, pam_strerror(p->h, rc), strlen(pam_strerror(p->h, rc)));
-	} else if (p->cred = 1, (rc = pam_open_session(p->h, 0)) != PAM_SUCCESS) {
-		reply(fd, rc, pam_strerror(p->h, rc), strlen(pam_strerror(p->h, rc)));
-	} else {
+	rc = pam_setcred(p->h, PAM_ESTABLISH_CRED);
+	if (rc == PAM_SUCCESS) {
+		p->cred = 1;
+		rc = pam_open_session(p->h, 0);
+	}
+	if (rc == PAM_SUCCESS) {
 		p->session = 1;
 		reply(fd, PAM_SUCCESS, out, session_facts(p, before, out, PAM_DATA_MAX));
+	} else {
+		reply(fd, rc, pam_strerror(p->h, rc), strlen(pam_strerror(p->h, rc)));
 	}
 	free(out);
 }

@@ -170,20 +170,22 @@ int pam_password(struct conn *c, struct userauth *u, const uint8_t *pw, size_t l
  * and every session it starts inherits them */
 static void apply_fact(struct conn *c, const char *f)
 {
-	unsigned long long cur, max;
-	unsigned long uid;
-	int r, fd;
-	char num[24];
+	char *end;
+	int fd;
 
-	if (f[0] == 'R' && sscanf(f + 1, "%d %llu %llu", &r, &cur, &max) == 3) {
-		struct rlimit rl = {(rlim_t)cur, (rlim_t)max};
-		if (setrlimit(r, &rl) != 0)
-			logit(c->log, LOG_INFO, "PAM: cannot apply resource limit %d", r);
-	} else if (f[0] == 'U' && sscanf(f + 1, "%lu", &uid) == 1) {
+	if (f[0] == 'R') {
+		/* "R<resource> <soft> <hard>" */
+		long r = strtol(f + 1, &end, 10);
+		struct rlimit rl;
+		rl.rlim_cur = (rlim_t)strtoull(end, &end, 10);
+		rl.rlim_max = (rlim_t)strtoull(end, &end, 10);
+		if (*end || r < 0 || r >= RLIM_NLIMITS || setrlimit((int)r, &rl) != 0)
+			logit(c->log, LOG_INFO, "PAM: cannot apply resource limit %s", f + 1);
+	} else if (f[0] == 'U' && strspn(f + 1, "0123456789") == strlen(f + 1) && f[1]) {
+		/* "U<loginuid>": written as the digits came */
 		fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
-		snprintf(num, sizeof num, "%lu", uid);
-		if (fd < 0 || write(fd, num, strlen(num)) != (ssize_t)strlen(num))
-			logit(c->log, LOG_DEBUG, "PAM: loginuid %lu not set", uid);
+		if (fd < 0 || write(fd, f + 1, strlen(f + 1)) != (ssize_t)strlen(f + 1))
+			logit(c->log, LOG_DEBUG, "PAM: loginuid %s not set", f + 1);
 		if (fd >= 0)
 			close(fd);
 	}
