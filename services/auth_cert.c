@@ -192,12 +192,20 @@ int cert_trusted(struct conn *c, struct userauth *u)
 int key_revoked(struct conn *c, struct userauth *u, const uint8_t *blob, size_t len)
 {
 	const char *path = c->cfg->revoked_keys;
+	char magic[8];
 	int fd, listed;
 	if (!path || !strcmp(path, "none"))
 		return 0;
 	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) < 0) {
 		/* OpenSSH refuses every key when the list cannot be read */
 		logit(c->log, LOG_ERR, "Error checking authentication key: RevokedKeys %s: %s", path, strerror(errno));
+		return 1;
+	}
+	/* a binary KRL (PROTOCOL.krl) is not read yet: refusing is the safe
+	 * answer, since it may revoke this key */
+	if (pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic && !memcmp(magic, "SSHKRL\n\0", 8)) {
+		logit(c->log, LOG_ERR, "RevokedKeys %s: binary KRL format not supported, refusing", path);
+		close(fd);
 		return 1;
 	}
 	listed = file_lists(u, fd, blob, len);
