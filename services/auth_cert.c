@@ -49,13 +49,21 @@ int cert_begin(struct conn *c, struct userauth *u, const uint8_t *blob, size_t l
 			return SSH_ERR_ALLOC;
 		cert_init(u->cert);
 	}
-	if (cert_parse(u->cert, blob, len, &why) != SSH_OK ||
-	    cert_verify(u->cert, blob, c->cfg->ca_signature_algorithms, &why) != SSH_OK) {
+	if (cert_parse(u->cert, blob, len, &why) != SSH_OK) {
 		logit(c->log, LOG_INFO, "publickey for %s: refusing certificate: %s", u->logname, why);
 		return SSH_ERR_AUTH;
 	}
 	log_tail(u);
 	return SSH_OK;
+}
+
+int cert_signed(struct conn *c, struct userauth *u, const uint8_t *blob)
+{
+	const char *why;
+	if (cert_verify(u->cert, blob, c->cfg->ca_signature_algorithms, &why) == SSH_OK)
+		return SSH_OK;
+	logit(c->log, LOG_INFO, "publickey for %s: refusing certificate: %s", u->logname, why);
+	return SSH_ERR_AUTH;
 }
 
 /* the user certificate valid now, for principal (NULL: checked elsewhere) */

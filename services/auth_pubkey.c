@@ -361,7 +361,8 @@ static int verify(struct conn *c, struct userauth *u, const struct pkalg *a, int
 }
 
 /* The key's checks before any file of the user's: a certificate parsed
- * and its CA's signature checked, the log line's tail, RSA sizes,
+ * and its CA's signature checked, the log line's tail, RSA sizes (the
+ * key's and an RSA CA's),
  * RevokedKeys for the key and the CA. SSH_OK, SSH_ERR_AUTH (refused,
  * logged) or a fatal error. */
 static int precheck(struct conn *c, struct userauth *u, const struct pkalg *a, const uint8_t *blob, size_t len)
@@ -376,11 +377,17 @@ static int precheck(struct conn *c, struct userauth *u, const struct pkalg *a, c
 	(void)signer(u, a, &kb, &kl);
 	if (!a->plain && key_fingerprint(blob, len, fp, sizeof fp) == SSH_OK)
 		snprintf(u->extra, sizeof u->extra, ": %s %s", a->logtype, fp);
-	if (!strncmp(a->keytype, "ssh-rsa", 7) && (why = rsa_refused(c->cfg, kb, kl)) != NULL) {
+	/* an RSA CA is bounded as a user key is, before its signature costs
+	 * anything: the client chose it */
+	if ((!strncmp(a->keytype, "ssh-rsa", 7) && (why = rsa_refused(c->cfg, kb, kl)) != NULL) ||
+	    (a->plain && !strcmp(cert_key_logtype(u->cert->ca, u->cert->ca_len), "RSA") &&
+	     (why = rsa_refused(c->cfg, u->cert->ca, u->cert->ca_len)) != NULL)) {
 		/* OpenSSH's words: "refusing RSA key: Invalid key length" */
 		logit(c->log, LOG_INFO, "refusing RSA key: %s (user %s)", why, u->logname);
 		return SSH_ERR_AUTH;
 	}
+	if (a->plain && (e = cert_signed(c, u, blob)) != SSH_OK)
+		return e;
 	if ((e = ua_keybufs(u)) != SSH_OK)
 		return e;
 	if (key_revoked(c, u, kb, kl) || (a->plain && key_revoked(c, u, u->cert->ca, u->cert->ca_len))) {

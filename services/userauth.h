@@ -83,9 +83,10 @@ int auth_kbdint_enabled(const struct conn *c);
 int ua_expand_path(const char *f, const struct user *u, char *out, size_t cap);
 
 /* services/auth_cert.c: user certificates. cert_begin parses the blob
- * and checks the CA's signature (into u->cert, with the log line's tail);
- * SSH_OK or SSH_ERR_AUTH, logged. */
+ * (into u->cert, with the log line's tail); cert_signed then checks the
+ * CA's signature over it. SSH_OK or SSH_ERR_AUTH, logged. */
 int cert_begin(struct conn *c, struct userauth *u, const uint8_t *blob, size_t len);
+int cert_signed(struct conn *c, struct userauth *u, const uint8_t *blob);
 /* a cert-authority line of authorized_keys matched u->cert's CA: its
  * principals= (or the user name) and the certificate's options. 1 or 0. */
 int cert_line_ok(struct conn *c, struct userauth *u, const char *path, unsigned long line);
