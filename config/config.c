@@ -32,6 +32,10 @@ const struct keyword keywords[] = {
 	{"LogLevel", K_LOGLEVEL, F(log_level)},
 	{"SyslogFacility", K_FACILITY, F(syslog_facility)},
 	{"AuthorizedKeysFile", K_LIST, F(authorized_keys_files)},
+	{"TrustedUserCAKeys", K_STR, F(trusted_user_ca_keys)},
+	{"AuthorizedPrincipalsFile", K_STR, F(authorized_principals_file)},
+	{"CASignatureAlgorithms", K_STR, F(ca_signature_algorithms)},
+	{"RevokedKeys", K_STR, F(revoked_keys)},
 	{"PubkeyAuthentication", K_BOOL, F(pubkey_authentication)},
 	{"PasswordAuthentication", K_BOOL, F(password_authentication)},
 	{"KbdInteractiveAuthentication", K_BOOL, F(kbd_interactive_authentication)},
@@ -114,6 +118,10 @@ void config_defaults(struct config *c)
 	c->max_sessions = 10;
 	c->log_level = LOG_INFO;
 	c->pubkey_authentication = 1;
+	/* OpenSSH's default: no SHA-1 */
+	c->ca_signature_algorithms = strdup("ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,"
+					    "sk-ssh-ed25519@openssh.com,sk-ecdsa-sha2-nistp256@openssh.com,"
+					    "rsa-sha2-512,rsa-sha2-256");
 	/* passwords travel to crypt(3) only when the administrator asks for it */
 	c->password_authentication = 0;
 	c->kbd_interactive_authentication = -1; /* follows PasswordAuthentication */

@@ -38,6 +38,11 @@ struct config {
 	const char *log_level_name; /* the LogLevel given (VERBOSE and INFO share LOG_INFO), or NULL */
 	char *syslog_facility;
 	struct strlist authorized_keys_files;
+	/* user certificates (services/auth_cert.c); NULL for none */
+	char *trusted_user_ca_keys;
+	char *authorized_principals_file;
+	char *ca_signature_algorithms; /* a comma list; OpenSSH's by default */
+	char *revoked_keys;
 	int pubkey_authentication;
 	int password_authentication;
 	int kbd_interactive_authentication;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "services/cert.h"
 #include "services/privdrop.h"
 #include "services/userauth.h"
 #include "transport/msg.h"
@@ -20,19 +21,37 @@ struct pkalg {
 	const char *keytype; /* type at the start of the key blob */
 	const char *logtype; /* as OpenSSH names it in log lines */
 	int sk;              /* security key: PROTOCOL.u2f signatures */
+	/* certificates: the row of the certified key's own algorithm, whose
+	 * signature the user makes; NULL for plain keys */
+	const char *plain;
 };
 
+/* certificates first, as in OpenSSH's default list */
 static const struct pkalg pkalgs[] = {
-	{"ssh-ed25519", "ssh-ed25519", "ED25519", 0},
-	{"ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256", "ECDSA", 0},
-	{"ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384", "ECDSA", 0},
-	{"ecdsa-sha2-nistp521", "ecdsa-sha2-nistp521", "ECDSA", 0},
-	{"rsa-sha2-512", "ssh-rsa", "RSA", 0},
-	{"rsa-sha2-256", "ssh-rsa", "RSA", 0},
-	{"ssh-rsa", "ssh-rsa", "RSA", 0},
-	{"sk-ssh-ed25519@openssh.com", "sk-ssh-ed25519@openssh.com", "ED25519-SK", 1},
-	{"sk-ecdsa-sha2-nistp256@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", "ECDSA-SK", 1},
-	{NULL, NULL, NULL, 0},
+	{"ssh-ed25519-cert-v01@openssh.com", "ssh-ed25519-cert-v01@openssh.com", "ED25519-CERT", 0, "ssh-ed25519"},
+	{"ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ECDSA-CERT", 0,
+	 "ecdsa-sha2-nistp256"},
+	{"ecdsa-sha2-nistp384-cert-v01@openssh.com", "ecdsa-sha2-nistp384-cert-v01@openssh.com", "ECDSA-CERT", 0,
+	 "ecdsa-sha2-nistp384"},
+	{"ecdsa-sha2-nistp521-cert-v01@openssh.com", "ecdsa-sha2-nistp521-cert-v01@openssh.com", "ECDSA-CERT", 0,
+	 "ecdsa-sha2-nistp521"},
+	{"sk-ssh-ed25519-cert-v01@openssh.com", "sk-ssh-ed25519-cert-v01@openssh.com", "ED25519-SK-CERT", 1,
+	 "sk-ssh-ed25519@openssh.com"},
+	{"sk-ecdsa-sha2-nistp256-cert-v01@openssh.com", "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com", "ECDSA-SK-CERT",
+	 1, "sk-ecdsa-sha2-nistp256@openssh.com"},
+	{"rsa-sha2-512-cert-v01@openssh.com", "ssh-rsa-cert-v01@openssh.com", "RSA-CERT", 0, "rsa-sha2-512"},
+	{"rsa-sha2-256-cert-v01@openssh.com", "ssh-rsa-cert-v01@openssh.com", "RSA-CERT", 0, "rsa-sha2-256"},
+	{"ssh-rsa-cert-v01@openssh.com", "ssh-rsa-cert-v01@openssh.com", "RSA-CERT", 0, "ssh-rsa"},
+	{"ssh-ed25519", "ssh-ed25519", "ED25519", 0, NULL},
+	{"ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256", "ECDSA", 0, NULL},
+	{"ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384", "ECDSA", 0, NULL},
+	{"ecdsa-sha2-nistp521", "ecdsa-sha2-nistp521", "ECDSA", 0, NULL},
+	{"rsa-sha2-512", "ssh-rsa", "RSA", 0, NULL},
+	{"rsa-sha2-256", "ssh-rsa", "RSA", 0, NULL},
+	{"ssh-rsa", "ssh-rsa", "RSA", 0, NULL},
+	{"sk-ssh-ed25519@openssh.com", "sk-ssh-ed25519@openssh.com", "ED25519-SK", 1, NULL},
+	{"sk-ecdsa-sha2-nistp256@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", "ECDSA-SK", 1, NULL},
+	{NULL, NULL, NULL, 0, NULL},
 };
 
 int auth_pubkey_enabled(const struct conn *c) { return c->cfg->pubkey_authentication; }
@@ -55,7 +74,8 @@ void pubkey_alg_names(int all, char *out, size_t outlen)
 	size_t n = 0;
 	out[0] = 0;
 	for (const struct pkalg *a = pkalgs; a->name; a++) {
-		const struct sigalg *s = sigalg_find((const uint8_t *)a->name, strlen(a->name));
+		const char *sn = a->plain ? a->plain : a->name;
+		const struct sigalg *s = sigalg_find((const uint8_t *)sn, strlen(sn));
 		size_t l = strlen(a->name);
 		if ((!all && s && s->legacy) || n + l + 2 > outlen)
 			continue;
@@ -98,8 +118,8 @@ static const char *rsa_refused(const struct config *cfg, const uint8_t *blob, si
 	return NULL;
 }
 
-/* AuthorizedKeysFile tokens %% %u %U %h; relative paths are under home */
-static int expand(const char *f, const struct user *u, char *out, size_t cap)
+/* AuthorizedKeysFile tokens (userauth.h) */
+int ua_expand_path(const char *f, const struct user *u, char *out, size_t cap)
 {
 	size_t o = 0;
 	int n;
@@ -151,8 +171,16 @@ static int options_ok(struct conn *c, struct userauth *u, const char *path, unsi
 	return 1;
 }
 
+/* whether a line is looked at: a certificate (ca set, blob its CA) only
+ * by cert-authority lines, a plain key only by plain lines */
+static int line_matches(const struct authkey *k, int ca, const uint8_t *blob, size_t len)
+{
+	return k->cert_authority == ca && k->blob.len == len && !memcmp(k->blob.d, blob, len);
+}
+
 /* 1 when the file has an usable line for blob (left in u->key), 0 if not */
-static int scan(struct conn *c, struct userauth *u, int fd, const char *path, const uint8_t *blob, size_t len)
+static int scan(struct conn *c, struct userauth *u, int fd, const char *path, int ca, const uint8_t *blob,
+		size_t len)
 {
 	const char *line, *why;
 	size_t n;
@@ -169,9 +197,9 @@ static int scan(struct conn *c, struct userauth *u, int fd, const char *path, co
 			logit(c->log, LOG_INFO, "%s:%lu: %s, line skipped", path, u->lr->lineno, why);
 			continue;
 		}
-		if (e != AUTHKEY_KEY || u->key->blob.len != len || memcmp(u->key->blob.d, blob, len))
+		if (e != AUTHKEY_KEY || !line_matches(u->key, ca, blob, len))
 			continue;
-		if (options_ok(c, u, path, u->lr->lineno))
+		if (options_ok(c, u, path, u->lr->lineno) && (!ca || cert_line_ok(c, u, path, u->lr->lineno)))
 			return 1;
 	}
 	return 0;
@@ -187,13 +215,26 @@ static void files_for_nobody(const struct conn *c)
 	char path[PATH_MAX];
 	struct stat st;
 	for (int i = 0; i < files->n; i++)
-		if (strcmp(files->v[i], "none") && expand(files->v[i], &fake, path, sizeof path) >= 0)
+		if (strcmp(files->v[i], "none") && ua_expand_path(files->v[i], &fake, path, sizeof path) >= 0)
 			(void)stat(path, &st);
 }
 
-/* Looks through each AuthorizedKeysFile, read as the user. 1 found, 0 not,
- * or a fatal error (identity could not be restored). */
-static int key_allowed(struct conn *c, struct userauth *u, const uint8_t *blob, size_t len)
+int ua_keybufs(struct userauth *u)
+{
+	if (!u->key) {
+		if (!(u->key = malloc(sizeof *u->key)))
+			return SSH_ERR_ALLOC;
+		authkey_init(u->key);
+	}
+	if (!u->lr && !(u->lr = malloc(sizeof *u->lr)))
+		return SSH_ERR_ALLOC;
+	return SSH_OK;
+}
+
+/* Looks through each AuthorizedKeysFile, read as the user, for blob (a
+ * certificate's CA with ca set). 1 found, 0 not, or a fatal error
+ * (identity could not be restored). */
+static int key_allowed(struct conn *c, struct userauth *u, int ca, const uint8_t *blob, size_t len)
 {
 	const struct strlist *files = &c->cfg->authorized_keys_files;
 	char path[PATH_MAX], err[PATH_MAX + 64];
@@ -204,16 +245,11 @@ static int key_allowed(struct conn *c, struct userauth *u, const uint8_t *blob, 
 		files_for_nobody(c);
 		return 0;
 	}
-	if (!u->key) {
-		if (!(u->key = malloc(sizeof *u->key)) || !(u->lr = malloc(sizeof *u->lr)))
-			return SSH_ERR_ALLOC;
-		authkey_init(u->key);
-	}
 	for (int i = 0; i < files->n && !found; i++) {
 		int fd;
 		if (!strcmp(files->v[i], "none"))
 			continue;
-		if (expand(files->v[i], &u->user, path, sizeof path) < 0) {
+		if (ua_expand_path(files->v[i], &u->user, path, sizeof path) < 0) {
 			logit(c->log, LOG_ERR, "AuthorizedKeysFile %s: bad token or too long", files->v[i]);
 			continue;
 		}
@@ -227,7 +263,7 @@ static int key_allowed(struct conn *c, struct userauth *u, const uint8_t *blob, 
 			else if (c->cfg->strict_modes && secure_file(fd, path, u->user.uid, u->user.home, err, sizeof err) != SSH_OK)
 				logit(c->log, LOG_INFO, "Authentication refused: %s", err);
 			else if (fcntl(fd, F_SETFL, 0) == 0)
-				found = scan(c, u, fd, path, blob, len);
+				found = scan(c, u, fd, path, ca, blob, len);
 			close(fd);
 		} else if (errno != ENOENT) {
 			/* the usual cause of a refusal nobody can explain: a
@@ -289,17 +325,32 @@ static int signed_data(struct conn *c, struct userauth *u, const struct pkalg *a
 	return b->err;
 }
 
+/* the certified key's own row and blob for a certificate, else a's */
+static const struct pkalg *signer(const struct userauth *u, const struct pkalg *a, const uint8_t **blob,
+				  size_t *len)
+{
+	if (!a->plain)
+		return a;
+	*blob = u->cert->key.d;
+	*len = u->cert->key.len;
+	return pkalg_find((const uint8_t *)a->plain, strlen(a->plain));
+}
+
 static int verify(struct conn *c, struct userauth *u, const struct pkalg *a, int found, const uint8_t *blob,
 		  size_t len, const uint8_t *sig, size_t siglen)
 {
+	const struct pkalg *v;
 	int e;
+	/* the signature covers the algorithm and blob as sent */
 	if ((e = signed_data(c, u, a, blob, len)) != SSH_OK)
 		return e;
-	if (!a->sk) {
-		const struct sigalg *sa = sigalg_find((const uint8_t *)a->name, strlen(a->name));
+	if (!(v = signer(u, a, &blob, &len)))
+		return SSH_ERR_SIG;
+	if (!v->sk) {
+		const struct sigalg *sa = sigalg_find((const uint8_t *)v->name, strlen(v->name));
 		return sa ? key_verify(sa, blob, len, u->scratch.d, u->scratch.len, sig, siglen) : SSH_ERR_SIG;
 	}
-	e = sk_verify(a->name, blob, len, u->scratch.d, u->scratch.len, sig, siglen,
+	e = sk_verify(v->name, blob, len, u->scratch.d, u->scratch.len, sig, siglen,
 		      found ? !u->key->no_touch_required : 1, found && u->key->verify_required);
 	if (e == SSH_ERR_AUTH)
 		logit(c->log, LOG_INFO,
@@ -309,6 +360,57 @@ static int verify(struct conn *c, struct userauth *u, const struct pkalg *a, int
 	return e;
 }
 
+/* The key's checks before any file of the user's: a certificate parsed
+ * and its CA's signature checked, the log line's tail, RSA sizes (the
+ * key's and an RSA CA's),
+ * RevokedKeys for the key and the CA. SSH_OK, SSH_ERR_AUTH (refused,
+ * logged) or a fatal error. */
+static int precheck(struct conn *c, struct userauth *u, const struct pkalg *a, const uint8_t *blob, size_t len)
+{
+	const uint8_t *kb = blob;
+	size_t kl = len;
+	char fp[64];
+	const char *why;
+	int e;
+	if (a->plain && (e = cert_begin(c, u, blob, len)) != SSH_OK)
+		return e;
+	(void)signer(u, a, &kb, &kl);
+	if (!a->plain && key_fingerprint(blob, len, fp, sizeof fp) == SSH_OK)
+		snprintf(u->extra, sizeof u->extra, ": %s %s", a->logtype, fp);
+	/* an RSA CA is bounded as a user key is, before its signature costs
+	 * anything: the client chose it */
+	if ((!strncmp(a->keytype, "ssh-rsa", 7) && (why = rsa_refused(c->cfg, kb, kl)) != NULL) ||
+	    (a->plain && !strcmp(cert_key_logtype(u->cert->ca, u->cert->ca_len), "RSA") &&
+	     (why = rsa_refused(c->cfg, u->cert->ca, u->cert->ca_len)) != NULL)) {
+		/* OpenSSH's words: "refusing RSA key: Invalid key length" */
+		logit(c->log, LOG_INFO, "refusing RSA key: %s (user %s)", why, u->logname);
+		return SSH_ERR_AUTH;
+	}
+	if (a->plain && (e = cert_signed(c, u, blob)) != SSH_OK)
+		return e;
+	if ((e = ua_keybufs(u)) != SSH_OK)
+		return e;
+	if (key_revoked(c, u, kb, kl) || (a->plain && key_revoked(c, u, u->cert->ca, u->cert->ca_len))) {
+		logit(c->log, LOG_INFO, "Authentication key %s%s revoked by file %s (user %s)", a->logtype,
+		      u->extra, c->cfg->revoked_keys, u->logname);
+		return SSH_ERR_AUTH;
+	}
+	return SSH_OK;
+}
+
+/* 1 when an authorized_keys line (a cert-authority line for a certificate)
+ * or TrustedUserCAKeys allows the key, 0 if not, or a fatal error */
+static int allowed(struct conn *c, struct userauth *u, const struct pkalg *a, const uint8_t *blob, size_t len)
+{
+	int found;
+	if (!a->plain)
+		return key_allowed(c, u, 0, blob, len);
+	found = key_allowed(c, u, 1, u->cert->ca, u->cert->ca_len);
+	if (found == 0 && u->user.valid)
+		found = cert_trusted(c, u);
+	return found;
+}
+
 int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 {
 	const uint8_t *an, *blob, *sig = NULL, *bt;
@@ -316,8 +418,6 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 	const struct pkalg *a;
 	struct rd br;
 	struct buf *b;
-	char fp[64];
-	const char *why;
 	int has_sig, e, found, ok;
 
 	/* has signature, algorithm name, key blob[, signature] */
@@ -330,7 +430,7 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 		return e;
 	a = pkalg_find(an, al);
 	if (!a || !alg_allowed(c->cfg, a)) {
-		logit(c->log, LOG_INFO, "publickey algorithm %.*s for %s not accepted", (int)(al > 40 ? 40 : al), an,
+		logit(c->log, LOG_INFO, "publickey algorithm %.*s for %s not accepted", (int)(al > 60 ? 60 : al), an,
 		      u->logname);
 		return UA_FAILURE;
 	}
@@ -340,14 +440,9 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 		logit(c->log, LOG_INFO, "publickey for %s: key blob does not match algorithm %s", u->logname, a->name);
 		return UA_FAILURE;
 	}
-	if (key_fingerprint(blob, len, fp, sizeof fp) == SSH_OK)
-		snprintf(u->extra, sizeof u->extra, ": %s %s", a->logtype, fp);
-	if (!strcmp(a->keytype, "ssh-rsa") && (why = rsa_refused(c->cfg, blob, len)) != NULL) {
-		/* OpenSSH's words: "refusing RSA key: Invalid key length" */
-		logit(c->log, LOG_INFO, "refusing RSA key: %s (user %s)", why, u->logname);
-		return UA_FAILURE;
-	}
-	if ((found = key_allowed(c, u, blob, len)) < 0)
+	if ((e = precheck(c, u, a, blob, len)) != SSH_OK)
+		return e == SSH_ERR_AUTH ? UA_FAILURE : e;
+	if ((found = allowed(c, u, a, blob, len)) < 0)
 		return found;
 	ok = found && u->user.allowed && ua_root_allowed(c, u, "publickey", u->key->command != NULL);
 	if (!has_sig) {

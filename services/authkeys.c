@@ -23,7 +23,7 @@ int authkey_type_known(const char *type, size_t len)
 	return 0;
 }
 
-static void reset(struct authkey *k)
+void authkey_reset(struct authkey *k)
 {
 	memset(k, 0, offsetof(struct authkey, blob));
 	buf_reset(&k->blob);
@@ -32,7 +32,7 @@ static void reset(struct authkey *k)
 void authkey_init(struct authkey *k)
 {
 	buf_init(&k->blob, 64 * 1024);
-	reset(k);
+	authkey_reset(k);
 }
 
 void authkey_free(struct authkey *k) { buf_free(&k->blob); }
@@ -122,6 +122,8 @@ static const struct option options[] = {
 	{"user-rc", O_CLEAR, F(no_user_rc), 0, NULL},
 	{"no-touch-required", O_SET, F(no_touch_required), 0, NULL},
 	{"verify-required", O_SET, F(verify_required), 0, NULL},
+	{"cert-authority", O_SET, F(cert_authority), 0, NULL},
+	{"principals", O_STR, F(principals), 0, check_nonempty},
 	{"command", O_STR, F(command), 0, NULL},
 	{"from", O_STR, F(from), 0, check_nonempty},
 	{"permitopen", O_LIST, L(permitopen), check_hostport},
@@ -293,7 +295,7 @@ int authkey_parse(struct authkey *k, const char *line, size_t len, const char **
 	int e;
 
 	*why = "";
-	reset(k);
+	authkey_reset(k);
 	if (len > AUTHKEYS_LINE_MAX) {
 		*why = "line too long";
 		return SSH_ERR_FORMAT;
@@ -310,7 +312,7 @@ int authkey_parse(struct authkey *k, const char *line, size_t len, const char **
 		w++;
 	if (!authkey_type_known(p, (size_t)(w - p))) {
 		if ((e = parse_options(k, &p, end, &st, why)) != SSH_OK) {
-			reset(k);
+			authkey_reset(k);
 			return e;
 		}
 		while (p < end && is_space(*p))
@@ -318,7 +320,7 @@ int authkey_parse(struct authkey *k, const char *line, size_t len, const char **
 	}
 	e = parse_key(k, p, end, st, why);
 	if (e != AUTHKEY_KEY)
-		reset(k);
+		authkey_reset(k);
 	return e;
 }
 

@@ -34,6 +34,8 @@ struct authkey {
 	int no_pty, no_port_forwarding, no_agent_forwarding, no_x11_forwarding, no_user_rc;
 	int no_touch_required;      /* security keys: user presence not needed */
 	int verify_required;        /* security keys: user verification needed */
+	int cert_authority;         /* the key is a CA for user certificates */
+	const char *principals;     /* principals="...": for cert-authority */
 	const char *type;           /* key type word, e.g. "ssh-ed25519" */
 	struct buf blob;            /* the decoded key blob */
 	char store[AUTHKEYS_LINE_MAX + 1];
@@ -41,6 +43,8 @@ struct authkey {
 
 void authkey_init(struct authkey *k);
 void authkey_free(struct authkey *k);
+/* drops the options and the key of the last line parsed */
+void authkey_reset(struct authkey *k);
 
 /* Parses one line (no newline; len bytes, need not be NUL-terminated).
  * AUTHKEY_KEY with k filled, AUTHKEY_BLANK for empty and comment lines, or

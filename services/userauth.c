@@ -33,8 +33,7 @@ static const struct ua_method *method_find(const uint8_t *name, size_t n)
 	return NULL;
 }
 
-/* octal escapes for anything that could forge or break a log line */
-static void log_safe(char *out, size_t cap, const uint8_t *p, size_t n)
+void ua_log_safe(char *out, size_t cap, const uint8_t *p, size_t n)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n && o + 5 < cap; i++) {
@@ -77,6 +76,7 @@ static void state_free(struct userauth *u)
 		free(u->key);
 	}
 	free(u->lr);
+	cert_state_free(u);
 	free(u);
 }
 
@@ -267,7 +267,7 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 	u->svc = service_find(auth_services, (const char *)svc, sl);
 	if (!u->svc || sl > sizeof u->service) {
 		char s[130];
-		log_safe(s, sizeof s, svc, sl > 32 ? 32 : sl);
+		ua_log_safe(s, sizeof s, svc, sl > 32 ? 32 : sl);
 		logit(c->log, LOG_INFO, "Client from %s port %d requested unknown service %s after userauth", c->addr,
 		      c->port, s);
 		return SSH_ERR_SERVICE;
@@ -276,7 +276,7 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 	u->namelen = nl;
 	memcpy(u->service, svc, sl);
 	u->servicelen = sl;
-	log_safe(u->logname, sizeof u->logname, name, nl);
+	ua_log_safe(u->logname, sizeof u->logname, name, nl);
 	memcpy(cname, name, nl);
 	cname[nl] = 0;
 	user_lookup(cname, &u->user);
@@ -310,7 +310,7 @@ static int h_request(struct conn *c, uint8_t type, struct rd *r)
 	} else if (nl != u->namelen || memcmp(name, u->name, nl) || sl != u->servicelen ||
 		   memcmp(svc, u->service, sl)) {
 		char nn[UA_NAME_MAX * 4 + 1];
-		log_safe(nn, sizeof nn, name, nl);
+		ua_log_safe(nn, sizeof nn, name, nl);
 		logit(c->log, LOG_INFO, "Disconnecting %s port %d: Change of username or service not allowed: %s -> %s",
 		      c->addr, c->port, u->logname, nn);
 		return SSH_ERR_PROTO;
@@ -327,7 +327,7 @@ static int h_request(struct conn *c, uint8_t type, struct rd *r)
 	m = method_find(meth, ml);
 	if (!m || (m->enabled && !m->enabled(c))) {
 		char mn[130];
-		log_safe(mn, sizeof mn, meth, ml > 32 ? 32 : ml);
+		ua_log_safe(mn, sizeof mn, meth, ml > 32 ? 32 : ml);
 		logit(c->log, LOG_DEBUG, "userauth: method %s not offered", mn);
 		u->failures++;
 		return ua_finish(c, u, UA_UNCOUNTED, m ? m->name : mn);
@@ -351,7 +351,7 @@ static int h_service_again(struct conn *c, uint8_t type, struct rd *r)
 		return e;
 	if (n != strlen("ssh-userauth") || memcmp(name, "ssh-userauth", n)) {
 		char s[130];
-		log_safe(s, sizeof s, name, n > 32 ? 32 : n);
+		ua_log_safe(s, sizeof s, name, n > 32 ? 32 : n);
 		logit(c->log, LOG_INFO, "Client from %s port %d requested unknown service %s", c->addr, c->port, s);
 		return SSH_ERR_SERVICE;
 	}

@@ -20,6 +20,8 @@ enum {
 	UA_UNCOUNTED = 3, /* FAILURE sent, not counted (the first none) */
 };
 
+struct cert;
+
 #define UA_NAME_MAX 255
 
 struct userauth {
@@ -37,11 +39,13 @@ struct userauth {
 	/* UsePAM: the conversation turn the INFO_REQUEST carries (pam.h) */
 	uint8_t pam_styles[32];
 	int pam_nmsg, pam_nprompts;
-	char extra[160];             /* tail of the "Accepted/Failed" log line */
+	char extra[512];             /* tail of the "Accepted/Failed" log line */
 	struct auth_result res;      /* filled as a method succeeds */
 	struct buf scratch;          /* signed data */
 	struct authkey *key;         /* authorized_keys line being looked at */
 	struct linereader *lr;
+	struct cert *cert;           /* the certificate presented, or NULL */
+	char certcmd[4096];          /* its force-command, until kept in res */
 };
 
 /* A method row: the name in requests and FAILURE lists, whether the
@@ -65,6 +69,9 @@ void userauth_free(struct conn *c);
 /* "invalid user " for unknown names, else "" */
 const char *ua_invalid(const struct userauth *u);
 
+/* octal escapes for anything that could forge or break a log line */
+void ua_log_safe(char *out, size_t cap, const uint8_t *p, size_t n);
+
 /* the methods */
 int auth_none(struct conn *c, struct userauth *u, struct rd *r);
 int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r);
@@ -73,6 +80,28 @@ int auth_password(struct conn *c, struct userauth *u, struct rd *r);
 int auth_password_enabled(const struct conn *c);
 int auth_kbdint(struct conn *c, struct userauth *u, struct rd *r);
 int auth_kbdint_enabled(const struct conn *c);
+
+/* services/auth_pubkey.c: AuthorizedKeysFile tokens %% %u %U %h into
+ * out; relative paths are under the home. -1 on a bad token or overflow. */
+int ua_expand_path(const char *f, const struct user *u, char *out, size_t cap);
+
+/* services/auth_cert.c: user certificates. cert_begin parses the blob
+ * (into u->cert, with the log line's tail); cert_signed then checks the
+ * CA's signature over it. SSH_OK or SSH_ERR_AUTH, logged. */
+int cert_begin(struct conn *c, struct userauth *u, const uint8_t *blob, size_t len);
+int cert_signed(struct conn *c, struct userauth *u, const uint8_t *blob);
+/* a cert-authority line of authorized_keys matched u->cert's CA: its
+ * principals= (or the user name) and the certificate's options. 1 or 0. */
+int cert_line_ok(struct conn *c, struct userauth *u, const char *path, unsigned long line);
+/* TrustedUserCAKeys and AuthorizedPrincipalsFile: 1, 0 or a fatal error */
+int cert_trusted(struct conn *c, struct userauth *u);
+/* RevokedKeys lists the key blob: 1 revoked (or the file unreadable,
+ * which revokes everything as in OpenSSH), 0 not. u->key and u->lr must
+ * be allocated (ua_keybufs). */
+int key_revoked(struct conn *c, struct userauth *u, const uint8_t *blob, size_t len);
+/* allocates u->key and u->lr once */
+int ua_keybufs(struct userauth *u);
+void cert_state_free(struct userauth *u);
 
 /* services/auth_password.c: crypt(3) check shared by password and
  * keyboard-interactive; the password is len bytes, not NUL-terminated. */

@@ -14,6 +14,7 @@ S = os.environ.get("SSHD_LITE") or os.path.join(TOP, "sshd-lite")
 ROWS = [
     ("Key exchange", "kex", "kexalgorithms"),
     ("Host key / signature", "sig", "hostkeyalgorithms"),
+    ("User key (publickey)", "pubkey", "pubkeyacceptedalgorithms"),
     ("Cipher", "cipher", "ciphers"),
     ("MAC", "mac", "macs"),
     ("Compression", "compression", None),

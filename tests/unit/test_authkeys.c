@@ -121,7 +121,10 @@ static void expiry(void)
 static void malformed(void)
 {
 	CHECK(parse("tunnel=\"0\" " ED) < 0, "unsupported option skips the line");
-	CHECK(parse("cert-authority " ED) < 0, "cert-authority skips the line");
+	CHECK(parse("cert-authority,principals=\"a,b\" " ED) == AUTHKEY_KEY && k.cert_authority &&
+		  !strcmp(k.principals, "a,b"),
+	      "cert-authority with principals=");
+	CHECK(parse("principals=\"\" " ED) < 0, "empty principals= refused");
 	CHECK(parse("no-pty,bogus " ED) < 0, "unknown option after a known one");
 	CHECK(parse("bogus-option " ED) < 0, "unknown option alone");
 	CHECK(parse("ssh-dss AAAAB3NzaC1kc3MAAACBAP") < 0, "unsupported key type");
