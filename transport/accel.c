@@ -1,3 +1,6 @@
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +24,13 @@ static unsigned detect(void)
 		f |= ACCEL_CLMUL;
 	if (__builtin_cpu_supports("avx2"))
 		f |= ACCEL_AVX2;
+	{
+		/* SHA: CPUID leaf 7, EBX bit 29 (older compilers lack the name) */
+		unsigned a, b, c, d;
+		if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1) && __builtin_cpu_supports("ssse3") &&
+		    __builtin_cpu_supports("sse4.1"))
+			f |= ACCEL_SHA;
+	}
 #endif
 	return f;
 }

@@ -12,6 +12,7 @@ enum {
 	ACCEL_CLMUL = 2,  /* PCLMULQDQ for GHASH */
 	ACCEL_SSE2 = 4,   /* 4-block ChaCha20 and 64-bit-limb Poly1305 */
 	ACCEL_AVX2 = 8,   /* 8-block ChaCha20 */
+	ACCEL_SHA = 16,   /* SHA-256 with the SHA extensions, for HMAC */
 };
 
 /* reads cpuid, and SSHD_LITE_PORTABLE_CRYPTO=1 in the environment forces
@@ -51,5 +52,13 @@ void chacha_simd_xor(const uint8_t key[32], const uint8_t nonce[8], uint64_t ctr
 /* one 64-byte keystream block */
 void chacha_simd_block(const uint8_t key[32], const uint8_t nonce[8], uint64_t ctr, uint8_t out[64]);
 void poly1305_64(const uint8_t key[32], const uint8_t *m, size_t n, uint8_t tag[16]);
+
+/* SHA-256 (transport/sha256_ni.c), valid only when ACCEL_SHA is set:
+ * nblocks 64-byte blocks into the state words A..H */
+void sha256_ni_blocks(uint32_t st[8], const uint8_t *p, size_t nblocks);
+/* from a state that has absorbed `done` bytes (a multiple of 64): absorbs
+ * pre (under 64 bytes) then p, pads, writes the digest */
+void sha256_ni_finish(const uint32_t st[8], uint64_t done, const uint8_t *pre, size_t prelen,
+		      const uint8_t *p, size_t n, uint8_t out[32]);
 
 #endif
