@@ -2,7 +2,8 @@
  * portable path: every cipher row sealed and opened both ways on random
  * keys, sequence numbers, lengths and buffer alignments; ChaCha20,
  * Poly1305, AES-CTR (across the 64-bit counter carry) and AES-GCM with
- * random AAD on their own; forged tags refused; and the switch that forces
+ * random AAD on their own; HMAC-SHA-256 on the SHA extensions; forged
+ * tags refused; and the switch that forces
  * the portable path, by call and by SSHD_LITE_PORTABLE_CRYPTO. On a CPU
  * without the features the comparisons are skipped and say so. */
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "transport/buf.h"
 #include "transport/cipher.h"
 #include "transport/crypto.h"
+#include "transport/mac.h"
 
 #define MAXN 40000
 
@@ -199,6 +201,32 @@ static void gcm(void)
 	free(b);
 }
 
+/* HMAC-SHA-256 on the SHA extensions against libtomcrypt, every length
+ * around the block boundaries and some large ones */
+static void hmac(void)
+{
+	const struct mac *m = mac_find("hmac-sha2-256", 13);
+	struct mac_ctx *port = malloc(sizeof *port), *fast = malloc(sizeof *fast);
+	uint8_t key[32], t1[32], t2[32], *a = malloc(MAXN);
+	int bad = 0, ni = 0;
+	for (int k = 0; k < 400 && m && port && fast && a; k++) {
+		size_t n = k < 200 ? (size_t)k : rlen(1);
+		uint32_t seq;
+		rand_bytes(key, sizeof key), rand_bytes(&seq, sizeof seq), rand_bytes(a, n);
+		accel_force_portable(1);
+		bad += mac_init(port, m, key) != SSH_OK;
+		accel_force_portable(0);
+		bad += mac_init(fast, m, key) != SSH_OK;
+		ni |= fast->ni;
+		bad += mac_compute(port, seq, a, n, t1) != SSH_OK || mac_compute(fast, seq, a, n, t2) != SSH_OK ||
+		       memcmp(t1, t2, 32) != 0 || port->ni;
+	}
+	CHECK(bad == 0 && ni, "hmac-sha2-256 on the SHA extensions equals libtomcrypt on 400 lengths");
+	free(port);
+	free(fast);
+	free(a);
+}
+
 /* the switch: by call (CI runs every test both ways through it) and by
  * the environment, read when the flags are (re)computed */
 static void switch_(void)
@@ -232,6 +260,8 @@ int main(void)
 	}
 	if ((f & (ACCEL_AES | ACCEL_CLMUL)) == (ACCEL_AES | ACCEL_CLMUL))
 		gcm();
+	if (f & ACCEL_SHA)
+		hmac();
 	if (!(f & ACCEL_SSE2) || !(f & ACCEL_AES))
 		CHECK(1, "skipped: this CPU lacks some of the accelerated paths (flags %#x)", f);
 	return t_done();
