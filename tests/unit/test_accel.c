@@ -54,10 +54,10 @@ static int aead_round(const struct cipher *ci, struct pair *p, uint8_t *a, uint8
 	uint32_t seq, len;
 	size_t n = 4 + rlen(1);
 	uint8_t *pt = malloc(n + 16);
-	int bad = !pt;
-	rand_bytes(&seq, sizeof seq);
-	if (bad)
+	int bad = 0;
+	if (!pt)
 		return 1;
+	rand_bytes(&seq, sizeof seq);
 	rand_bytes(pt, n);
 	memcpy(a, pt, n);
 	memcpy(b, pt, n);
