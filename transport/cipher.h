@@ -9,7 +9,12 @@
 
 #include <tomcrypt.h>
 
+#include "accel.h"
+
+/* accel is set by init when this CPU has the row's accelerated code
+ * (transport/accel.h); the union then holds that code's keys instead */
 struct cipher_ctx {
+	uint8_t accel;
 	union {
 		symmetric_CTR ctr;
 		struct {
@@ -20,6 +25,17 @@ struct cipher_ctx {
 			chacha_state main; /* K_2: payload and Poly1305 key */
 			chacha_state hdr;  /* K_1: packet length only */
 		} cp;
+		struct {
+			uint8_t main[32], hdr[32];
+		} acp;
+		struct {
+			struct aesni_key k;
+			uint8_t ctr[16];
+		} actr;
+		struct {
+			struct aesni_gcm g;
+			uint8_t iv[12];
+		} agcm;
 	} u;
 };
 

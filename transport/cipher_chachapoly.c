@@ -11,6 +11,12 @@
 static int init(struct cipher_ctx *c, const uint8_t *key, const uint8_t *iv)
 {
 	(void)iv;
+	c->accel = (accel_flags() & ACCEL_SSE2) != 0;
+	if (c->accel) {
+		memcpy(c->u.acp.main, key, 32);
+		memcpy(c->u.acp.hdr, key + 32, 32);
+		return SSH_OK;
+	}
 	if (chacha_setup(&c->u.cp.main, key, 32, 20) != CRYPT_OK ||
 	    chacha_setup(&c->u.cp.hdr, key + 32, 32, 20) != CRYPT_OK)
 		return SSH_ERR_CRYPTO;
@@ -24,9 +30,42 @@ static int set_nonce(chacha_state *st, uint32_t seq, uint64_t counter)
 	return chacha_ivctr64(st, nonce, 8, counter) == CRYPT_OK ? SSH_OK : SSH_ERR_CRYPTO;
 }
 
+/* the vector path: the same construction on transport/chacha_simd.c */
+static void fast_len(struct cipher_ctx *c, uint32_t seq, uint8_t *p)
+{
+	uint8_t ks[64], nonce[8];
+	put_u64(nonce, seq);
+	chacha_simd_block(c->u.acp.hdr, nonce, 0, ks);
+	for (int i = 0; i < 4; i++)
+		p[i] ^= ks[i];
+	wipe(ks, sizeof ks);
+}
+
+static void fast_tag(struct cipher_ctx *c, uint32_t seq, const uint8_t *pkt, size_t n, uint8_t tag[16])
+{
+	uint8_t key[64], nonce[8];
+	put_u64(nonce, seq);
+	chacha_simd_block(c->u.acp.main, nonce, 0, key);
+	poly1305_64(key, pkt, n, tag);
+	wipe(key, sizeof key);
+}
+
+static void fast_body(struct cipher_ctx *c, uint32_t seq, uint8_t *p, size_t n)
+{
+	uint8_t nonce[8];
+	put_u64(nonce, seq);
+	chacha_simd_xor(c->u.acp.main, nonce, 1, p, n);
+}
+
 static int getlen(struct cipher_ctx *c, uint32_t seq, const uint8_t *p, uint32_t *len)
 {
 	uint8_t l[4];
+	if (c->accel) {
+		memcpy(l, p, 4);
+		fast_len(c, seq, l);
+		*len = get_u32(l);
+		return SSH_OK;
+	}
 	if (set_nonce(&c->u.cp.hdr, seq, 0) != SSH_OK || chacha_crypt(&c->u.cp.hdr, p, 4, l) != CRYPT_OK)
 		return SSH_ERR_CRYPTO;
 	*len = get_u32(l);
@@ -61,6 +100,12 @@ static int body(struct cipher_ctx *c, uint32_t seq, uint8_t *p, size_t n)
 static int cp_seal(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n)
 {
 	int e;
+	if (c->accel) {
+		fast_len(c, seq, pkt);
+		fast_body(c, seq, pkt + 4, n - 4);
+		fast_tag(c, seq, pkt, n, pkt + n);
+		return SSH_OK;
+	}
 	if (set_nonce(&c->u.cp.hdr, seq, 0) != SSH_OK || chacha_crypt(&c->u.cp.hdr, pkt, 4, pkt) != CRYPT_OK)
 		return SSH_ERR_CRYPTO;
 	e = body(c, seq, pkt + 4, n - 4);
@@ -73,11 +118,20 @@ static int cp_open(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n)
 {
 	uint8_t tag[16];
 	uint32_t len;
-	int e = poly_tag(c, seq, pkt, n, tag);
+	int e = SSH_OK;
+	if (c->accel)
+		fast_tag(c, seq, pkt, n, tag);
+	else
+		e = poly_tag(c, seq, pkt, n, tag);
 	if (e != SSH_OK)
 		return e;
 	if (!ct_eq(tag, pkt + n, 16))
 		return SSH_ERR_MAC;
+	if (c->accel) {
+		fast_len(c, seq, pkt);
+		fast_body(c, seq, pkt + 4, n - 4);
+		return SSH_OK;
+	}
 	e = getlen(c, seq, pkt, &len);
 	if (e == SSH_OK) {
 		put_u32(pkt, len);

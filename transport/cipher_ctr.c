@@ -1,10 +1,18 @@
 /* aes{128,192,256}-ctr (RFC 4344): a plain stream, MAC separate. */
+#include <string.h>
+
 #include "err.h"
 #include "cipher.h"
 #include "crypto.h"
 
 static int ctr_init(struct cipher_ctx *c, const uint8_t *key, int keylen, const uint8_t *iv)
 {
+	c->accel = (accel_flags() & ACCEL_AES) != 0;
+	if (c->accel) {
+		aesni_expand(&c->u.actr.k, key, keylen);
+		memcpy(c->u.actr.ctr, iv, 16);
+		return SSH_OK;
+	}
 	if (ctr_start(idx_aes(), iv, key, keylen, 0, CTR_COUNTER_BIG_ENDIAN, &c->u.ctr) != CRYPT_OK)
 		return SSH_ERR_CRYPTO;
 	return SSH_OK;
@@ -16,6 +24,10 @@ static int init256(struct cipher_ctx *c, const uint8_t *k, const uint8_t *iv) { 
 
 static int ctr_crypt(struct cipher_ctx *c, uint8_t *p, size_t n)
 {
+	if (c->accel) {
+		aesni_ctr(&c->u.actr.k, c->u.actr.ctr, p, n);
+		return SSH_OK;
+	}
 	return ctr_encrypt(p, p, n, &c->u.ctr) == CRYPT_OK ? SSH_OK : SSH_ERR_CRYPTO;
 }
 

@@ -8,6 +8,12 @@
 
 static int gcm_init_key(struct cipher_ctx *c, const uint8_t *key, int keylen, const uint8_t *iv)
 {
+	c->accel = (accel_flags() & (ACCEL_AES | ACCEL_CLMUL)) == (ACCEL_AES | ACCEL_CLMUL);
+	if (c->accel) {
+		aesni_gcm_init(&c->u.agcm.g, key, keylen);
+		memcpy(c->u.agcm.iv, iv, 12);
+		return SSH_OK;
+	}
 	if (gcm_init(&c->u.gcm.st, idx_aes(), key, keylen) != CRYPT_OK)
 		return SSH_ERR_CRYPTO;
 	memcpy(c->u.gcm.iv, iv, 12);
@@ -45,6 +51,11 @@ static int run(struct cipher_ctx *c, uint8_t *pkt, size_t n, uint8_t *tag, int d
 static int gcm_seal(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n)
 {
 	(void)seq;
+	if (c->accel) {
+		aesni_gcm_seal(&c->u.agcm.g, c->u.agcm.iv, pkt, 4, pkt + 4, n - 4, pkt + n);
+		next_iv(c->u.agcm.iv);
+		return SSH_OK;
+	}
 	return run(c, pkt, n, pkt + n, GCM_ENCRYPT);
 }
 
@@ -53,6 +64,13 @@ static int gcm_open(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n)
 	uint8_t tag[16];
 	int e;
 	(void)seq;
+	if (c->accel) {
+		/* the tag is checked before anything is decrypted */
+		if (aesni_gcm_open(&c->u.agcm.g, c->u.agcm.iv, pkt, 4, pkt + 4, n - 4, pkt + n) != 0)
+			return SSH_ERR_MAC;
+		next_iv(c->u.agcm.iv);
+		return SSH_OK;
+	}
 	/* libtomcrypt decrypts and tags in one pass; the plaintext of a forged
 	 * packet is never looked at, since a bad tag ends the connection */
 	e = run(c, pkt, n, tag, GCM_DECRYPT);

@@ -6,6 +6,7 @@
 
 #include <tomcrypt.h>
 
+#include "accel.h"
 #include "buf.h"
 #include "crypto.h"
 
@@ -102,6 +103,7 @@ int crypto_init(void)
 	if (fill(probe, sizeof probe) != 0)
 		return -1;
 	wipe(probe, sizeof probe);
+	accel_init();
 	return 0;
 }
 

@@ -22,6 +22,7 @@ struct mac {
 struct mac_ctx {
 	const struct mac *m;
 	int hidx;
+	uint8_t ni; /* SHA-256 on the SHA extensions (transport/accel.h) */
 	hash_state inner, outer;
 };
 

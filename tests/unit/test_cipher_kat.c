@@ -14,7 +14,11 @@
  * - HMAC-SHA-256/512: Wycheproof through hmac_oneshot, and through
  *   mac_init/mac_compute (whose input starts with the 4-byte sequence
  *   number, taken from the message's first 4 bytes) when the key length is
- *   the SSH one. */
+ *   the SSH one.
+ * Each runs on libtomcrypt (accel_force_portable) and, where the CPU has
+ * them, on the accelerated primitives (transport/accel.h): the GCM and
+ * RFC 8439 vectors through aesni_gcm_* and chacha_simd_xor/poly1305_64,
+ * the SSH-shaped answers through the rows with both paths chosen. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,7 +95,30 @@ static int gcm_one(const struct aead_vec *a)
 	return bad;
 }
 
-static void gcm_wycheproof(void)
+/* the same vector on the AES-NI/PCLMULQDQ code */
+static int gcm_one_accel(const struct aead_vec *a)
+{
+	struct aesni_gcm *g = malloc(sizeof *g);
+	uint8_t *buf = malloc(a->ml + 1), t[16];
+	int bad = !g || !buf;
+	if (!bad) {
+		aesni_gcm_init(g, a->key, (int)a->kl);
+		memcpy(buf, a->msg, a->ml);
+		aesni_gcm_seal(g, a->iv, a->aad, a->al, buf, a->ml, t);
+		if (a->valid && !(ct_eq(buf, a->ct, a->ml) && ct_eq(t, a->tag, 16)))
+			bad = 1;
+		memcpy(buf, a->ct, a->ml);
+		if ((aesni_gcm_open(g, a->iv, a->aad, a->al, buf, a->ml, a->tag) == 0) != a->valid)
+			bad = 1;
+		if (a->valid && !ct_eq(buf, a->msg, a->ml))
+			bad = 1;
+	}
+	free(g);
+	free(buf);
+	return bad;
+}
+
+static void gcm_wycheproof(int accel)
 {
 	struct vec *v = vec_open("wycheproof/aes_gcm_test.json");
 	int total = 0, bad = 0;
@@ -109,13 +136,15 @@ static void gcm_wycheproof(void)
 		if (a.il != 12 || a.tl != 16 || (a.kl != 16 && a.kl != 32))
 			continue;
 		total++;
-		if (a.ml != a.cl || gcm_one(&a)) {
+		if (a.ml != a.cl || (accel ? gcm_one_accel(&a) : gcm_one(&a))) {
 			bad++;
 			printf("# aes-gcm tcId %s failed\n", vec_str(v, "tcId"));
 		}
 	}
 	vec_close(v);
-	BATCH("wycheproof aes_gcm (ivSize 96, keySize 128/256) via the cipher's key schedule", bad, total);
+	BATCH(accel ? "wycheproof aes_gcm (ivSize 96, keySize 128/256) on AES-NI and PCLMULQDQ"
+		    : "wycheproof aes_gcm (ivSize 96, keySize 128/256) via the cipher's key schedule",
+	      bad, total);
 }
 
 struct ssh_kat {
@@ -196,17 +225,17 @@ static int ssh_kat_run(const struct cipher *ci, const struct ssh_kat *k)
 	return bad;
 }
 
-static void ssh_shaped(void)
+static void ssh_shaped(const char *path)
 {
 	for (size_t i = 0; i < sizeof gcm_kats / sizeof gcm_kats[0]; i++) {
 		const struct cipher *ci = i == 0 ? &cipher_aes128_gcm : &cipher_aes256_gcm;
-		CHECK(ssh_kat_run(ci, &gcm_kats[i]) == 0, "%s: 3 packets, IV counter wraps 2^64 (OpenSSL answers)",
-		      ci->name);
+		CHECK(ssh_kat_run(ci, &gcm_kats[i]) == 0, "%s (%s): 3 packets, IV counter wraps 2^64 (OpenSSL answers)",
+		      ci->name, path);
 	}
 	for (size_t i = 0; i < sizeof chacha_kats / sizeof chacha_kats[0]; i++)
 		CHECK(ssh_kat_run(&cipher_chachapoly, &chacha_kats[i]) == 0,
-		      "chacha20-poly1305@openssh.com seq %u, %zu-byte packet (OpenSSL answers)", chacha_kats[i].seq,
-		      strlen(chacha_kats[i].pkt) / 2);
+		      "chacha20-poly1305@openssh.com (%s) seq %u, %zu-byte packet (OpenSSL answers)", path,
+		      chacha_kats[i].seq, strlen(chacha_kats[i].pkt) / 2);
 }
 
 /* ---- ChaCha20-Poly1305 (RFC 8439 2.8) from libtomcrypt's blocks ---- */
@@ -240,7 +269,33 @@ static int rfc8439_seal(const uint8_t *key, const uint8_t *nonce, size_t nlen, c
 	return ok ? SSH_OK : SSH_ERR_CRYPTO;
 }
 
-static void chacha_wycheproof(void)
+/* the same AEAD on chacha_simd_xor and poly1305_64: the 96-bit nonce's
+ * first word is the high half of the 64-bit counter */
+static int rfc8439_seal_accel(const uint8_t *key, const uint8_t *nonce, size_t nlen, const uint8_t *aad, size_t alen,
+			      const uint8_t *msg, size_t n, uint8_t *ct, uint8_t tag[16])
+{
+	size_t pa = (alen + 15) & ~(size_t)15, pn = (n + 15) & ~(size_t)15;
+	uint8_t otk[64], *mac;
+	uint64_t hi;
+	if (nlen != 12 || !(mac = calloc(1, pa + pn + 16)))
+		return SSH_ERR_CRYPTO;
+	hi = (uint64_t)(nonce[0] | nonce[1] << 8 | nonce[2] << 16 | (uint32_t)nonce[3] << 24) << 32;
+	memset(otk, 0, sizeof otk);
+	chacha_simd_xor(key, nonce + 4, hi, otk, sizeof otk);
+	memcpy(ct, msg, n);
+	chacha_simd_xor(key, nonce + 4, hi | 1, ct, n);
+	memcpy(mac, aad, alen);
+	memcpy(mac + pa, ct, n);
+	for (int i = 0; i < 8; i++) {
+		mac[pa + pn + i] = (uint8_t)((uint64_t)alen >> (8 * i));
+		mac[pa + pn + 8 + i] = (uint8_t)((uint64_t)n >> (8 * i));
+	}
+	poly1305_64(otk, mac, pa + pn + 16, tag);
+	free(mac);
+	return SSH_OK;
+}
+
+static void chacha_wycheproof(int accel)
 {
 	struct vec *v = vec_open("wycheproof/chacha20_poly1305_test.json");
 	int total = 0, bad = 0;
@@ -257,7 +312,7 @@ static void chacha_wycheproof(void)
 			bad++;
 			continue;
 		}
-		e = rfc8439_seal(a.key, a.iv, a.il, a.aad, a.al, a.msg, a.ml, out, t);
+		e = (accel ? rfc8439_seal_accel : rfc8439_seal)(a.key, a.iv, a.il, a.aad, a.al, a.msg, a.ml, out, t);
 		same = e == SSH_OK && a.cl == a.ml && !memcmp(out, a.ct, a.ml) && a.tl == 16 && ct_eq(t, a.tag, 16);
 		/* an invalid vector fails either at setup (nonce size) or by tag */
 		if (same != a.valid) {
@@ -267,7 +322,9 @@ static void chacha_wycheproof(void)
 		free(out);
 	}
 	vec_close(v);
-	BATCH("wycheproof chacha20_poly1305 (RFC 8439 from chacha_/poly1305_)", bad, total);
+	BATCH(accel ? "wycheproof chacha20_poly1305 (RFC 8439 from chacha_simd_xor/poly1305_64)"
+		    : "wycheproof chacha20_poly1305 (RFC 8439 from chacha_/poly1305_)",
+	      bad, total);
 }
 
 /* cipher_chachapoly.c's 64-bit counter and 8-byte nonce are the 96-bit
@@ -357,11 +414,21 @@ static void hmac_sha1(void)
 
 int main(void)
 {
+	unsigned f;
 	if (crypto_init() < 0)
 		return 1;
-	gcm_wycheproof();
-	ssh_shaped();
-	chacha_wycheproof();
+	accel_force_portable(1);
+	gcm_wycheproof(0);
+	ssh_shaped("portable");
+	chacha_wycheproof(0);
+	accel_force_portable(0);
+	f = accel_flags();
+	if ((f & (ACCEL_AES | ACCEL_CLMUL)) == (ACCEL_AES | ACCEL_CLMUL))
+		gcm_wycheproof(1);
+	if (f & ACCEL_SSE2) {
+		chacha_wycheproof(1);
+		ssh_shaped("accelerated");
+	}
 	chacha_nonce_forms();
 	hmac_wycheproof("wycheproof/hmac_sha256_test.json", "sha256", "hmac-sha2-256");
 	hmac_wycheproof("wycheproof/hmac_sha512_test.json", "sha512", "hmac-sha2-512");

@@ -1,0 +1,60 @@
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel.h"
+
+/* Written once by crypto_init before any connection, read-only after (the
+ * unit tests flip it between their runs): a fact about the CPU, not state
+ * of a connection, hence the one global here. */
+static unsigned flags;
+static int ready;
+
+static unsigned detect(void)
+{
+	unsigned f = 0;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	__builtin_cpu_init();
+	f |= ACCEL_SSE2; /* part of x86-64 */
+	if (__builtin_cpu_supports("aes") && __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1"))
+		f |= ACCEL_AES;
+	if ((f & ACCEL_AES) && __builtin_cpu_supports("pclmul"))
+		f |= ACCEL_CLMUL;
+	if (__builtin_cpu_supports("avx2"))
+		f |= ACCEL_AVX2;
+	{
+		/* SHA: CPUID leaf 7, EBX bit 29 (older compilers lack the name) */
+		unsigned a, b, c, d;
+		if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1) && __builtin_cpu_supports("ssse3") &&
+		    __builtin_cpu_supports("sse4.1"))
+			f |= ACCEL_SHA;
+	}
+#endif
+	return f;
+}
+
+void accel_init(void)
+{
+	const char *e;
+	if (ready)
+		return;
+	e = getenv("SSHD_LITE_PORTABLE_CRYPTO");
+	flags = (e && !strcmp(e, "1")) ? 0 : detect();
+	ready = 1;
+}
+
+unsigned accel_flags(void)
+{
+	accel_init();
+	return flags;
+}
+
+void accel_force_portable(int on)
+{
+	ready = 0;
+	accel_init();
+	if (on)
+		flags = 0;
+}
