@@ -23,6 +23,8 @@ int io_fill(struct conn *c)
 	do
 		r = read(c->rfd, c->in.d + c->in.len, c->in.cap - c->in.len);
 	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == ECONNRESET)
+		return SSH_ERR_EOF; /* the peer went away: its close, not our fault */
 	if (r < 0)
 		return (errno == EAGAIN || errno == EWOULDBLOCK) ? SSH_OK : SSH_ERR_IO;
 	if (r == 0)
@@ -63,6 +65,13 @@ int io_flush(struct conn *c)
 				out_compact(c);
 				return SSH_OK;
 			}
+			/* A client that closes while replies are still on their way
+			 * (a window adjust, a channel's close) has ended the
+			 * connection as surely as with EOF: whether the server
+			 * was still writing then is only a matter of timing, and
+			 * must not make its exit status an error */
+			if (errno == EPIPE || errno == ECONNRESET)
+				return SSH_ERR_EOF;
 			return SSH_ERR_IO;
 		}
 		c->out_off += (size_t)w;
