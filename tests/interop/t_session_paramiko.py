@@ -372,4 +372,17 @@ rep.check("window adjust overflowing 2^32-1: disconnect", rc is not None and log
           "server still running" if rc is None else env.log_text()[-300:])
 t.close()
 
+# a client that closes its socket right after its CHANNEL_CLOSE, before the
+# server's answering CLOSE goes out, has left like any other: a broken pipe
+# (or a reset) is its end, not an I/O error of the server's (issue 21)
+t, proc = connect()
+ch = t.open_session()
+ch.exec_command("sleep 5")
+ch.close()
+t.close()
+rc = proc.wait(timeout=30)
+closed = [line for line in env.log_text().splitlines() if "Connection closed by" in line]
+rep.check("a client gone right after its CHANNEL_CLOSE: exit status 0, 'connection closed'",
+          rc == 0 and closed and ": connection closed;" in closed[-1], "status %r, %r" % (rc, closed[-1:]))
+
 rep.finish()
