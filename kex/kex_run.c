@@ -303,7 +303,7 @@ static int h_newkeys(struct conn *c, uint8_t type, struct rd *r)
 	if (c->strict_kex)
 		c->rx.seq = 0;
 	c->kex_count++;
-	c->last_kex = time(NULL);
+	c->last_kex_ms = conn_now_ms();
 	c->rx.bytes = c->tx.bytes = 0;
 	c->rx.kpackets = c->tx.kpackets = 0;
 	kex_free(k);

@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kex/kex.h"
@@ -28,7 +29,14 @@ void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const
 		 cfg->version_addendum ? " " : "", cfg->version_addendum ? cfg->version_addendum : "");
 	strcpy(c->addr, "UNKNOWN");
 	strcpy(c->laddr, "UNKNOWN");
-	c->start = time(NULL);
+	c->start_ms = conn_now_ms();
+}
+
+int64_t conn_now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 void conn_free(struct conn *c)

@@ -95,8 +95,10 @@ struct conn {
 	int ext_info_c;
 	uint64_t rekey_bytes;
 	int rekey_seconds;
-	time_t last_kex;
-	time_t start;
+	/* conn_now_ms() times: the last NEWKEYS, and conn_init (LoginGraceTime
+	 * counts from there) */
+	int64_t last_kex_ms;
+	int64_t start_ms;
 
 	int authenticated;
 	handler_fn dispatch[256];
@@ -114,6 +116,11 @@ struct conn {
 /* transport/conn.c */
 void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const struct logger *log);
 void conn_free(struct conn *c);
+/* CLOCK_MONOTONIC in milliseconds. The timers (LoginGraceTime, RekeyLimit's
+ * time) run on it: whole seconds of time(NULL) let a grace of N seconds end
+ * after anything from N-1 to N (a 1 s grace at once), and the wall clock
+ * may step. */
+int64_t conn_now_ms(void);
 
 /* transport/packet.c */
 /* starts a packet of the given type; the payload is appended to *b */

@@ -6,6 +6,17 @@
 
 #include "transport/conn.h"
 
+/* The client closing its end is its leaving, whatever was in flight: a
+ * reset (it closed with our data unread) or a broken pipe (we wrote after
+ * it closed) is the same end as a plain EOF, not an I/O error. Which of the
+ * three a client that just closes gets is a matter of timing (a paramiko
+ * client closing right after its CHANNEL_CLOSE, before our answering CLOSE
+ * went out, made the server exit 1 with "I/O error"). */
+static int peer_gone(int err)
+{
+	return err == ECONNRESET || err == EPIPE;
+}
+
 int io_fill(struct conn *c)
 {
 	ssize_t r;
@@ -23,10 +34,11 @@ int io_fill(struct conn *c)
 	do
 		r = read(c->rfd, c->in.d + c->in.len, c->in.cap - c->in.len);
 	while (r < 0 && errno == EINTR);
-	if (r < 0 && errno == ECONNRESET)
-		return SSH_ERR_EOF; /* the peer went away: its close, not our fault */
-	if (r < 0)
-		return (errno == EAGAIN || errno == EWOULDBLOCK) ? SSH_OK : SSH_ERR_IO;
+	if (r < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return SSH_OK;
+		return peer_gone(errno) ? SSH_ERR_EOF : SSH_ERR_IO;
+	}
 	if (r == 0)
 		return SSH_ERR_EOF;
 	c->in.len += (size_t)r;
@@ -65,14 +77,7 @@ int io_flush(struct conn *c)
 				out_compact(c);
 				return SSH_OK;
 			}
-			/* A client that closes while replies are still on their way
-			 * (a window adjust, a channel's close) has ended the
-			 * connection as surely as with EOF: whether the server
-			 * was still writing then is only a matter of timing, and
-			 * must not make its exit status an error */
-			if (errno == EPIPE || errno == ECONNRESET)
-				return SSH_ERR_EOF;
-			return SSH_ERR_IO;
+			return peer_gone(errno) ? SSH_ERR_EOF : SSH_ERR_IO;
 		}
 		c->out_off += (size_t)w;
 	}

@@ -32,7 +32,7 @@ int rekey_due(const struct conn *c)
 		return 0;
 	if (dir_due(&c->rx, c->rekey_bytes) || dir_due(&c->tx, c->rekey_bytes))
 		return 1;
-	return c->rekey_seconds && time(NULL) - c->last_kex >= c->rekey_seconds;
+	return c->rekey_seconds && conn_now_ms() - c->last_kex_ms >= (int64_t)c->rekey_seconds * 1000;
 }
 
 int rekey_overdue(const struct conn *c)

@@ -187,14 +187,13 @@ void transport_disconnect(struct conn *c, int reason, const char *desc)
 
 static int next_timeout(struct conn *c)
 {
-	long ms = -1, t;
-	time_t now = time(NULL);
+	int64_t ms = -1, t, now = conn_now_ms();
 	if (!c->authenticated && c->cfg->login_grace_time) {
-		t = ((long)c->start + c->cfg->login_grace_time - (long)now) * 1000;
+		t = c->start_ms + (int64_t)c->cfg->login_grace_time * 1000 - now;
 		ms = t < 0 ? 0 : t;
 	}
 	if (c->rekey_seconds && c->kex_count && !c->kex) {
-		t = ((long)c->last_kex + c->rekey_seconds - (long)now) * 1000;
+		t = c->last_kex_ms + (int64_t)c->rekey_seconds * 1000 - now;
 		t = t < 0 ? 0 : t;
 		if (ms < 0 || t < ms)
 			ms = t;
@@ -261,7 +260,7 @@ static int loop(struct conn *c)
 		if (rekey_due(c) && (e = kex_start(c)) != SSH_OK)
 			return e;
 		if (!c->authenticated && c->cfg->login_grace_time &&
-		    time(NULL) - c->start >= c->cfg->login_grace_time) {
+		    conn_now_ms() - c->start_ms >= (int64_t)c->cfg->login_grace_time * 1000) {
 			logit(c->log, LOG_INFO, "Timeout before authentication for %s port %d", c->addr, c->port);
 			return SSH_ERR_TIMEOUT;
 		}

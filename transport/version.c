@@ -1,5 +1,6 @@
 /* Protocol version exchange (RFC 4253 4.2). */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,8 +23,8 @@ static int grace_left_ms(const struct conn *c)
 {
 	if (!c->cfg->login_grace_time)
 		return -1;
-	long left = ((long)c->start + c->cfg->login_grace_time - (long)time(NULL)) * 1000;
-	return left < 0 ? 0 : (int)left;
+	int64_t left = c->start_ms + (int64_t)c->cfg->login_grace_time * 1000 - conn_now_ms();
+	return left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
 }
 
 int version_recv(struct conn *c)

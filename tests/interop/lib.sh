@@ -59,6 +59,30 @@ sshl() {
 		-l "${SSHL_USER:-$(id -un)}" "$@"
 }
 
+# wait_gone PID [SECONDS [WORD]]: until the process has exited (a zombie
+# counts), at most SECONDS (20); with WORD, a process whose command line
+# lacks it is another that got the pid since
+wait_gone() {
+	local i st
+	for i in $(seq $((${2:-20} * 10))); do
+		st=$(ps -o stat=,args= -p "$1" 2>/dev/null)
+		case $st in "" | Z*) return 0 ;; esac
+		[ -n "${3:-}" ] && [[ $st != *"$3"* ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# servers_gone [LOG [SECONDS]]: until every server that logged "Connection
+# from" in LOG (default $T/server.log) has exited, at most SECONDS (20)
+# each. ssh does not wait for its ProxyCommand (it sends it SIGHUP on its
+# way out), so what a server logs at its end, the close line, may come
+# after ssh has returned.
+servers_gone() {
+	local pid
+	for pid in $(sed -n 's/^sshd-lite\[\([0-9]*\)\]: Connection from .*/\1/p' "${1:-$T/server.log}" 2>/dev/null); do
+		wait_gone "$pid" "${2:-20}" sshd-lite
+	done
+}
 # free_port: a TCP port on 127.0.0.1 that nothing listens on now
 free_port() {
 	"$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

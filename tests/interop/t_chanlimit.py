@@ -114,8 +114,10 @@ def echo_ok(t):
         time.sleep(0.01)
     # paramiko marks the channel closed before its reader thread sends the
     # CLOSE in answer; an OPEN sent in between reaches the server first and
-    # finds the slot still taken
-    time.sleep(0.5)
+    # finds the slot still taken. The reader thread handles one message at
+    # a time: once it has taken the server's answer to a global request (a
+    # failure: the name is unknown), it has sent that CLOSE
+    t.global_request("sync@sshd-lite.test", wait=True)
     return out, st
 
 

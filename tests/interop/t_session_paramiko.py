@@ -5,13 +5,16 @@ channel layer's edges that OpenSSH's client does not reach: unknown channel
 types and requests, keepalive global requests, no-more-sessions, a window of
 2^32-1, a small maximum packet, and a window adjust that overflows."""
 import atexit
+import fcntl
 import hashlib
 import logging
 import os
 import re
 import shutil
 import subprocess
+import struct
 import sys
+import termios
 import threading
 import time
 
@@ -266,6 +269,24 @@ def rss_kib(pid):
     return -1
 
 
+def rchar(pid):
+    """bytes the process has read so far, or None where /proc does not say"""
+    try:
+        with open("/proc/%d/io" % pid) as f:
+            for line in f:
+                if line.startswith("rchar:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def unread(sock):
+    """bytes written to our end of the socket pair that the server has not
+    read yet (SIOCOUTQ of a UNIX socket)"""
+    return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0" * 4))[0]
+
+
 ch = t.open_session(window_size=2**32 - 1)
 ch.exec_command("head -c 67108864 /dev/zero")
 time.sleep(0.5)
@@ -294,13 +315,17 @@ rep.check("the server offers a 256 KiB window", ch.out_window_size == 256 * 1024
 go = os.path.join(T, "go")
 ch.exec_command("while [ ! -e %s ]; do sleep 0.05; done; wc -c" % go)
 before = rss_kib(proc.pid)
+read0 = rchar(proc.pid)
 sender = threading.Thread(target=lambda: (ch.sendall(b"x" * (16 << 20)), ch.shutdown_write()))
 sender.start()
-# the client has used up the window: from here on the server holds it all
+# the client has used up the window, and the server has read it: at least
+# the window's bytes more than before (so paramiko has written the last
+# packet, not only counted it) and nothing left unread in the socket pair;
+# from here on the server holds it all
 deadline = time.time() + 30
-while ch.out_window_size > 0 and time.time() < deadline:
+while time.time() < deadline and (ch.out_window_size > 0 or unread(t.sock) > 0 or
+                                  (read0 is not None and rchar(proc.pid) - read0 < 256 * 1024)):
     time.sleep(0.02)
-time.sleep(0.2)  # for the last packets to cross the socket pair
 held = rss_kib(proc.pid)
 sent_early = 16 << 20 if not sender.is_alive() else None
 open(go, "w").close()
@@ -405,5 +430,19 @@ never_reads("a client that never reads")
 # are capped too, and the connection ends with a log line
 never_reads("a client that never reads through a server re-key", "-o", "RekeyLimit=64K")
 rep.check("replies held for the key exchange: capped and logged", log_has("replies waiting for the key exchange"))
+
+
+# a client that closes its socket right after its CHANNEL_CLOSE, before the
+# server's answering CLOSE goes out, has left like any other: a broken pipe
+# (or a reset) is its end, not an I/O error of the server's (issue 21)
+t, proc = connect()
+ch = t.open_session()
+ch.exec_command("sleep 5")
+ch.close()
+t.close()
+rc = proc.wait(timeout=30)
+closed = [line for line in env.log_text().splitlines() if "Connection closed by" in line]
+rep.check("a client gone right after its CHANNEL_CLOSE: exit status 0, 'connection closed'",
+          rc == 0 and closed and ": connection closed;" in closed[-1], "status %r, %r" % (rc, closed[-1:]))
 
 rep.finish()

@@ -25,7 +25,7 @@ static struct conn *fresh(const char *cipher, uint64_t rekey_bytes)
 	c->rekey_bytes = rekey_bytes;
 	c->rekey_seconds = 0;
 	c->kex_count = 1;
-	c->last_kex = time(NULL);
+	c->last_kex_ms = conn_now_ms();
 	return c;
 }
 
