@@ -4,49 +4,49 @@
 #include <string.h>
 
 #include "config.h"
+#include "transport/namelist.h"
 
-int namelist_has(const char *list, const char *name, size_t len)
+static int has(const char *list, const char *name, size_t len)
 {
-	const char *p = list;
-	while (p && *p) {
-		const char *c = strchr(p, ',');
-		size_t l = c ? (size_t)(c - p) : strlen(p);
-		if (l == len && !memcmp(p, name, len))
-			return 1;
-		p = c ? c + 1 : NULL;
+	return namelist_has(list, strlen(list), name, len);
+}
+
+/* appends name (len bytes) to the comma list dst when there is room */
+static void append(char *dst, size_t cap, const char *name, size_t len)
+{
+	size_t n = strlen(dst);
+	if (n + len + 2 < cap) {
+		if (n)
+			dst[n++] = ',';
+		memcpy(dst + n, name, len);
+		dst[n + len] = 0;
 	}
-	return 0;
 }
 
 /* appends each element of src not yet in dst */
 static void merge(char *dst, size_t cap, const char *src)
 {
-	const char *p = src;
-	while (p && *p) {
-		const char *c = strchr(p, ',');
-		size_t l = c ? (size_t)(c - p) : strlen(p), n = strlen(dst);
-		if (l && !namelist_has(dst, p, l) && n + l + 2 < cap) {
-			if (n)
-				dst[n++] = ',';
-			memcpy(dst + n, p, l);
-			dst[n + l] = 0;
-		}
-		p = c ? c + 1 : NULL;
-	}
+	struct namelist it;
+	const char *p;
+	size_t l;
+	namelist_init_str(&it, src);
+	while (namelist_next(&it, &p, &l))
+		if (l && !has(dst, p, l))
+			append(dst, cap, p, l);
 }
 
 static int check_supported(const char *names, const char *supported, int wildcards, char *err, size_t errlen)
 {
-	const char *p = names;
-	while (p && *p) {
-		const char *c = strchr(p, ',');
-		size_t l = c ? (size_t)(c - p) : strlen(p);
+	struct namelist it;
+	const char *p;
+	size_t l;
+	namelist_init_str(&it, names);
+	while (namelist_next(&it, &p, &l)) {
 		if (!(wildcards && memchr(p, '*', l)) && !(wildcards && memchr(p, '?', l)) &&
-		    !namelist_has(supported, p, l)) {
+		    !has(supported, p, l)) {
 			snprintf(err, errlen, "unsupported algorithm '%.*s'", (int)l, p);
 			return -1;
 		}
-		p = c ? c + 1 : NULL;
 	}
 	return 0;
 }
@@ -54,21 +54,21 @@ static int check_supported(const char *names, const char *supported, int wildcar
 static int matches_any(const char *name, size_t len, const char *patterns)
 {
 	char n[128], pat[128];
-	const char *p = patterns;
+	struct namelist it;
+	const char *p;
+	size_t l;
 	if (len >= sizeof n)
 		return 0;
 	memcpy(n, name, len);
 	n[len] = 0;
-	while (p && *p) {
-		const char *c = strchr(p, ',');
-		size_t l = c ? (size_t)(c - p) : strlen(p);
+	namelist_init_str(&it, patterns);
+	while (namelist_next(&it, &p, &l)) {
 		if (l < sizeof pat) {
 			memcpy(pat, p, l);
 			pat[l] = 0;
 			if (!fnmatch(pat, n, 0))
 				return 1;
 		}
-		p = c ? c + 1 : NULL;
 	}
 	return 0;
 }
@@ -76,6 +76,9 @@ static int matches_any(const char *name, size_t len, const char *patterns)
 char *alglist_apply(const char *defaults, const char *supported, const char *spec, char *err, size_t errlen)
 {
 	char out[4096] = "";
+	struct namelist it;
+	const char *p;
+	size_t l;
 	if (!spec || !*spec)
 		return strdup(defaults);
 	switch (spec[0]) {
@@ -91,23 +94,14 @@ char *alglist_apply(const char *defaults, const char *supported, const char *spe
 		merge(out, sizeof out, spec + 1);
 		merge(out, sizeof out, defaults);
 		break;
-	case '-': {
-		const char *p = defaults;
+	case '-':
 		if (check_supported(spec + 1, supported, 1, err, errlen) < 0)
 			return NULL;
-		while (p && *p) {
-			const char *c = strchr(p, ',');
-			size_t l = c ? (size_t)(c - p) : strlen(p), n = strlen(out);
-			if (!matches_any(p, l, spec + 1) && n + l + 2 < sizeof out) {
-				if (n)
-					out[n++] = ',';
-				memcpy(out + n, p, l);
-				out[n + l] = 0;
-			}
-			p = c ? c + 1 : NULL;
-		}
+		namelist_init_str(&it, defaults);
+		while (namelist_next(&it, &p, &l))
+			if (!matches_any(p, l, spec + 1))
+				append(out, sizeof out, p, l);
 		break;
-	}
 	default:
 		if (check_supported(spec, supported, 0, err, errlen) < 0)
 			return NULL;

@@ -9,6 +9,7 @@
 #include "transport/cipher.h"
 #include "transport/comp.h"
 #include "transport/mac.h"
+#include "transport/namelist.h"
 
 static void add(char *out, size_t outlen, const char *name)
 {
@@ -77,10 +78,13 @@ int algs_query(const char *what, int fd)
 			for (int j = 0; compressions[j]; j++)
 				dprintf(fd, "%s\n", compressions[j]->name);
 		} else {
-			char *save;
+			struct namelist it;
+			const char *p;
+			size_t l;
 			algs_names((enum algs_kind)queries[i].kind, 1, list, sizeof list);
-			for (char *p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save))
-				dprintf(fd, "%s\n", p);
+			namelist_init_str(&it, list);
+			while (namelist_next(&it, &p, &l))
+				dprintf(fd, "%.*s\n", (int)l, p);
 		}
 		return 0;
 	}

@@ -202,10 +202,10 @@ static int parse_bool(const char *v, int *out)
 	return 0;
 }
 
-static const struct keyword *find_kw(const char *name, size_t n)
+static const struct keyword *find_kw(const char *name)
 {
 	for (size_t i = 0; i < nkeywords; i++)
-		if (strlen(keywords[i].name) == n && !strncasecmp(keywords[i].name, name, n))
+		if (!strcasecmp(keywords[i].name, name))
 			return &keywords[i];
 	return NULL;
 }
@@ -253,9 +253,10 @@ int config_set(struct config *c, const char *line_in, char *err, size_t errlen)
 		snprintf(err, errlen, "missing keyword");
 		goto out;
 	}
-	k = find_kw(kw, kwlen);
+	kw[kwlen] = 0; /* the separator: the value starts after it */
+	k = find_kw(kw);
 	if (!k) {
-		snprintf(err, errlen, "unknown keyword '%.*s'", (int)kwlen, kw);
+		snprintf(err, errlen, "unknown keyword '%s'", kw);
 		goto out;
 	}
 	if (!*val) {

@@ -96,7 +96,5 @@ int config_facility(const struct config *c);
  * NULL with a message. */
 char *alglist_apply(const char *defaults, const char *supported, const char *spec,
 		    char *err, size_t errlen);
-/* 1 when name (len bytes) is an element of the comma list */
-int namelist_has(const char *list, const char *name, size_t len);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include "fuzz/fuzz.h"
 #include "kex/kex.h"
-#include "kex/kexinit.h"
+#include "transport/namelist.h"
 
 #define CHECK(x) do { if (!(x)) abort(); } while (0)
 
@@ -31,14 +31,24 @@ static void check_mpint(const uint8_t *p, size_t n)
 	buf_free(&b);
 }
 
+static int has(const uint8_t *p, size_t n, const char *name)
+{
+	return namelist_has(p, n, name, strlen(name));
+}
+
+/* what rd_namelist passed, the one iterator walks: no empty element */
 static void check_namelist(const uint8_t *p, size_t n)
 {
 	const uint8_t *name;
-	size_t l = kex_choose(p, n, "curve25519-sha256,aes128-ctr,none", &name);
-	CHECK(n == 0 || first_len(p, n) > 0);
+	const char *s;
+	size_t l = kex_choose(p, n, "curve25519-sha256,aes128-ctr,none", &name), sl;
+	struct namelist it;
+	CHECK(n == 0 || namelist_first(p, n) > 0);
+	namelist_init(&it, p, n);
+	while (namelist_next(&it, &s, &sl))
+		CHECK(sl > 0 && (const uint8_t *)s >= p && (size_t)((const uint8_t *)s - p) + sl <= n);
 	if (l)
-		CHECK(namelist_has_bytes(p, n, "curve25519-sha256") || namelist_has_bytes(p, n, "aes128-ctr") ||
-		      namelist_has_bytes(p, n, "none"));
+		CHECK(has(p, n, "curve25519-sha256") || has(p, n, "aes128-ctr") || has(p, n, "none"));
 }
 
 static void run(struct rd *r, const uint8_t *ops, size_t nops, int depth)

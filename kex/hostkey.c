@@ -13,6 +13,7 @@
 #include "kex/base64.h"
 #include "kex/hostkey.h"
 #include "transport/crypto.h"
+#include "transport/namelist.h"
 
 /* far above any real key file (a 16384-bit RSA key is about 13 KiB) */
 #define KEYFILE_MAX (256u * 1024)
@@ -33,16 +34,11 @@ static const struct keyops *const keytypes[] = {
 	&keyops_ecdsa_p521, &keyops_rsa, NULL,
 };
 
-static int name_is(const uint8_t *p, size_t n, const char *s)
-{
-	return strlen(s) == n && !memcmp(p, s, n);
-}
-
 const struct sigalg *sigalg_find(const uint8_t *name, size_t len)
 {
 	const struct sigalg *a;
 	for (a = sigalgs; a->name; a++)
-		if (name_is(name, len, a->name))
+		if (name_eq(a->name, name, len))
 			return a;
 	return NULL;
 }
@@ -60,7 +56,7 @@ const struct keyops *keyops_by_name(const uint8_t *name, size_t len)
 {
 	const struct keyops *const *o;
 	for (o = keytypes; *o; o++)
-		if (name_is(name, len, (*o)->name))
+		if (name_eq((*o)->name, name, len))
 			return *o;
 	return NULL;
 }
@@ -119,12 +115,12 @@ int hostkey_load(const char *path, struct hostkey *k)
 	while (e == SSH_OK) {
 		buf_reset(&der);
 		e = pem_decode(file.d + off, file.len - off, &label, &ll, &der, &used);
-		if (e != SSH_OK || !name_is((const uint8_t *)label, ll, "EC PARAMETERS"))
+		if (e != SSH_OK || !name_eq("EC PARAMETERS", label, ll))
 			break;
 		off += used;
 	}
 	if (e == SSH_OK) {
-		if (name_is((const uint8_t *)label, ll, "OPENSSH PRIVATE KEY"))
+		if (name_eq("OPENSSH PRIVATE KEY", label, ll))
 			e = keyfile_openssh_read(der.d, der.len, k);
 		else
 			e = keyfile_pem_read(label, ll, der.d, der.len, k);
@@ -264,7 +260,7 @@ int key_verify(const struct sigalg *alg, const uint8_t *blob, size_t bloblen,
 	if (rd_text(&s, &name, &nlen) != SSH_OK || rd_string(&s, &raw, &rawlen) != SSH_OK ||
 	    rd_end(&s) != SSH_OK)
 		return SSH_ERR_FORMAT;
-	if (!name_is(name, nlen, alg->name))
+	if (!name_eq(alg->name, name, nlen))
 		return SSH_ERR_SIG;
 	return o->verify(alg->type, alg, &b, data, len, raw, rawlen);
 }

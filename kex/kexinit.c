@@ -12,6 +12,7 @@
 #include "transport/crypto.h"
 #include "transport/mac.h"
 #include "transport/msg.h"
+#include "transport/namelist.h"
 
 #define STRICT_S "kex-strict-s-v00@openssh.com"
 #define STRICT_C "kex-strict-c-v00@openssh.com"
@@ -19,15 +20,15 @@
 
 size_t kex_choose(const uint8_t *client, size_t clen, const char *server, const uint8_t **name)
 {
-	size_t i = 0;
-	while (i < clen) {
-		const uint8_t *s = client + i, *comma = memchr(s, ',', clen - i);
-		size_t l = comma ? (size_t)(comma - s) : clen - i;
-		if (l && namelist_has(server, (const char *)s, l)) {
-			*name = s;
+	struct namelist it;
+	const char *s;
+	size_t l;
+	namelist_init(&it, client, clen);
+	while (namelist_next(&it, &s, &l)) {
+		if (l && namelist_has(server, strlen(server), s, l)) {
+			*name = (const uint8_t *)s;
 			return l;
 		}
-		i += l + 1;
 	}
 	return 0;
 }
@@ -43,11 +44,13 @@ static int have_key(const struct conn *c, enum keytype t)
 /* the host key algorithms we can sign with: configured and with a key */
 void kexinit_hostkey_algs(const struct conn *c, char *out, size_t outlen)
 {
-	const char *p = c->cfg->hostkey_alg_list;
+	struct namelist it;
+	const char *p;
+	size_t l;
 	out[0] = 0;
-	while (p && *p) {
-		const char *comma = strchr(p, ',');
-		size_t l = comma ? (size_t)(comma - p) : strlen(p), n = strlen(out);
+	namelist_init_str(&it, c->cfg->hostkey_alg_list);
+	while (namelist_next(&it, &p, &l)) {
+		size_t n = strlen(out);
 		const struct sigalg *a = sigalg_find((const uint8_t *)p, l);
 		if (a && have_key(c, a->type) && n + l + 2 < outlen) {
 			if (n)
@@ -55,7 +58,6 @@ void kexinit_hostkey_algs(const struct conn *c, char *out, size_t outlen)
 			memcpy(out + n, p, l);
 			out[n + l] = 0;
 		}
-		p = comma ? comma + 1 : NULL;
 	}
 }
 
@@ -106,13 +108,13 @@ static int pick(struct conn *c, const char *what, const uint8_t *cl, size_t clen
 
 static int list_sane(const uint8_t *list, size_t len)
 {
-	size_t i = 0, names = 0;
-	while (i < len) {
-		size_t l = first_len(list + i, len - i);
+	struct namelist it;
+	const char *s;
+	size_t l, names = 0;
+	namelist_init(&it, list, len);
+	while (namelist_next(&it, &s, &l))
 		if (l > KEXINIT_MAX_NAME || ++names > KEXINIT_MAX_NAMES)
 			return 0;
-		i += l + 1;
-	}
 	return 1;
 }
 
@@ -121,7 +123,7 @@ static int list_sane(const uint8_t *list, size_t len)
  * not merely when the client's first choice is what gets negotiated. */
 static int same_first(const uint8_t *client, size_t clen, const char *server)
 {
-	size_t n = first_len(client, clen), sn = first_len((const uint8_t *)server, strlen(server));
+	size_t n = namelist_first(client, clen), sn = namelist_first(server, strlen(server));
 	return n == sn && !memcmp(client, server, n);
 }
 
@@ -153,8 +155,8 @@ int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_cl
 		return e;
 
 	if (c->kex_count == 0) {
-		c->ext_info_c = namelist_has_bytes(lists[0], lens[0], EXT_INFO_C);
-		c->strict_kex = namelist_has_bytes(lists[0], lens[0], STRICT_C);
+		c->ext_info_c = namelist_has(lists[0], lens[0], EXT_INFO_C, strlen(EXT_INFO_C));
+		c->strict_kex = namelist_has(lists[0], lens[0], STRICT_C, strlen(STRICT_C));
 	}
 	kexinit_hostkey_algs(c, hk, sizeof hk);
 	if ((e = pick(c, "key exchange method", lists[0], lens[0], c->cfg->kex_list, &name, &n)) != SSH_OK)
@@ -184,23 +186,4 @@ int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_cl
 	    !k->algs.comp[0] || !k->algs.comp[1])
 		return SSH_ERR_INTERNAL;
 	return SSH_OK;
-}
-
-int namelist_has_bytes(const uint8_t *list, size_t len, const char *name)
-{
-	size_t i = 0, nl = strlen(name);
-	while (i < len) {
-		const uint8_t *comma = memchr(list + i, ',', len - i);
-		size_t l = comma ? (size_t)(comma - (list + i)) : len - i;
-		if (l == nl && !memcmp(list + i, name, nl))
-			return 1;
-		i += l + 1;
-	}
-	return 0;
-}
-
-size_t first_len(const uint8_t *list, size_t len)
-{
-	const uint8_t *comma = memchr(list, ',', len);
-	return comma ? (size_t)(comma - list) : len;
 }

@@ -20,7 +20,5 @@ int kexinit_build(const struct conn *c, struct buf *b);
 /* reads the client's KEXINIT (after the message number) and negotiates */
 int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_client *ci);
 void kexinit_hostkey_algs(const struct conn *c, char *out, size_t outlen);
-int namelist_has_bytes(const uint8_t *list, size_t len, const char *name);
-size_t first_len(const uint8_t *list, size_t len);
 
 #endif

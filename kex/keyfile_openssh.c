@@ -11,17 +11,13 @@
 #include "kex/base64.h"
 #include "kex/hostkey.h"
 #include "transport/crypto.h"
+#include "transport/namelist.h"
 
 /* the magic includes its terminating NUL */
 static const char magic[] = "openssh-key-v1";
 #define MAGIC_LEN sizeof magic
 /* cipher "none" pads the private section to multiples of 8 */
 #define BLOCK 8
-
-static int is(const uint8_t *p, size_t n, const char *s)
-{
-	return strlen(s) == n && !memcmp(p, s, n);
-}
 
 /* the public blob derived from the private key must be the stored one */
 static int same_public(const struct hostkey *k, const uint8_t *pub, size_t len)
@@ -54,9 +50,9 @@ int keyfile_openssh_read(const uint8_t *p, size_t len, struct hostkey *k)
 	if ((e = rd_text(&r, &cipher, &cl)) != SSH_OK || (e = rd_text(&r, &kdf, &kl)) != SSH_OK ||
 	    (e = rd_string(&r, &kdfopt, &kol)) != SSH_OK)
 		return e;
-	if (!is(cipher, cl, "none"))
+	if (!name_eq("none", cipher, cl))
 		return SSH_ERR_ENCRYPTED;
-	if (!is(kdf, kl, "none") || kol != 0)
+	if (!name_eq("none", kdf, kl) || kol != 0)
 		return SSH_ERR_KEY;
 	if ((e = rd_u32(&r, &nkeys)) != SSH_OK || (e = rd_string(&r, &pub, &pl)) != SSH_OK ||
 	    (e = rd_sub(&r, &priv)) != SSH_OK || (e = rd_end(&r)) != SSH_OK)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kex/hostkey.h"
+#include "transport/namelist.h"
 
 enum {
 	DER_INT = 0x02,
@@ -231,7 +232,7 @@ int keyfile_pem_read(const char *label, size_t labellen, const uint8_t *p, size_
 	enum keytype t = KEY_NONE;
 	int e;
 
-#define LABEL(s) is(label, labellen, s, strlen(s))
+#define LABEL(s) name_eq(s, label, labellen)
 	rd_init(&r, p, len);
 	if (LABEL("ENCRYPTED PRIVATE KEY"))
 		return SSH_ERR_ENCRYPTED;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kex/kex.h"
+#include "transport/namelist.h"
 
 static const struct kex_method m_mlkem768x25519 = {"mlkem768x25519-sha256", "sha256", 0, 0, &agree_mlkem768x25519, NULL};
 static const struct kex_method m_sntrup = {"sntrup761x25519-sha512", "sha512", 0, 0, &agree_sntrup761x25519, NULL};
@@ -33,7 +34,7 @@ const struct kex_method *const kex_methods[] = {
 const struct kex_method *kex_method_find(const char *name, size_t len)
 {
 	for (int i = 0; kex_methods[i]; i++)
-		if (strlen(kex_methods[i]->name) == len && !memcmp(kex_methods[i]->name, name, len))
+		if (name_eq(kex_methods[i]->name, name, len))
 			return kex_methods[i];
 	return NULL;
 }

@@ -15,6 +15,7 @@
 #include "services/privdrop.h"
 #include "services/userauth.h"
 #include "transport/msg.h"
+#include "transport/namelist.h"
 
 struct pkalg {
 	const char *name;    /* algorithm in the request */
@@ -59,14 +60,14 @@ int auth_pubkey_enabled(const struct conn *c) { return c->cfg->pubkey_authentica
 static const struct pkalg *pkalg_find(const uint8_t *name, size_t n)
 {
 	for (const struct pkalg *a = pkalgs; a->name; a++)
-		if (strlen(a->name) == n && !memcmp(a->name, name, n))
+		if (name_eq(a->name, name, n))
 			return a;
 	return NULL;
 }
 
 static int alg_allowed(const struct config *cfg, const struct pkalg *a)
 {
-	return cfg->pubkey_alg_list && namelist_has(cfg->pubkey_alg_list, a->name, strlen(a->name));
+	return cfg->pubkey_alg_list && namelist_has(cfg->pubkey_alg_list, strlen(cfg->pubkey_alg_list), a->name, strlen(a->name));
 }
 
 void pubkey_alg_names(int all, char *out, size_t outlen)

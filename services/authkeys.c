@@ -9,6 +9,7 @@
 
 #include "kex/base64.h"
 #include "services/authkeys.h"
+#include "transport/namelist.h"
 
 static const char *const key_types[] = {
 	"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa",
@@ -18,7 +19,7 @@ static const char *const key_types[] = {
 int authkey_type_known(const char *type, size_t len)
 {
 	for (const char *const *t = key_types; *t; t++)
-		if (strlen(*t) == len && !memcmp(*t, type, len))
+		if (name_eq(*t, type, len))
 			return 1;
 	return 0;
 }
@@ -388,10 +389,11 @@ static int cidr_match(const char *entry, size_t n, const char *addr)
 int authkey_from_match(const char *list, const char *addr)
 {
 	int positive = 0;
-	const char *p = list;
-	while (*p) {
-		const char *e = strchr(p, ',');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
+	struct namelist it;
+	const char *p;
+	size_t n;
+	namelist_init_str(&it, list);
+	while (namelist_next(&it, &p, &n)) {
 		int neg = 0, m;
 		if (n && *p == '!') {
 			neg = 1;
@@ -411,9 +413,6 @@ int authkey_from_match(const char *list, const char *addr)
 			return 0;
 		if (m)
 			positive = 1;
-		p += n;
-		if (*p == ',')
-			p++;
 	}
 	return positive;
 }

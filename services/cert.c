@@ -7,6 +7,7 @@
 #include "config/config.h"
 #include "kex/hostkey.h"
 #include "services/cert.h"
+#include "transport/namelist.h"
 
 /* one row per certificate type: the key fields (strings or mpints, copied
  * as they are) between the nonce and the serial */
@@ -42,12 +43,10 @@ static const char *const plain_logtypes[][2] = {
 	{NULL, NULL},
 };
 
-static int is(const uint8_t *p, size_t n, const char *s) { return strlen(s) == n && !memcmp(p, s, n); }
-
 static const struct certtype *certtype_find(const uint8_t *name, size_t len)
 {
 	for (const struct certtype *t = certtypes; t->name; t++)
-		if (is(name, len, t->name))
+		if (name_eq(t->name, name, len))
 			return t;
 	return NULL;
 }
@@ -62,7 +61,7 @@ const char *cert_key_logtype(const uint8_t *blob, size_t len)
 	rd_init(&r, blob, len);
 	if (rd_text(&r, &n, &nl) == SSH_OK)
 		for (int i = 0; plain_logtypes[i][0]; i++)
-			if (is(n, nl, plain_logtypes[i][0]))
+			if (name_eq(plain_logtypes[i][0], n, nl))
 				return plain_logtypes[i][1];
 	return "unknown";
 }
@@ -193,7 +192,7 @@ int cert_verify(const struct cert *c, const uint8_t *blob, const char *ca_algs, 
 	/* the signature's algorithm name */
 	rd_init(&r, c->sig, c->sig_len);
 	if (rd_text(&r, &n, &nl) != SSH_OK || !(sa = sigalg_find(n, nl)) || !ca_algs ||
-	    !namelist_has(ca_algs, (const char *)n, nl)) {
+	    !namelist_has(ca_algs, strlen(ca_algs), n, nl)) {
 		*why = "CA signature algorithm not allowed by CASignatureAlgorithms";
 		return SSH_ERR_SIG;
 	}
@@ -227,7 +226,7 @@ int cert_has_principal(const struct cert *c, const char *list, const char *name)
 	size_t pl;
 	rd_init(&r, c->principals, c->principals_len);
 	while (rd_text(&r, &p, &pl) == SSH_OK)
-		if (list ? namelist_has(list, (const char *)p, pl) : is(p, pl, name))
+		if (list ? namelist_has(list, strlen(list), p, pl) : name_eq(name, p, pl))
 			return 1;
 	return 0;
 }

@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "services/cert.h"
-
-static int is(const uint8_t *p, size_t n, const char *s) { return strlen(s) == n && !memcmp(p, s, n); }
+#include "transport/namelist.h"
 
 /* the data of force-command and source-address: one string, then nothing */
 static int one_text(const uint8_t *d, size_t dl, char *out, size_t cap)
@@ -33,7 +32,7 @@ static int critical(const uint8_t *n, size_t nl, const uint8_t *d, size_t dl, st
 		    char *store, size_t cap, const char **why)
 {
 	char src[1024];
-	if (is(n, nl, "force-command")) {
+	if (name_eq("force-command", n, nl)) {
 		if (one_text(d, dl, store, cap) != SSH_OK) {
 			*why = "malformed force-command";
 			return SSH_ERR_AUTH;
@@ -43,7 +42,7 @@ static int critical(const uint8_t *n, size_t nl, const uint8_t *d, size_t dl, st
 			return SSH_ERR_AUTH;
 		}
 		k->command = store;
-	} else if (is(n, nl, "source-address")) {
+	} else if (name_eq("source-address", n, nl)) {
 		if (one_text(d, dl, src, sizeof src) != SSH_OK || !cidr_only(src)) {
 			*why = "malformed source-address";
 			return SSH_ERR_AUTH;
@@ -52,7 +51,7 @@ static int critical(const uint8_t *n, size_t nl, const uint8_t *d, size_t dl, st
 			*why = "certificate source-address does not match the client's address";
 			return SSH_ERR_AUTH;
 		}
-	} else if (is(n, nl, "verify-required")) {
+	} else if (name_eq("verify-required", n, nl)) {
 		k->verify_required = 1;
 	} else {
 		*why = "unknown critical option";
@@ -82,8 +81,8 @@ static void extensions(const struct cert *c, struct authkey *k)
 		int found = 0;
 		rd_init(&r, c->ext, c->ext_len);
 		while (rd_text(&r, &n, &nl) == SSH_OK && rd_string(&r, NULL, NULL) == SSH_OK) {
-			found |= is(n, nl, perm[i].name);
-			touch |= is(n, nl, "no-touch-required");
+			found |= name_eq(perm[i].name, n, nl);
+			touch |= name_eq("no-touch-required", n, nl);
 		}
 		if (!found)
 			*(int *)(void *)((char *)k + perm[i].off) = 1;

@@ -9,6 +9,7 @@
 #include "services/service.h"
 #include "transport/conn.h"
 #include "transport/msg.h"
+#include "transport/namelist.h"
 
 const struct chan_type *const chan_types[] = {
 	&session_type,
@@ -36,7 +37,7 @@ static int send_open_failure(struct conn *c, uint32_t peer, uint32_t reason)
 static const struct chan_type *type_find(const uint8_t *name, size_t n)
 {
 	for (int i = 0; chan_types[i]; i++)
-		if (strlen(chan_types[i]->name) == n && !memcmp(chan_types[i]->name, name, n))
+		if (name_eq(chan_types[i]->name, name, n))
 			return chan_types[i];
 	return NULL;
 }

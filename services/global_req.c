@@ -6,6 +6,7 @@
 #include "services/forward.h"
 #include "transport/conn.h"
 #include "transport/msg.h"
+#include "transport/namelist.h"
 
 /* A global request row: returns 1 (success), 0 (failure) or an error. The
  * reply is sent by global_request when the client wants one, with what
@@ -44,7 +45,7 @@ int global_request(struct conn *c, uint8_t type, struct rd *r)
 		return e;
 	buf_init(&reply, 256);
 	for (const struct global_req *g = global_reqs; g->name; g++) {
-		if (strlen(g->name) == n && !memcmp(g->name, name, n)) {
+		if (name_eq(g->name, name, n)) {
 			ok = g->handle(c, r, &reply);
 			break;
 		}

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "services/service.h"
+#include "transport/namelist.h"
 
 const struct service transport_services[] = {
 	{"ssh-userauth", userauth_install},
@@ -15,7 +16,7 @@ const struct service auth_services[] = {
 const struct service *service_find(const struct service *table, const char *name, size_t len)
 {
 	for (; table->name; table++)
-		if (strlen(table->name) == len && !memcmp(table->name, name, len))
+		if (name_eq(table->name, name, len))
 			return table;
 	return NULL;
 }

@@ -14,6 +14,7 @@
 #include "services/loginrec.h"
 #include "services/session.h"
 #include "transport/conn.h"
+#include "transport/namelist.h"
 
 static const struct {
 	const char *name;
@@ -188,7 +189,7 @@ static int r_subsystem(struct conn *c, struct channel *ch, struct session *s, st
 	/* subsystem name */
 	if ((e = rd_string(r, &name, &n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
 		return e;
-	if (n != 4 || memcmp(name, "sftp", 4)) {
+	if (!name_eq("sftp", name, n)) {
 		logit(c->log, LOG_INFO, "refused subsystem %.*s", (int)(n > 64 ? 64 : n), name);
 		return 0;
 	}
@@ -212,7 +213,7 @@ static int r_signal(struct conn *c, struct channel *ch, struct session *s, struc
 	if (s->pid <= 0 || s->exited)
 		return 0;
 	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
-		if (strlen(signals[i].name) == n && !memcmp(signals[i].name, name, n))
+		if (name_eq(signals[i].name, name, n))
 			return kill(s->pid, signals[i].sig) == 0;
 	return 0;
 }
@@ -244,7 +245,7 @@ int session_request(struct conn *c, struct channel *ch, const char *name, size_t
 {
 	(void)want_reply;
 	for (size_t i = 0; i < sizeof requests / sizeof requests[0]; i++)
-		if (strlen(requests[i].name) == nlen && !memcmp(requests[i].name, name, nlen))
+		if (name_eq(requests[i].name, name, nlen))
 			return requests[i].fn(c, ch, ch->priv, r);
 	logit(c->log, LOG_DEBUG, "session %u: unsupported request %.*s", ch->id, (int)(nlen > 64 ? 64 : nlen),
 	      name);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "services/sftp.h"
+#include "transport/namelist.h"
 
 static const struct {
 	const char *name; /* sftp-server's name for -P, -p and -Q */
@@ -187,15 +188,7 @@ void sftp_handle_close(struct sftp *s, struct sftp_handle *h)
 
 static int in_list(const char *list, const char *name)
 {
-	size_t n = strlen(name);
-	for (const char *p = list; p && *p;) {
-		const char *e = strchr(p, ',');
-		size_t k = e ? (size_t)(e - p) : strlen(p);
-		if (k == n && !memcmp(p, name, n))
-			return 1;
-		p = e ? e + 1 : NULL;
-	}
-	return 0;
+	return namelist_has(list, strlen(list), name, strlen(name));
 }
 
 int sftp_permitted(struct sftp *s, const char *name, int writes)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "services/sftp.h"
+#include "transport/namelist.h"
 
 /* copy-data's piece per read: the reply buffer is not needed for it */
 #define COPY_CHUNK (64u * 1024)
@@ -333,7 +334,7 @@ int sftp_extended(struct sftp *s, struct sftp_req *q)
 	if ((e = rd_string(&q->r, &name, &n)) != SSH_OK)
 		return e;
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-		if (strlen(exts[i].wire) != n || memcmp(exts[i].wire, name, n))
+		if (!name_eq(exts[i].wire, name, n))
 			continue;
 		if (!sftp_permitted(s, exts[i].name, exts[i].writes))
 			return sftp_status(s, q->id, SSH_FX_PERMISSION_DENIED);

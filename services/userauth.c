@@ -13,6 +13,7 @@
 #include "services/service.h"
 #include "services/userauth.h"
 #include "transport/msg.h"
+#include "transport/namelist.h"
 
 #define BANNER_MAX (64u * 1024)
 
@@ -28,7 +29,7 @@ static const struct ua_method methods[] = {
 static const struct ua_method *method_find(const uint8_t *name, size_t n)
 {
 	for (const struct ua_method *m = methods; m->name; m++)
-		if (strlen(m->name) == n && !memcmp(m->name, name, n))
+		if (name_eq(m->name, name, n))
 			return m;
 	return NULL;
 }
@@ -349,7 +350,7 @@ static int h_service_again(struct conn *c, uint8_t type, struct rd *r)
 	/* service name */
 	if ((e = rd_text(r, &name, &n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
 		return e;
-	if (n != strlen("ssh-userauth") || memcmp(name, "ssh-userauth", n)) {
+	if (!name_eq("ssh-userauth", name, n)) {
 		char s[130];
 		ua_log_safe(s, sizeof s, name, n > 32 ? 32 : n);
 		logit(c->log, LOG_INFO, "Client from %s port %d requested unknown service %s", c->addr, c->port, s);

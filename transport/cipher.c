@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "cipher.h"
+#include "namelist.h"
 
 static int none_init(struct cipher_ctx *c, const uint8_t *key, const uint8_t *iv)
 {
@@ -25,7 +26,7 @@ const struct cipher *const ciphers[] = {
 const struct cipher *cipher_find(const char *name, size_t len)
 {
 	for (int i = 0; ciphers[i]; i++)
-		if (strlen(ciphers[i]->name) == len && !memcmp(ciphers[i]->name, name, len))
+		if (name_eq(ciphers[i]->name, name, len))
 			return ciphers[i];
 	return NULL;
 }

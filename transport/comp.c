@@ -3,6 +3,7 @@
 
 #include "comp.h"
 #include "crypto.h"
+#include "namelist.h"
 
 static const struct compression c_none = {"none", 0, 0};
 static const struct compression c_zlib_openssh = {"zlib@openssh.com", 1, 1};
@@ -13,7 +14,7 @@ const struct compression *const compressions[] = {&c_none, &c_zlib_openssh, &c_z
 const struct compression *comp_find(const char *name, size_t len)
 {
 	for (int i = 0; compressions[i]; i++)
-		if (strlen(compressions[i]->name) == len && !memcmp(compressions[i]->name, name, len))
+		if (name_eq(compressions[i]->name, name, len))
 			return compressions[i];
 	return NULL;
 }

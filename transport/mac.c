@@ -3,6 +3,7 @@
 #include "accel.h"
 #include "buf.h"
 #include "mac.h"
+#include "namelist.h"
 
 static const struct mac m_sha256_etm = {"hmac-sha2-256-etm@openssh.com", "sha256", 32, 32, 1, 0};
 static const struct mac m_sha512_etm = {"hmac-sha2-512-etm@openssh.com", "sha512", 64, 64, 1, 0};
@@ -18,7 +19,7 @@ const struct mac *const macs[] = {
 const struct mac *mac_find(const char *name, size_t len)
 {
 	for (int i = 0; macs[i]; i++)
-		if (strlen(macs[i]->name) == len && !memcmp(macs[i]->name, name, len))
+		if (name_eq(macs[i]->name, name, len))
 			return macs[i];
 	return NULL;
 }
