@@ -18,11 +18,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "config/algs.h"
 #include "config/config.h"
-#include "config/hostkeys.h"
 #include "config/peer.h"
 #include "kex/hostkey.h"
+#include "kex/hostkeys.h"
 #include "services/auth.h"
 #include "services/loginrec.h"
 #include "services/userauth.h"
@@ -30,6 +29,7 @@
 #include "transport/crypto.h"
 #include "transport/log.h"
 #include "transport/version.h"
+#include "wiring.h"
 
 #ifndef SSHD_LITE_CONFIG
 #define SSHD_LITE_CONFIG "/etc/sshd-lite/sshd_config"
@@ -193,7 +193,7 @@ static int configure(struct config *cfg, const struct args *a)
 		cfg->log_level = LOG_DEBUG;
 	if (a->quiet)
 		cfg->log_level = LOG_ERR;
-	if (config_finish(cfg, err, sizeof err) < 0)
+	if (config_finish(cfg, algs_names, err, sizeof err) < 0)
 		return fail("%s", err);
 	return 0;
 }

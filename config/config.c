@@ -9,8 +9,6 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "config/algs.h"
-#include "config/hostkeys.h"
 #include "config/keywords.h"
 
 #define F(field) offsetof(struct config, field)
@@ -86,6 +84,20 @@ const struct facility facilities[] = {
 	{"LOCAL4", LOG_LOCAL4}, {"LOCAL5", LOG_LOCAL5}, {"LOCAL6", LOG_LOCAL6}, {"LOCAL7", LOG_LOCAL7},
 	{NULL, 0},
 };
+
+static const struct keyspec keyspecs[] = {
+	{"ed25519", KF_ED25519, 0}, {"ecdsa", KF_ECDSA, 256}, {"ecdsa-256", KF_ECDSA, 256},
+	{"ecdsa-384", KF_ECDSA, 384}, {"ecdsa-521", KF_ECDSA, 521}, {"rsa", KF_RSA, 3072},
+	{"rsa-2048", KF_RSA, 2048}, {"rsa-3072", KF_RSA, 3072}, {"rsa-4096", KF_RSA, 4096},
+};
+
+const struct keyspec *keyspec_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof keyspecs / sizeof keyspecs[0]; i++)
+		if (!strcmp(keyspecs[i].name, name))
+			return &keyspecs[i];
+	return NULL;
+}
 
 int config_facility(const struct config *c)
 {
@@ -449,7 +461,20 @@ static int resolve(char **out, const char *spec, const char *defaults, const cha
 	return 0;
 }
 
-int config_finish(struct config *c, char *err, size_t errlen)
+/* the algorithm-list keywords: spec as given, list offered */
+static const struct {
+	enum algs_kind kind;
+	const char *keyword;
+	size_t spec, list;
+} alg_lists[] = {
+	{ALGS_KEX, "KexAlgorithms", F(kex_algorithms), F(kex_list)},
+	{ALGS_CIPHER, "Ciphers", F(ciphers), F(cipher_list)},
+	{ALGS_MAC, "MACs", F(macs), F(mac_list)},
+	{ALGS_SIG, "HostKeyAlgorithms", F(host_key_algorithms), F(hostkey_alg_list)},
+	{ALGS_PUBKEY, "PubkeyAcceptedAlgorithms", F(pubkey_accepted_algorithms), F(pubkey_alg_list)},
+};
+
+int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errlen)
 {
 	char def[2048], sup[2048];
 	if (c->kbd_interactive_authentication < 0)
@@ -472,27 +497,13 @@ int config_finish(struct config *c, char *err, size_t errlen)
 		list_add(&c->accept_env, "LANG");
 		list_add(&c->accept_env, "LC_*");
 	}
-	algs_names(ALGS_KEX, 0, def, sizeof def);
-	algs_names(ALGS_KEX, 1, sup, sizeof sup);
-	if (resolve(&c->kex_list, c->kex_algorithms, def, sup, "KexAlgorithms", err, errlen) < 0)
-		return -1;
-	algs_names(ALGS_CIPHER, 0, def, sizeof def);
-	algs_names(ALGS_CIPHER, 1, sup, sizeof sup);
-	if (resolve(&c->cipher_list, c->ciphers, def, sup, "Ciphers", err, errlen) < 0)
-		return -1;
-	algs_names(ALGS_MAC, 0, def, sizeof def);
-	algs_names(ALGS_MAC, 1, sup, sizeof sup);
-	if (resolve(&c->mac_list, c->macs, def, sup, "MACs", err, errlen) < 0)
-		return -1;
-	algs_names(ALGS_SIG, 0, def, sizeof def);
-	algs_names(ALGS_SIG, 1, sup, sizeof sup);
-	if (resolve(&c->hostkey_alg_list, c->host_key_algorithms, def, sup, "HostKeyAlgorithms", err, errlen) < 0)
-		return -1;
-	algs_names(ALGS_PUBKEY, 0, def, sizeof def);
-	algs_names(ALGS_PUBKEY, 1, sup, sizeof sup);
-	if (resolve(&c->pubkey_alg_list, c->pubkey_accepted_algorithms, def, sup, "PubkeyAcceptedAlgorithms",
-		    err, errlen) < 0)
-		return -1;
+	for (size_t i = 0; i < sizeof alg_lists / sizeof alg_lists[0]; i++) {
+		names(alg_lists[i].kind, 0, def, sizeof def);
+		names(alg_lists[i].kind, 1, sup, sizeof sup);
+		if (resolve((char **)((char *)c + alg_lists[i].list), *(char **)((char *)c + alg_lists[i].spec), def,
+			    sup, alg_lists[i].keyword, err, errlen) < 0)
+			return -1;
+	}
 	free(c->comp_list);
 	/* as OpenSSH since 7.4: nothing inflated before authentication unless
 	 * asked for by name */

@@ -76,14 +76,34 @@ struct config {
 	char *kex_list, *cipher_list, *mac_list, *hostkey_alg_list, *comp_list, *pubkey_alg_list;
 };
 
+/* The algorithm-list keywords. The names each list may hold live in the
+ * tables of the layers (kex/, transport/, services/); the entry point's
+ * wiring (wiring.c) hands config_finish a function that reads them, so
+ * configuration includes none of those layers. */
+enum algs_kind { ALGS_KEX, ALGS_CIPHER, ALGS_MAC, ALGS_SIG, ALGS_PUBKEY };
+/* writes the comma list of one kind's names: the defaults (all 0) or every
+ * supported name (all 1) */
+typedef void algs_names_fn(enum algs_kind kind, int all, char *out, size_t outlen);
+
+/* a host key type as -K and HostKeyCreate spell it: ed25519, ecdsa,
+ * ecdsa-256, ecdsa-384, ecdsa-521, rsa, rsa-2048, rsa-3072, rsa-4096 */
+enum keyfamily { KF_ED25519, KF_ECDSA, KF_RSA };
+struct keyspec {
+	const char *name;
+	enum keyfamily family;
+	int bits; /* RSA modulus or ECDSA curve size; 0 for ed25519 */
+};
+const struct keyspec *keyspec_find(const char *name);
+
 void config_defaults(struct config *c);
 /* one "Keyword value" or "Keyword=value"; err receives a message.
  * Returns 0 or -1. */
 int config_set(struct config *c, const char *line, char *err, size_t errlen);
 /* reads an sshd_config file; -1 with a message naming file and line */
 int config_read_file(struct config *c, const char *path, char *err, size_t errlen);
-/* applies defaults that depend on other settings, resolves algorithm lists */
-int config_finish(struct config *c, char *err, size_t errlen);
+/* applies defaults that depend on other settings, resolves algorithm lists
+ * against the names names() gives */
+int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errlen);
 /* prints the effective configuration (-T), one "keyword value" per line */
 void config_print(const struct config *c, int fd);
 void config_free(struct config *c);

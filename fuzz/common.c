@@ -8,9 +8,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "config/algs.h"
 #include "fuzz/fuzz.h"
 #include "transport/crypto.h"
+#include "wiring.h"
 
 void fuzz_config(struct config *cfg)
 {
@@ -34,7 +34,7 @@ void fuzz_config(struct config *cfg)
 	/* no wall-clock limits: an input must behave the same every run */
 	cfg->login_grace_time = 0;
 	cfg->log_level = LOG_DEBUG;
-	if (config_finish(cfg, err, sizeof err) < 0) {
+	if (config_finish(cfg, algs_names, err, sizeof err) < 0) {
 		fprintf(stderr, "fuzz: config_finish: %s\n", err);
 		abort();
 	}

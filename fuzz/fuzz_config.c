@@ -8,6 +8,7 @@
 
 #include "fuzz/fuzz.h"
 #include "transport/crypto.h"
+#include "wiring.h"
 
 static int devnull = -1;
 
@@ -22,7 +23,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void finish(struct config *cfg)
 {
 	char err[256];
-	if (config_finish(cfg, err, sizeof err) == 0)
+	if (config_finish(cfg, algs_names, err, sizeof err) == 0)
 		config_print(cfg, devnull);
 	config_free(cfg);
 }

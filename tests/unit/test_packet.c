@@ -11,6 +11,7 @@
 #include "t.h"
 #include "transport/conn.h"
 #include "transport/crypto.h"
+#include "wiring.h"
 
 struct env {
 	struct config cfg;
@@ -453,7 +454,7 @@ int main(void)
 	if (crypto_init() < 0)
 		return 1;
 	config_defaults(&env.cfg);
-	if (config_finish(&env.cfg, err, sizeof err) < 0)
+	if (config_finish(&env.cfg, algs_names, err, sizeof err) < 0)
 		return 1;
 	env.log = (struct logger){LOG_ERR, 1, -1, 0};
 

@@ -1,8 +1,10 @@
+/* The entry point's wiring: what needs the tables of every layer at once.
+ * The layers include none of it; sshd-lite.c, the tests and the fuzz
+ * harnesses do. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "config/algs.h"
 #include "kex/hostkey.h"
 #include "kex/kex.h"
 #include "services/userauth.h"
@@ -10,6 +12,7 @@
 #include "transport/comp.h"
 #include "transport/mac.h"
 #include "transport/namelist.h"
+#include "wiring.h"
 
 static void add(char *out, size_t outlen, const char *name)
 {

@@ -4,30 +4,24 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config/hostkeys.h"
+#include "kex/hostkeys.h"
 #include "transport/err.h"
 
 static const char *const default_keys[] = {
 	"/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_ecdsa_key", "/etc/ssh/ssh_host_rsa_key",
 };
 
-static const struct keyspec keyspecs[] = {
-	{"ed25519", KEY_ED25519, 0}, {"ecdsa", KEY_ECDSA_P256, 256}, {"ecdsa-256", KEY_ECDSA_P256, 256},
-	{"ecdsa-384", KEY_ECDSA_P384, 384}, {"ecdsa-521", KEY_ECDSA_P521, 521}, {"rsa", KEY_RSA, 3072},
-	{"rsa-2048", KEY_RSA, 2048}, {"rsa-3072", KEY_RSA, 3072}, {"rsa-4096", KEY_RSA, 4096},
-};
-
-const struct keyspec *keyspec_find(const char *name)
+enum keytype keyspec_type(const struct keyspec *ks)
 {
-	for (size_t i = 0; i < sizeof keyspecs / sizeof keyspecs[0]; i++)
-		if (!strcmp(keyspecs[i].name, name))
-			return &keyspecs[i];
-	return NULL;
-}
-
-static int family(enum keytype t)
-{
-	return t == KEY_ECDSA_P384 || t == KEY_ECDSA_P521 ? KEY_ECDSA_P256 : (int)t;
+	switch (ks->family) {
+	case KF_ED25519:
+		return KEY_ED25519;
+	case KF_ECDSA:
+		return ks->bits == 521 ? KEY_ECDSA_P521 : ks->bits == 384 ? KEY_ECDSA_P384 : KEY_ECDSA_P256;
+	case KF_RSA:
+		return KEY_RSA;
+	}
+	return KEY_NONE;
 }
 
 const struct keyspec *keyspec_for_create(const char *path, const char *value)
@@ -43,7 +37,7 @@ const struct keyspec *keyspec_for_create(const char *path, const char *value)
 	else if (strstr(base, "rsa"))
 		named = keyspec_find("rsa");
 	if (named)
-		return want && family(want->type) == family(named->type) ? want : named;
+		return want && want->family == named->family ? want : named;
 	if (want)
 		return want;
 	return !strcmp(value, "yes") ? keyspec_find("ed25519") : NULL;
@@ -62,7 +56,7 @@ static int create_key(const char *path, const struct keyspec *ks, struct hostkey
 		return SSH_ERR_FILE;
 	snprintf(tmppub, sizeof tmppub, "%s.pub", tmp);
 	snprintf(pub, sizeof pub, "%s.pub", path);
-	e = hostkey_generate(&gen, ks->type, ks->bits);
+	e = hostkey_generate(&gen, keyspec_type(ks), ks->bits);
 	if (e != SSH_OK)
 		return e;
 	e = hostkey_save(&gen, tmp);
@@ -162,7 +156,7 @@ int hostkeys_generate_file(const char *name, const char *path, char *err, size_t
 		snprintf(err, errlen, "%s: already exists", path);
 		return -1;
 	}
-	e = hostkey_generate(&k, ks->type, ks->bits);
+	e = hostkey_generate(&k, keyspec_type(ks), ks->bits);
 	if (e == SSH_OK) {
 		e = hostkey_save(&k, path);
 		hostkey_free(&k);

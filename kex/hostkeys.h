@@ -10,19 +10,12 @@
 #include "kex/hostkey.h"
 #include "transport/log.h"
 
-/* a key type as -K and HostKeyCreate spell it: ed25519, ecdsa, ecdsa-384,
- * ecdsa-521, rsa, rsa-2048, rsa-3072, rsa-4096 */
-struct keyspec {
-	const char *name;
-	enum keytype type;
-	int bits;
-};
-
-const struct keyspec *keyspec_find(const char *name);
 /* The type HostKeyCreate makes for path: the family its file name names
  * (ed25519, ecdsa, rsa) wins; value ("yes" or a keyspec name) picks the
  * size within that family, or the type when the name names none. */
 const struct keyspec *keyspec_for_create(const char *path, const char *value);
+/* the key type a key spec names */
+enum keytype keyspec_type(const struct keyspec *ks);
 
 /* Loads cfg's HostKey files, or the system's default ones that exist.
  * Missing files are created when HostKeyCreate is set. In pipe mode with
