@@ -24,6 +24,7 @@
 #include "kex/hostkeys.h"
 #include "services/auth.h"
 #include "services/loginrec.h"
+#include "services/service.h"
 #include "services/userauth.h"
 #include "transport/conn.h"
 #include "transport/crypto.h"
@@ -283,7 +284,7 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	c->lport = peer.lport;
 	c->network_peer = peer.network;
 	logit(log, LOG_INFO, "Connection from %s port %d on %s port %d", c->addr, c->port, c->laddr, c->lport);
-	rc = transport_run(c);
+	rc = transport_run(c, transport_services);
 	signo = signal_taken(c->sigfd);
 	if (signo)
 		transport_disconnect(c, SSH_DISCONNECT_BY_APPLICATION, "server shutting down");

@@ -26,6 +26,7 @@
 
 #include "fuzz/fuzz.h"
 #include "kex/kex.h"
+#include "services/service.h"
 #include "services/userauth.h"
 #include "transport/crypto.h"
 #include "transport/msg.h"
@@ -215,7 +216,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		shutdown(h.fd, SHUT_WR);
 		h.shut = 1;
 	}
-	transport_run(c);
+	transport_run(c, transport_services);
 	H = NULL;
 	/* the connection's owner releases the service state (userauth.h) */
 	userauth_free(c);

@@ -1,23 +1,15 @@
-/* Services that SERVICE_REQUEST selects: rows keyed by name. A service's
- * install() puts its handlers into the dispatch table for its message
- * range, so it owns those numbers from then on. */
+/* The services, as rows keyed by name (struct service, transport/conn.h):
+ * the entry point hands the transport the ones SERVICE_REQUEST may start,
+ * and userauth starts one of its own after success. */
 #ifndef SSHL_SERVICE_H
 #define SSHL_SERVICE_H
 
-#include <stddef.h>
-
-struct conn;
-
-struct service {
-	const char *name;
-	int (*install)(struct conn *c);
-};
+#include "transport/conn.h"
 
 /* the services a client may ask for by SERVICE_REQUEST */
 extern const struct service transport_services[];
 /* the services userauth may start after success (RFC 4252 5) */
 extern const struct service auth_services[];
-const struct service *service_find(const struct service *table, const char *name, size_t len);
 
 int userauth_install(struct conn *c);
 int connection_install(struct conn *c);

@@ -26,6 +26,17 @@
 struct conn;
 typedef int (*handler_fn)(struct conn *c, uint8_t type, struct rd *msg);
 
+/* A service that SERVICE_REQUEST (or a finished userauth) can start: a
+ * row the entry point hands the transport (services/service.c has them).
+ * install() puts the service's handlers into the dispatch table for its
+ * message range, so it owns those numbers from then on. */
+struct service {
+	const char *name;
+	int (*install)(struct conn *c);
+};
+/* the row named name (len bytes) in a table ending in a NULL name */
+const struct service *service_find(const struct service *rows, const char *name, size_t len);
+
 struct direction {
 	const struct cipher *cipher;
 	struct cipher_ctx cc;
@@ -101,6 +112,8 @@ struct conn {
 	int64_t start_ms;
 
 	int authenticated;
+	/* what SERVICE_REQUEST may start, from the entry point */
+	const struct service *services;
 	handler_fn dispatch[256];
 	const struct loop_hooks *hooks;
 	struct auth_result *auth; /* set by userauth on success */
@@ -146,7 +159,9 @@ int io_pending(const struct conn *c);
 int io_drain(struct conn *c, int ms);
 
 /* transport/transport.c */
-int transport_run(struct conn *c);
+/* runs the connection to its end; services are the rows a client may
+ * start with SERVICE_REQUEST */
+int transport_run(struct conn *c, const struct service *services);
 /* sends DISCONNECT and logs; used by the one disconnect path */
 void transport_disconnect(struct conn *c, int reason, const char *desc);
 /* 1 when services may send now: not between our KEXINIT and NEWKEYS

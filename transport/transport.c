@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "kex/kex.h"
-#include "services/service.h"
 #include "transport/conn.h"
 #include "transport/msg.h"
+#include "transport/namelist.h"
 #include "transport/version.h"
 
 #define MAX_POLL 1024 /* the socket, and every channel fd: 256 channels x 3, listeners */
@@ -81,7 +81,7 @@ static int h_service_request(struct conn *c, uint8_t type, struct rd *r)
 	(void)type;
 	if ((e = rd_text(r, &name, &n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
 		return e;
-	s = service_find(transport_services, (const char *)name, n);
+	s = service_find(c->services, (const char *)name, n);
 	if (!s) {
 		logit(c->log, LOG_INFO, "Client from %s port %d requested unknown service %.*s", c->addr,
 		      c->port, (int)(n > 64 ? 64 : n), name);
@@ -299,9 +299,18 @@ static int loop(struct conn *c)
 	}
 }
 
-int transport_run(struct conn *c)
+const struct service *service_find(const struct service *rows, const char *name, size_t len)
+{
+	for (; rows && rows->name; rows++)
+		if (name_eq(rows->name, name, len))
+			return rows;
+	return NULL;
+}
+
+int transport_run(struct conn *c, const struct service *services)
 {
 	int e;
+	c->services = services;
 	install_transport(c);
 	if ((e = version_send(c)) != SSH_OK)
 		return e;
