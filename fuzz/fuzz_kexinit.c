@@ -39,10 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		e = kexinit_parse(&c, &k, &r, &ci);
 		if (e == SSH_OK) {
 			/* everything negotiated is something the server offered */
-			CHECK(k.algs.kex && k.algs.hostkey && k.algs.cipher[0] && k.algs.cipher[1]);
+			CHECK(k.algs.kex && k.algs.hostkey && k.algs.dir[0].cipher && k.algs.dir[1].cipher);
 			CHECK(k.algs.hostkey->type == KEY_ED25519);
 			for (int d = 0; d < 2; d++)
-				CHECK(k.algs.cipher[d]->taglen || k.algs.mac[d]);
+				CHECK(k.algs.dir[d].cipher->taglen || k.algs.dir[d].mac);
 		} else {
 			CHECK(e == SSH_ERR_SHORT || e == SSH_ERR_FORMAT || e == SSH_ERR_NOALG ||
 			      e == SSH_ERR_TOOBIG || e == SSH_ERR_LIMIT);

@@ -40,8 +40,8 @@ struct harness {
 	struct conn tx;         /* seals the client's packets */
 	int have_keys;          /* keys taken from the server, for our next NEWKEYS */
 	int keys_for;           /* kex_count + 1 of the exchange they came from */
-	struct kex_algs algs;
-	uint8_t keys[3][64];
+	struct pkt_algs algs;   /* client->server */
+	struct pkt_keys keys;
 };
 
 static struct config cfg;
@@ -81,26 +81,22 @@ static void take_keys(struct harness *h, const struct conn *c)
 	const struct kex *k = c->kex;
 	if (!k || !k->sent_newkeys || h->keys_for == c->kex_count + 1)
 		return;
-	h->algs = k->algs;
-	memcpy(h->keys, k->keys[0], sizeof h->keys);
+	h->algs = k->algs.dir[PKT_RX];
+	h->keys = k->keys[PKT_RX];
 	h->have_keys = 1;
 	h->keys_for = c->kex_count + 1;
 }
 
+/* our NEWKEYS is queued: what follows goes out under the server's keys */
 static void new_keys(struct harness *h, const struct conn *c)
 {
-	struct direction *d = &h->tx.tx;
 	if (!h->have_keys)
 		return;
 	h->have_keys = 0;
-	if (pkt_set_keys(d, h->algs.cipher[0], h->algs.mac[0], h->keys[0], h->keys[1], h->keys[2]) != SSH_OK)
-		abort();
-	d->comp = h->algs.comp[0];
 	h->tx.authenticated = c->authenticated;
-	if (pkt_start_compression(&h->tx, 1) != SSH_OK)
+	h->tx.strict_kex = c->strict_kex;
+	if (pkt_newkeys(&h->tx, PKT_TX, &h->algs, &h->keys) != SSH_OK)
 		abort();
-	if (c->strict_kex)
-		d->seq = 0;
 }
 
 /* queues the next record in h->tx.out */

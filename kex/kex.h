@@ -9,6 +9,7 @@
 
 #include "kex/agree.h"
 #include "transport/buf.h"
+#include "transport/conn.h"
 
 struct conn;
 
@@ -29,9 +30,7 @@ const struct kex_method *kex_method_find(const char *name, size_t len);
 struct kex_algs {
 	const struct kex_method *kex;
 	const struct sigalg *hostkey;
-	const struct cipher *cipher[2]; /* [0] client->server, [1] server->client */
-	const struct mac *mac[2];
-	const struct compression *comp[2];
+	struct pkt_algs dir[2]; /* [0] client->server (PKT_RX), [1] server->client (PKT_TX) */
 };
 
 /* the state of one key exchange, from KEXINIT to NEWKEYS */
@@ -48,7 +47,7 @@ struct kex {
 	int have_group;
 	int sent_newkeys;
 	/* derived keys for each direction, installed at NEWKEYS */
-	uint8_t keys[2][3][64]; /* [dir][iv, enc, mac] */
+	struct pkt_keys keys[2];
 };
 
 /* Starts a key exchange from the server side (re-key limit reached). */

@@ -3,7 +3,6 @@
  * KEX_DH_GEX_REQUEST_OLD depending on the negotiated method. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "kex/kdf.h"
 #include "kex/kex.h"
@@ -49,8 +48,8 @@ int kex_start(struct conn *c)
 	b->len--; /* the payload below starts with the message number again */
 	if ((e = buf_put(b, k->i_s.d, k->i_s.len)) != SSH_OK || (e = pkt_send(c)) != SSH_OK)
 		return e;
+	pkt_hold(c);
 	k->sent_kexinit = 1;
-	c->kex_sending = 1;
 	return SSH_OK;
 }
 
@@ -88,10 +87,10 @@ static int h_kexinit(struct conn *c, uint8_t type, struct rd *r)
 	k->ignore_guess = ci.follows && !(ci.kex_right && ci.hostkey_right);
 	k->expect = k->algs.kex->gex ? SSH_MSG_KEX_DH_GEX_REQUEST : SSH_MSG_KEXDH_INIT;
 	logit(c->log, LOG_DEBUG, "kex: %s host key %s; client->server %s %s %s; server->client %s %s %s",
-	      k->algs.kex->name, k->algs.hostkey->name, k->algs.cipher[0]->name,
-	      k->algs.mac[0] ? k->algs.mac[0]->name : "<implicit>", k->algs.comp[0]->name,
-	      k->algs.cipher[1]->name, k->algs.mac[1] ? k->algs.mac[1]->name : "<implicit>",
-	      k->algs.comp[1]->name);
+	      k->algs.kex->name, k->algs.hostkey->name, k->algs.dir[0].cipher->name,
+	      k->algs.dir[0].mac ? k->algs.dir[0].mac->name : "<implicit>", k->algs.dir[0].comp->name,
+	      k->algs.dir[1].cipher->name, k->algs.dir[1].mac ? k->algs.dir[1].mac->name : "<implicit>",
+	      k->algs.dir[1].comp->name);
 	return SSH_OK;
 }
 
@@ -108,17 +107,17 @@ static int derive_all(struct conn *c, struct kex *k, const struct buf *secret, c
 	const char *hash = k->algs.kex->hash;
 	int e = SSH_OK;
 	for (int dir = 0; dir < 2 && e == SSH_OK; dir++) {
-		const struct cipher *ci = k->algs.cipher[dir];
-		const struct mac *m = k->algs.mac[dir];
+		const struct cipher *ci = k->algs.dir[dir].cipher;
+		const struct mac *m = k->algs.dir[dir].mac;
 		/* A/B: IVs, C/D: encryption keys, E/F: MAC keys */
 		e = kdf_derive(hash, secret, h, hlen, (char)('A' + dir), c->session_id, c->session_id_len,
-			       k->keys[dir][0], ci->ivlen);
+			       k->keys[dir].iv, ci->ivlen);
 		if (e == SSH_OK)
 			e = kdf_derive(hash, secret, h, hlen, (char)('C' + dir), c->session_id,
-				       c->session_id_len, k->keys[dir][1], ci->keylen);
+				       c->session_id_len, k->keys[dir].enc, ci->keylen);
 		if (e == SSH_OK && m)
 			e = kdf_derive(hash, secret, h, hlen, (char)('E' + dir), c->session_id,
-				       c->session_id_len, k->keys[dir][2], m->keylen);
+				       c->session_id_len, k->keys[dir].mac, m->keylen);
 	}
 	return e;
 }
@@ -196,24 +195,12 @@ static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *
 	if ((e = pkt_begin(c, SSH_MSG_NEWKEYS, &b)) != SSH_OK || (e = pkt_send(c)) != SSH_OK)
 		goto out;
 	/* what follows our NEWKEYS goes out under the new keys */
-	e = pkt_set_keys(&c->tx, k->algs.cipher[1], k->algs.mac[1], k->keys[1][0], k->keys[1][1], k->keys[1][2]);
-	if (e != SSH_OK)
+	if ((e = pkt_newkeys(c, PKT_TX, &k->algs.dir[PKT_TX], &k->keys[PKT_TX])) != SSH_OK)
 		goto out;
-	/* RFC 4253 6.2: each key exchange starts a fresh compression
-	 * context, as OpenSSH and paramiko do */
-	comp_end(&c->tx.z);
-	c->tx.comp = k->algs.comp[1];
-	if ((e = pkt_start_compression(c, 1)) != SSH_OK)
-		goto out;
-	if (c->strict_kex)
-		c->tx.seq = 0;
 	k->sent_newkeys = 1;
 	k->expect = SSH_MSG_NEWKEYS;
-	c->kex_sending = 0;
 	if (c->kex_count == 0 && c->ext_info_c)
 		e = send_ext_info(c);
-	if (e == SSH_OK)
-		e = pkt_send_deferred(c);
 out:
 	wipe(h, sizeof h);
 	buf_free(&val);
@@ -293,19 +280,8 @@ static int h_newkeys(struct conn *c, uint8_t type, struct rd *r)
 	(void)type;
 	if (!k || !k->sent_newkeys || (e = rd_end(r)) != SSH_OK)
 		return SSH_ERR_PROTO;
-	e = pkt_set_keys(&c->rx, k->algs.cipher[0], k->algs.mac[0], k->keys[0][0], k->keys[0][1], k->keys[0][2]);
-	if (e != SSH_OK)
+	if ((e = pkt_newkeys(c, PKT_RX, &k->algs.dir[PKT_RX], &k->keys[PKT_RX])) != SSH_OK)
 		return e;
-	comp_end(&c->rx.z);
-	c->rx.comp = k->algs.comp[0];
-	if ((e = pkt_start_compression(c, 0)) != SSH_OK)
-		return e;
-	if (c->strict_kex)
-		c->rx.seq = 0;
-	c->kex_count++;
-	c->last_kex_ms = conn_now_ms();
-	c->rx.bytes = c->tx.bytes = 0;
-	c->rx.kpackets = c->tx.kpackets = 0;
 	kex_free(k);
 	c->kex = NULL;
 	transport_kex_done(c);

@@ -170,20 +170,20 @@ int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_cl
 	for (i = 0; i < 2; i++) {
 		if ((e = pick(c, "cipher", lists[2 + i], lens[2 + i], c->cfg->cipher_list, &name, &n)) != SSH_OK)
 			return e;
-		k->algs.cipher[i] = cipher_find((const char *)name, n);
-		if (k->algs.cipher[i]->taglen == 0) {
+		k->algs.dir[i].cipher = cipher_find((const char *)name, n);
+		if (k->algs.dir[i].cipher->taglen == 0) {
 			if ((e = pick(c, "MAC", lists[4 + i], lens[4 + i], c->cfg->mac_list, &name, &n)) != SSH_OK)
 				return e;
-			k->algs.mac[i] = mac_find((const char *)name, n);
+			k->algs.dir[i].mac = mac_find((const char *)name, n);
 		} else {
-			k->algs.mac[i] = NULL;
+			k->algs.dir[i].mac = NULL;
 		}
 		if ((e = pick(c, "compression method", lists[6 + i], lens[6 + i], c->cfg->comp_list, &name, &n)) != SSH_OK)
 			return e;
-		k->algs.comp[i] = comp_find((const char *)name, n);
+		k->algs.dir[i].comp = comp_find((const char *)name, n);
 	}
-	if (!k->algs.kex || !k->algs.hostkey || !k->algs.cipher[0] || !k->algs.cipher[1] ||
-	    !k->algs.comp[0] || !k->algs.comp[1])
+	if (!k->algs.kex || !k->algs.hostkey || !k->algs.dir[0].cipher || !k->algs.dir[1].cipher ||
+	    !k->algs.dir[0].comp || !k->algs.dir[1].comp)
 		return SSH_ERR_INTERNAL;
 	return SSH_OK;
 }

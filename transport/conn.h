@@ -51,6 +51,23 @@ struct direction {
 	uint64_t packets;   /* over the whole connection */
 };
 
+/* Which way a key change applies, as this end sees it. The key exchange's
+ * tables are indexed the same way on the server: [0] client->server is
+ * what we read, [1] server->client what we send. */
+enum pkt_dir { PKT_RX = 0, PKT_TX = 1 };
+
+/* What one direction switches to at NEWKEYS, as KEXINIT negotiated it */
+struct pkt_algs {
+	const struct cipher *cipher;
+	const struct mac *mac;          /* NULL with an AEAD cipher */
+	const struct compression *comp;
+};
+
+/* The keys the exchange derived for one direction (RFC 4253 7.2) */
+struct pkt_keys {
+	uint8_t iv[64], enc[64], mac[64];
+};
+
 /* What a service with file descriptors of its own (sessions, forwarding)
  * adds to the transport's poll loop. */
 struct loop_hooks {
@@ -97,12 +114,12 @@ struct conn {
 	struct direction rx, tx;
 	uint32_t rx_cur_seq; /* sequence number of the packet being handled */
 
-	struct kex *kex;    /* non-NULL while a key exchange runs */
-	int kex_sending;    /* we sent KEXINIT and not yet NEWKEYS */
+	struct kex *kex;    /* the key exchange's own state (kex/kex.h), non-NULL while one runs */
+	int tx_hold;        /* our KEXINIT is out and our NEWKEYS not yet: service messages wait */
 	uint8_t session_id[64];
 	size_t session_id_len;
-	int kex_count;      /* completed key exchanges */
-	int strict_kex;
+	int kex_count;      /* completed key exchanges, counted by transport_kex_done */
+	int strict_kex;     /* strict KEX, as the first KEXINITs agreed: the transport applies it */
 	int ext_info_c;
 	uint64_t rekey_bytes;
 	int rekey_seconds;
@@ -143,9 +160,17 @@ int pkt_send(struct conn *c);
 /* the next whole packet's payload (type byte first), decrypted, checked and
  * inflated; SSH_ERR_SHORT when more bytes are needed */
 int pkt_read(struct conn *c, const uint8_t **payload, size_t *len);
-/* sends what was held back during a re-key */
-int pkt_send_deferred(struct conn *c);
-/* installs freshly derived keys for one direction */
+/* Switches one direction to new keys at NEWKEYS: the one we just queued
+ * (PKT_TX) or the one we just read (PKT_RX). Installs cipher and MAC,
+ * starts compression afresh (RFC 4253 6.2), restarts the sequence number
+ * under strict KEX and the counters the re-key limits watch; PKT_TX also
+ * sends the service messages held back since our KEXINIT. The key
+ * exchange changes keys only through this. */
+int pkt_newkeys(struct conn *c, enum pkt_dir dir, const struct pkt_algs *algs, const struct pkt_keys *keys);
+/* RFC 4253 7.1: from the KEXINIT just sent until pkt_newkeys(PKT_TX),
+ * service messages (50 and up) wait, in order */
+void pkt_hold(struct conn *c);
+/* the cipher and MAC alone, for tests that key a direction directly */
 int pkt_set_keys(struct direction *d, const struct cipher *ci, const struct mac *m,
 		 const uint8_t *iv, const uint8_t *key, const uint8_t *mackey);
 /* starts compression when the negotiated method calls for it now */
@@ -169,7 +194,8 @@ void transport_disconnect(struct conn *c, int reason, const char *desc);
 int transport_may_send(const struct conn *c);
 /* userauth calls this right after queueing USERAUTH_SUCCESS */
 int transport_authenticated(struct conn *c);
-/* the key exchange reports each completed exchange */
+/* the key exchange reports each completed exchange, after the peer's
+ * NEWKEYS: counted, timed for RekeyLimit, and the first opens the services */
 void transport_kex_done(struct conn *c);
 /* rekey.c: 1 when a key exchange is due (RekeyLimit, or the limits that
  * keep nonces and counters unique whatever RekeyLimit says); rekey_overdue

@@ -37,6 +37,34 @@ int pkt_set_keys(struct direction *d, const struct cipher *ci, const struct mac 
 	return e;
 }
 
+static int send_deferred(struct conn *c);
+
+void pkt_hold(struct conn *c) { c->tx_hold = 1; }
+
+int pkt_newkeys(struct conn *c, enum pkt_dir dir, const struct pkt_algs *algs, const struct pkt_keys *keys)
+{
+	struct direction *d = dir == PKT_TX ? &c->tx : &c->rx;
+	int e = pkt_set_keys(d, algs->cipher, algs->mac, keys->iv, keys->enc, keys->mac);
+	if (e != SSH_OK)
+		return e;
+	/* RFC 4253 6.2: each key exchange starts a fresh compression context,
+	 * as OpenSSH and paramiko do */
+	comp_end(&d->z);
+	d->comp = algs->comp;
+	if ((e = pkt_start_compression(c, dir == PKT_TX)) != SSH_OK)
+		return e;
+	/* strict KEX: every NEWKEYS restarts the sequence number */
+	if (c->strict_kex)
+		d->seq = 0;
+	/* what the re-key limits count is per key */
+	d->bytes = 0;
+	d->kpackets = 0;
+	if (dir == PKT_RX)
+		return SSH_OK;
+	c->tx_hold = 0;
+	return send_deferred(c);
+}
+
 int pkt_start_compression(struct conn *c, int deflating)
 {
 	struct direction *d = deflating ? &c->tx : &c->rx;
@@ -86,7 +114,7 @@ static int defer(struct conn *c)
 	return e;
 }
 
-int pkt_send_deferred(struct conn *c)
+static int send_deferred(struct conn *c)
 {
 	struct rd r;
 	const uint8_t *p;
@@ -111,7 +139,7 @@ int pkt_send(struct conn *c)
 
 	if (e != SSH_OK)
 		return e;
-	if (c->kex && c->kex_sending && c->out.d[start + 5] >= 50)
+	if (c->tx_hold && c->out.d[start + 5] >= 50)
 		return defer(c);
 	if (d->z.active) {
 		buf_reset(&c->zout);

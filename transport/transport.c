@@ -17,7 +17,7 @@
 
 #define MAX_POLL 1024 /* the socket, and every channel fd: 256 channels x 3, listeners */
 
-int transport_may_send(const struct conn *c) { return !c->kex_sending; }
+int transport_may_send(const struct conn *c) { return !c->tx_hold; }
 
 static int send_unimplemented(struct conn *c, uint32_t seq)
 {
@@ -106,9 +106,12 @@ static void install_transport(struct conn *c)
 	kex_install(c);
 }
 
-/* Called by the key exchange once the first NEWKEYS has arrived. */
+/* Called by the key exchange when an exchange is complete: the peer's
+ * NEWKEYS is in and both directions run on the new keys. */
 void transport_kex_done(struct conn *c)
 {
+	c->kex_count++;
+	c->last_kex_ms = conn_now_ms();
 	if (c->kex_count == 1 && !c->authenticated)
 		c->dispatch[SSH_MSG_SERVICE_REQUEST] = h_service_request;
 }
