@@ -79,7 +79,7 @@ static int server_busy(const struct conn *c)
 static void take_keys(struct harness *h, const struct conn *c)
 {
 	const struct kex *k = c->kex;
-	if (!k || !k->sent_newkeys || h->keys_for == c->kex_count + 1)
+	if (!k || k->phase != KEX_NEWKEYS_SENT || h->keys_for == c->kex_count + 1)
 		return;
 	h->algs = k->algs.dir[PKT_RX];
 	h->keys = k->keys[PKT_RX];

@@ -1,6 +1,10 @@
 /* Key exchange: the method table, KEXINIT negotiation (RFC 4253 7.1) and
  * the server side of every exchange, driven by the transport's dispatch
- * (kex/kex_run.c). */
+ * (kex/kex_run.c). The transport asks it three things: start an exchange
+ * (kex_start), take the handlers for 20-49 (kex_install), and whether a
+ * message may arrive now (kex_allows); the exchange changes keys only
+ * through the transport's pkt_newkeys and reports the end with
+ * transport_kex_done. */
 #ifndef SSHL_KEX_H
 #define SSHL_KEX_H
 
@@ -33,27 +37,43 @@ struct kex_algs {
 	struct pkt_algs dir[2]; /* [0] client->server (PKT_RX), [1] server->client (PKT_TX) */
 };
 
-/* the state of one key exchange, from KEXINIT to NEWKEYS */
+/* Where an exchange stands, from our KEXINIT to the client's NEWKEYS;
+ * kex_allows() says what may arrive in each. */
+enum kex_phase {
+	KEX_INIT_SENT,          /* our KEXINIT is out, the client's not yet in */
+	KEX_GUESS,              /* its KEXINIT announced a wrong guess: dropped */
+	KEX_WANT_INIT,          /* 30: KEXDH_INIT, KEX_ECDH_INIT or a hybrid's C_INIT */
+	KEX_WANT_GEX_REQUEST,   /* 34 KEX_DH_GEX_REQUEST, or 30 as REQUEST_OLD */
+	KEX_WANT_GEX_INIT,      /* 32 KEX_DH_GEX_INIT, after our GEX_GROUP */
+	KEX_NEWKEYS_SENT,       /* our reply and NEWKEYS are out: the client's NEWKEYS */
+};
+
+/* the state of one key exchange, from KEXINIT to NEWKEYS; c->kex is NULL
+ * between exchanges */
 struct kex {
+	enum kex_phase phase;
+	int rekey;              /* not the first: the client's data may cross our KEXINIT */
+	int ext_info_c;         /* the first KEXINIT asked for EXT_INFO */
 	struct buf i_c, i_s;    /* both KEXINIT payloads, for H */
 	struct kex_algs algs;
-	int sent_kexinit;
-	int got_kexinit;
-	int ignore_guess;       /* drop the next KEX packet: the client guessed wrong */
-	int expect;             /* next method message: 30, 32 or 34; 21 for NEWKEYS */
 	int gex_old;            /* the group was asked for with REQUEST_OLD */
 	uint32_t gex_min, gex_n, gex_max;
 	struct dh_group group;  /* chosen by GEX_REQUEST(_OLD) */
 	int have_group;
-	int sent_newkeys;
 	/* derived keys for each direction, installed at NEWKEYS */
 	struct pkt_keys keys[2];
 };
 
-/* Starts a key exchange from the server side (re-key limit reached). */
+/* Starts a key exchange from the server side: sends our KEXINIT, unless
+ * an exchange is under way already. */
 int kex_start(struct conn *c);
-/* Installs the KEX message handlers (20, 21, 30-34) in the dispatch table. */
+/* Installs the KEX message handlers (20, 21, 30-49) in the dispatch table. */
 void kex_install(struct conn *c);
+/* The exchange's rule for message type arriving now, with k the running
+ * exchange or NULL between exchanges: 1 when it may, 0 when it is a
+ * protocol error (RFC 4253 7.1: during an exchange only 1-4 and the
+ * exchange's next message; between exchanges 20-49 only as KEXINIT). */
+int kex_allows(const struct kex *k, uint8_t type);
 void kex_free(struct kex *k);
 
 /* negotiation, exposed for tests: picks the first of the client's names

@@ -1,6 +1,8 @@
 /* The server side of a key exchange, as handlers for messages 20, 21 and
- * 30-34. Message 30 means KEXDH_INIT, KEX_ECDH_INIT or
- * KEX_DH_GEX_REQUEST_OLD depending on the negotiated method. */
+ * 30-49, and the one rule for what may arrive in each phase (kex_allows).
+ * Message 30 means KEXDH_INIT, KEX_ECDH_INIT or KEX_DH_GEX_REQUEST_OLD
+ * depending on the negotiated method. Keys change only through the
+ * transport's pkt_newkeys. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,16 +33,14 @@ int kex_start(struct conn *c)
 	struct kex *k;
 	struct buf *b;
 	int e;
-	if (c->kex && c->kex->sent_kexinit)
-		return SSH_OK;
-	if (!c->kex) {
-		c->kex = calloc(1, sizeof *c->kex);
-		if (!c->kex)
-			return SSH_ERR_ALLOC;
-		buf_init(&c->kex->i_c, 64 * 1024);
-		buf_init(&c->kex->i_s, 64 * 1024);
-	}
-	k = c->kex;
+	if (c->kex)
+		return SSH_OK; /* under way: our KEXINIT went with it */
+	if (!(k = calloc(1, sizeof *k)))
+		return SSH_ERR_ALLOC;
+	c->kex = k;
+	k->rekey = c->kex_count > 0;
+	buf_init(&k->i_c, 64 * 1024);
+	buf_init(&k->i_s, 64 * 1024);
 	if ((e = kexinit_build(c, &k->i_s)) != SSH_OK)
 		return e;
 	if ((e = pkt_begin(c, SSH_MSG_KEXINIT, &b)) != SSH_OK)
@@ -49,30 +49,65 @@ int kex_start(struct conn *c)
 	if ((e = buf_put(b, k->i_s.d, k->i_s.len)) != SSH_OK || (e = pkt_send(c)) != SSH_OK)
 		return e;
 	pkt_hold(c);
-	k->sent_kexinit = 1;
+	k->phase = KEX_INIT_SENT;
 	return SSH_OK;
+}
+
+int kex_allows(const struct kex *k, uint8_t type)
+{
+	int kexmsg = type >= SSH_MSG_KEX_FIRST && type <= SSH_MSG_KEX_LAST;
+	if (!k)
+		return !kexmsg || type == SSH_MSG_KEXINIT;
+	if (!kexmsg) {
+		/* a re-key's KEXINIT can cross the client's data in flight:
+		 * until its own KEXINIT arrives, it may still send anything */
+		if (k->phase == KEX_INIT_SENT && k->rekey)
+			return 1;
+		return type >= SSH_MSG_DISCONNECT && type <= SSH_MSG_DEBUG;
+	}
+	switch (k->phase) {
+	case KEX_INIT_SENT:
+		return type == SSH_MSG_KEXINIT;
+	case KEX_GUESS:
+		return type >= SSH_MSG_KEX_METHOD_FIRST; /* whatever it guessed */
+	case KEX_WANT_INIT:
+		return type == SSH_MSG_KEXDH_INIT;
+	case KEX_WANT_GEX_REQUEST:
+		/* 30 is KEX_DH_GEX_REQUEST_OLD here */
+		return type == SSH_MSG_KEX_DH_GEX_REQUEST || type == SSH_MSG_KEXDH_INIT;
+	case KEX_WANT_GEX_INIT:
+		return type == SSH_MSG_KEX_DH_GEX_INIT;
+	case KEX_NEWKEYS_SENT:
+		return type == SSH_MSG_NEWKEYS;
+	}
+	return 0;
 }
 
 /* A re-key before authentication is legal, but each one costs the server
  * a key agreement and a signature: a few, then the connection ends. */
 #define PREAUTH_MAX_KEX 4
 
+/* the method's first message */
+static enum kex_phase method_phase(const struct kex *k)
+{
+	return k->algs.kex->gex ? KEX_WANT_GEX_REQUEST : KEX_WANT_INIT;
+}
+
 static int h_kexinit(struct conn *c, uint8_t type, struct rd *r)
 {
 	struct kexinit_client ci;
 	struct kex *k;
 	int e;
-	(void)type;
+	if (!kex_allows(c->kex, type))
+		return SSH_ERR_PROTO;
 	if (!c->authenticated && c->kex_count >= PREAUTH_MAX_KEX) {
 		logit(c->log, LOG_INFO, "Too many key exchanges before authentication from %s port %d [preauth]",
 		      c->addr, c->port);
 		return SSH_ERR_LIMIT;
 	}
-	if (!c->kex && (e = kex_start(c)) != SSH_OK)
+	if ((e = kex_start(c)) != SSH_OK)
 		return e;
 	k = c->kex;
-	if (k->got_kexinit)
-		return SSH_ERR_PROTO;
 	/* I_C is the whole payload, message number included */
 	if ((e = buf_put(&k->i_c, r->p - 1, r->len + 1)) != SSH_OK)
 		return e;
@@ -83,9 +118,8 @@ static int h_kexinit(struct conn *c, uint8_t type, struct rd *r)
 		      c->addr, c->port);
 		return SSH_ERR_PROTO;
 	}
-	k->got_kexinit = 1;
-	k->ignore_guess = ci.follows && !(ci.kex_right && ci.hostkey_right);
-	k->expect = k->algs.kex->gex ? SSH_MSG_KEX_DH_GEX_REQUEST : SSH_MSG_KEXDH_INIT;
+	/* RFC 4253 7: a guess is right only when both put the same first */
+	k->phase = ci.follows && !(ci.kex_right && ci.hostkey_right) ? KEX_GUESS : method_phase(k);
 	logit(c->log, LOG_DEBUG, "kex: %s host key %s; client->server %s %s %s; server->client %s %s %s",
 	      k->algs.kex->name, k->algs.hostkey->name, k->algs.dir[0].cipher->name,
 	      k->algs.dir[0].mac ? k->algs.dir[0].mac->name : "<implicit>", k->algs.dir[0].comp->name,
@@ -134,33 +168,18 @@ static int send_ext_info(struct conn *c)
 	return pkt_send(c);
 }
 
-/* The common tail of every method: H, the signed reply, NEWKEYS. */
-static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *param, struct rd *r)
+/* H = HASH(V_C || V_S || I_C || I_S || K_S || [group] || values || K) */
+static int exchange_hash(const struct conn *c, const struct kex *k, const struct buf *blob,
+			 const struct buf *hashpart, const struct buf *secret, uint8_t *h, size_t *hlen)
 {
-	const struct hostkey *hk = key_for(c, k->algs.hostkey);
-	struct buf val, hashpart, secret, hin, blob, sig, *b;
-	uint8_t h[64];
-	size_t hlen = 0;
+	struct buf hin;
 	int e;
-
-	if (!hk)
-		return SSH_ERR_INTERNAL;
-	buf_init(&val, 0);
-	buf_init(&hashpart, 0);
-	buf_init(&secret, 0);
 	buf_init(&hin, 0);
-	buf_init(&blob, 0);
-	buf_init(&sig, 0);
-	if ((e = k->algs.kex->agree->server(param, r, &val, &hashpart, &secret)) != SSH_OK)
-		goto out;
-	if ((e = hostkey_public_blob(hk, &blob)) != SSH_OK)
-		goto out;
-	/* H = HASH(V_C || V_S || I_C || I_S || K_S || [group] || values || K) */
 	buf_cstring(&hin, c->client_version);
 	buf_cstring(&hin, c->server_version);
 	buf_string(&hin, k->i_c.d, k->i_c.len);
 	buf_string(&hin, k->i_s.d, k->i_s.len);
-	buf_string(&hin, blob.d, blob.len);
+	buf_string(&hin, blob->d, blob->len);
 	if (k->algs.kex->gex) {
 		if (k->gex_old) {
 			buf_u32(&hin, k->gex_n);
@@ -172,17 +191,53 @@ static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *
 		buf_mpint(&hin, k->group.p, k->group.plen);
 		buf_mpint(&hin, k->group.g, k->group.glen);
 	}
-	buf_put(&hin, hashpart.d, hashpart.len);
-	buf_put(&hin, secret.d, secret.len);
-	if ((e = hin.err) != SSH_OK || (e = kdf_hash(k->algs.kex->hash, hin.d, hin.len, h, &hlen)) != SSH_OK)
+	buf_put(&hin, hashpart->d, hashpart->len);
+	buf_put(&hin, secret->d, secret->len);
+	if ((e = hin.err) == SSH_OK)
+		e = kdf_hash(k->algs.kex->hash, hin.d, hin.len, h, hlen);
+	buf_free(&hin);
+	return e;
+}
+
+/* NEWKEYS; what follows goes out under the new keys, EXT_INFO first after
+ * the first exchange (RFC 8308 2.4) */
+static int send_newkeys(struct conn *c, struct kex *k)
+{
+	struct buf *b;
+	int e;
+	if ((e = pkt_begin(c, SSH_MSG_NEWKEYS, &b)) != SSH_OK || (e = pkt_send(c)) != SSH_OK ||
+	    (e = pkt_newkeys(c, PKT_TX, &k->algs.dir[PKT_TX], &k->keys[PKT_TX])) != SSH_OK)
+		return e;
+	k->phase = KEX_NEWKEYS_SENT;
+	return !k->rekey && k->ext_info_c ? send_ext_info(c) : SSH_OK;
+}
+
+/* The common tail of every method: H, the signed reply, NEWKEYS. */
+static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *param, struct rd *r)
+{
+	const struct hostkey *hk = key_for(c, k->algs.hostkey);
+	struct buf val, hashpart, secret, blob, sig, *b;
+	uint8_t h[64];
+	size_t hlen = 0;
+	int e;
+
+	if (!hk)
+		return SSH_ERR_INTERNAL;
+	buf_init(&val, 0);
+	buf_init(&hashpart, 0);
+	buf_init(&secret, 0);
+	buf_init(&blob, 0);
+	buf_init(&sig, 0);
+	if ((e = k->algs.kex->agree->server(param, r, &val, &hashpart, &secret)) != SSH_OK ||
+	    (e = hostkey_public_blob(hk, &blob)) != SSH_OK ||
+	    (e = exchange_hash(c, k, &blob, &hashpart, &secret, h, &hlen)) != SSH_OK)
 		goto out;
 	if (!c->session_id_len) {
 		memcpy(c->session_id, h, hlen);
 		c->session_id_len = hlen;
 	}
-	if ((e = hostkey_sign(hk, k->algs.hostkey, h, hlen, &sig)) != SSH_OK)
-		goto out;
-	if ((e = derive_all(c, k, &secret, h, hlen)) != SSH_OK)
+	if ((e = hostkey_sign(hk, k->algs.hostkey, h, hlen, &sig)) != SSH_OK ||
+	    (e = derive_all(c, k, &secret, h, hlen)) != SSH_OK)
 		goto out;
 	/* host key, server value, signature of H */
 	if ((e = pkt_begin(c, reply_type, &b)) != SSH_OK)
@@ -190,23 +245,13 @@ static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *
 	buf_string(b, blob.d, blob.len);
 	buf_put(b, val.d, val.len);
 	buf_string(b, sig.d, sig.len);
-	if ((e = pkt_send(c)) != SSH_OK)
-		goto out;
-	if ((e = pkt_begin(c, SSH_MSG_NEWKEYS, &b)) != SSH_OK || (e = pkt_send(c)) != SSH_OK)
-		goto out;
-	/* what follows our NEWKEYS goes out under the new keys */
-	if ((e = pkt_newkeys(c, PKT_TX, &k->algs.dir[PKT_TX], &k->keys[PKT_TX])) != SSH_OK)
-		goto out;
-	k->sent_newkeys = 1;
-	k->expect = SSH_MSG_NEWKEYS;
-	if (c->kex_count == 0 && c->ext_info_c)
-		e = send_ext_info(c);
+	if ((e = pkt_send(c)) == SSH_OK)
+		e = send_newkeys(c, k);
 out:
 	wipe(h, sizeof h);
 	buf_free(&val);
 	buf_free(&hashpart);
 	buf_free(&secret);
-	buf_free(&hin);
 	buf_free(&blob);
 	buf_free(&sig);
 	return e;
@@ -231,54 +276,57 @@ static int send_group(struct conn *c, struct kex *k)
 	buf_mpint(b, k->group.g, k->group.glen);
 	if ((e = pkt_send(c)) != SSH_OK)
 		return e;
-	k->expect = SSH_MSG_KEX_DH_GEX_INIT;
+	k->phase = KEX_WANT_GEX_INIT;
 	return SSH_OK;
 }
 
-static int h_method(struct conn *c, uint8_t type, struct rd *r)
+/* KEX_DH_GEX_REQUEST (34): min, n, max; or REQUEST_OLD (30): n */
+static int gex_request(struct conn *c, struct kex *k, uint8_t type, struct rd *r)
 {
-	struct kex *k = c->kex;
 	int e;
-	if (!k || !k->got_kexinit || k->sent_newkeys)
-		return SSH_ERR_PROTO;
-	if (!k->algs.kex->gex) {
-		if (type != SSH_MSG_KEXDH_INIT)
-			return SSH_ERR_PROTO;
-		return reply(c, k, SSH_MSG_KEXDH_REPLY, k->algs.kex->param, r);
-	}
-	if (type == SSH_MSG_KEX_DH_GEX_INIT) {
-		if (k->expect != SSH_MSG_KEX_DH_GEX_INIT)
-			return SSH_ERR_PROTO;
-		return reply(c, k, SSH_MSG_KEX_DH_GEX_REPLY, &k->group, r);
-	}
-	if (k->expect != SSH_MSG_KEX_DH_GEX_REQUEST)
-		return SSH_ERR_PROTO;
 	if (type == SSH_MSG_KEXDH_INIT) {
-		/* KEX_DH_GEX_REQUEST_OLD: n */
 		if ((e = rd_u32(r, &k->gex_n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
 			return e;
 		k->gex_old = 1;
 		k->gex_min = GEX_MIN;
 		k->gex_max = GEX_MAX;
-	} else if (type == SSH_MSG_KEX_DH_GEX_REQUEST) {
-		/* min, n, max */
+	} else {
 		if ((e = rd_u32(r, &k->gex_min)) != SSH_OK || (e = rd_u32(r, &k->gex_n)) != SSH_OK ||
 		    (e = rd_u32(r, &k->gex_max)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
 			return e;
 		if (k->gex_min > k->gex_n || k->gex_n > k->gex_max)
 			return SSH_ERR_FORMAT;
-	} else {
-		return SSH_ERR_PROTO;
 	}
 	return send_group(c, k);
+}
+
+/* Messages 30-49: what each means depends on the method and the phase. */
+static int h_method(struct conn *c, uint8_t type, struct rd *r)
+{
+	struct kex *k = c->kex;
+	if (!k || !kex_allows(k, type))
+		return SSH_ERR_PROTO;
+	switch (k->phase) {
+	case KEX_GUESS:
+		/* RFC 4253 7: the client's wrong guess is dropped, exactly once */
+		k->phase = method_phase(k);
+		return SSH_OK;
+	case KEX_WANT_INIT:
+		return reply(c, k, SSH_MSG_KEXDH_REPLY, k->algs.kex->param, r);
+	case KEX_WANT_GEX_REQUEST:
+		return gex_request(c, k, type, r);
+	case KEX_WANT_GEX_INIT:
+		return reply(c, k, SSH_MSG_KEX_DH_GEX_REPLY, &k->group, r);
+	default:
+		return SSH_ERR_PROTO;
+	}
 }
 
 static int h_newkeys(struct conn *c, uint8_t type, struct rd *r)
 {
 	struct kex *k = c->kex;
 	int e;
-	(void)type;
-	if (!k || !k->sent_newkeys || (e = rd_end(r)) != SSH_OK)
+	if (!k || !kex_allows(k, type) || (e = rd_end(r)) != SSH_OK)
 		return SSH_ERR_PROTO;
 	if ((e = pkt_newkeys(c, PKT_RX, &k->algs.dir[PKT_RX], &k->keys[PKT_RX])) != SSH_OK)
 		return e;
@@ -292,7 +340,6 @@ void kex_install(struct conn *c)
 {
 	c->dispatch[SSH_MSG_KEXINIT] = h_kexinit;
 	c->dispatch[SSH_MSG_NEWKEYS] = h_newkeys;
-	c->dispatch[SSH_MSG_KEXDH_INIT] = h_method;
-	c->dispatch[SSH_MSG_KEX_DH_GEX_INIT] = h_method;
-	c->dispatch[SSH_MSG_KEX_DH_GEX_REQUEST] = h_method;
+	for (int t = SSH_MSG_KEX_METHOD_FIRST; t <= SSH_MSG_KEX_LAST; t++)
+		c->dispatch[t] = h_method;
 }

@@ -155,7 +155,7 @@ int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_cl
 		return e;
 
 	if (c->kex_count == 0) {
-		c->ext_info_c = namelist_has(lists[0], lens[0], EXT_INFO_C, strlen(EXT_INFO_C));
+		k->ext_info_c = namelist_has(lists[0], lens[0], EXT_INFO_C, strlen(EXT_INFO_C));
 		c->strict_kex = namelist_has(lists[0], lens[0], STRICT_C, strlen(STRICT_C));
 	}
 	kexinit_hostkey_algs(c, hk, sizeof hk);

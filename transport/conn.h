@@ -120,7 +120,6 @@ struct conn {
 	size_t session_id_len;
 	int kex_count;      /* completed key exchanges, counted by transport_kex_done */
 	int strict_kex;     /* strict KEX, as the first KEXINITs agreed: the transport applies it */
-	int ext_info_c;
 	uint64_t rekey_bytes;
 	int rekey_seconds;
 	/* conn_now_ms() times: the last NEWKEYS, and conn_init (LoginGraceTime
@@ -187,6 +186,11 @@ int io_drain(struct conn *c, int ms);
 /* runs the connection to its end; services are the rows a client may
  * start with SERVICE_REQUEST */
 int transport_run(struct conn *c, const struct service *services);
+/* the parts of transport_run that a test drives in memory: the transport's
+ * and the key exchange's handlers, and one packet's payload (as pkt_read
+ * returns it) through the gate to its handler */
+void transport_install(struct conn *c, const struct service *services);
+int transport_handle(struct conn *c, const uint8_t *p, size_t n);
 /* sends DISCONNECT and logs; used by the one disconnect path */
 void transport_disconnect(struct conn *c, int reason, const char *desc);
 /* 1 when services may send now: not between our KEXINIT and NEWKEYS

@@ -39,4 +39,13 @@ enum {
 	SSH_MSG_CHANNEL_FAILURE = 100,
 };
 
+/* Ranges (RFC 4250 4.1.2) */
+enum {
+	SSH_MSG_KEX_FIRST = 20,       /* algorithm negotiation and key exchange ... */
+	SSH_MSG_KEX_METHOD_FIRST = 30, /* ... the method's own numbers from here ... */
+	SSH_MSG_KEX_LAST = 49,        /* ... to here */
+	SSH_MSG_USERAUTH_FIRST = 50,  /* the services from here */
+	SSH_MSG_CONNECTION_FIRST = 80,
+};
+
 #endif

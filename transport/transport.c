@@ -95,8 +95,9 @@ static int h_service_request(struct conn *c, uint8_t type, struct rd *r)
 	return s->install(c);
 }
 
-static void install_transport(struct conn *c)
+void transport_install(struct conn *c, const struct service *services)
 {
+	c->services = services;
 	c->dispatch[SSH_MSG_DISCONNECT] = h_disconnect;
 	c->dispatch[SSH_MSG_IGNORE] = h_ignore;
 	c->dispatch[SSH_MSG_UNIMPLEMENTED] = h_unimplemented;
@@ -126,35 +127,21 @@ int transport_authenticated(struct conn *c)
 	return pkt_start_compression(c, 0);
 }
 
-/* Conch's _allowedKeyExchangeMessageType and OpenSSH's strict-KEX rules.
- * Returns 1 to dispatch, 0 to drop silently, or an error. */
+/* Conch's _allowedKeyExchangeMessageType, OpenSSH's strict-KEX rules and
+ * Dropbear's checks before dispatch, as three rules. Returns 1 to
+ * dispatch, 0 when the packet is answered already, or an error. */
 static int gate(struct conn *c, uint8_t type)
 {
-	struct kex *k = c->kex;
-	int kexmsg = type >= 20 && type <= 49;
-
-	if (k && k->got_kexinit && k->ignore_guess && type >= 30 && type <= 49) {
-		/* RFC 4253 7: the client's wrong guess is dropped, exactly once */
-		k->ignore_guess = 0;
-		return 0;
-	}
-	if (c->strict_kex && c->kex_count == 0 && !kexmsg)
-		return SSH_ERR_PROTO; /* nothing else during the first strict exchange */
-	/* Until the client's KEXINIT arrives it may still send anything: our
-	 * KEXINIT for a re-key can cross its channel data in flight. */
-	if (k && !k->got_kexinit && c->kex_count)
-		return 1;
-	if (k) {
-		if (type >= 1 && type <= 19)
-			return (type <= SSH_MSG_DEBUG) ? 1 : SSH_ERR_PROTO;
-		if (!kexmsg)
-			return SSH_ERR_PROTO;
-		return 1;
-	}
-	if (type != SSH_MSG_KEXINIT && kexmsg)
-		return SSH_ERR_PROTO; /* key exchange messages outside an exchange */
-	if (type > SSH_MSG_KEXINIT && !c->kex_count)
+	/* strict KEX: nothing but the first exchange's own messages during it */
+	if (c->strict_kex && !c->kex_count && (type < SSH_MSG_KEX_FIRST || type > SSH_MSG_KEX_LAST))
 		return SSH_ERR_PROTO;
+	/* what the key exchange's state lets arrive now */
+	if (!kex_allows(c->kex, type))
+		return SSH_ERR_PROTO;
+	/* before authentication the connection protocol's numbers are unknown,
+	 * whatever a service may have installed */
+	if (type >= SSH_MSG_CONNECTION_FIRST && !c->authenticated)
+		return send_unimplemented(c, c->rx_cur_seq);
 	return 1;
 }
 
@@ -167,13 +154,15 @@ static int handle_packet(struct conn *c, const uint8_t *p, size_t n)
 		return g;
 	rd_init(&r, p + 1, n - 1);
 	if (!c->dispatch[type]) {
-		if (type >= 20 && type <= 49)
+		if (type >= SSH_MSG_KEX_FIRST && type <= SSH_MSG_KEX_LAST)
 			return SSH_ERR_PROTO;
 		/* before authentication the service layers' numbers are unknown */
 		return send_unimplemented(c, c->rx_cur_seq);
 	}
 	return c->dispatch[type](c, type, &r);
 }
+
+int transport_handle(struct conn *c, const uint8_t *p, size_t n) { return handle_packet(c, p, n); }
 
 void transport_disconnect(struct conn *c, int reason, const char *desc)
 {
@@ -313,8 +302,7 @@ const struct service *service_find(const struct service *rows, const char *name,
 int transport_run(struct conn *c, const struct service *services)
 {
 	int e;
-	c->services = services;
-	install_transport(c);
+	transport_install(c, services);
 	if ((e = version_send(c)) != SSH_OK)
 		return e;
 	e = version_recv(c);
