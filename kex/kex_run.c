@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kex/hostkey.h"
 #include "kex/kdf.h"
 #include "kex/kex.h"
 #include "kex/kexinit.h"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "kex/hostkey.h"
 #include "kex/kex.h"
 #include "kex/kexinit.h"
 #include "transport/cipher.h"

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kex/hostkey.h"
 #include "services/cert.h"
 #include "services/privdrop.h"
 #include "services/userauth.h"

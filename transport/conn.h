@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "config/config.h"
-#include "kex/hostkey.h"
 #include "transport/buf.h"
 #include "transport/cipher.h"
 #include "transport/comp.h"
@@ -24,6 +23,8 @@
 #define READ_BLOCK (64u * 1024)
 
 struct conn;
+struct hostkey; /* kex/hostkey.h */
+struct kex;     /* kex/kex.h */
 typedef int (*handler_fn)(struct conn *c, uint8_t type, struct rd *msg);
 
 /* A service that SERVICE_REQUEST (or a finished userauth) can start: a
