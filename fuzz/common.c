@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fuzz/fuzz.h"
+#include "services/userauth.h"
 #include "transport/crypto.h"
 #include "wiring.h"
 
@@ -74,6 +75,33 @@ void fuzz_conn(struct conn *c, int rfd, int wfd, const struct config *cfg)
 	c->nkeys = 1;
 	strcpy(c->addr, "192.0.2.1");
 	c->port = 4242;
+}
+
+struct conn *fuzz_service_conn(const struct config *cfg, uint64_t seed)
+{
+	struct conn *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	rand_fuzz_seed(seed);
+	fuzz_conn(c, -1, -1, cfg);
+	transport_kex_done(c); /* the first exchange is behind it */
+	return c;
+}
+
+void fuzz_service_install(struct conn *c, int (*install)(struct conn *c))
+{
+	if (install(c) != SSH_OK)
+		abort(); /* harness set-up, not a parser */
+}
+
+void fuzz_service_end(struct conn *c)
+{
+	if (c->hooks && c->hooks->cleanup)
+		c->hooks->cleanup(c);
+	/* the connection's owner releases the service state (userauth.h) */
+	userauth_free(c);
+	conn_free(c);
+	free(c);
 }
 
 int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t pathlen)

@@ -25,6 +25,15 @@ struct hostkey *fuzz_hostkey(void);
 /* a connection on the given fds with cfg and the host key, as main() sets
  * one up */
 void fuzz_conn(struct conn *c, int rfd, int wfd, const struct config *cfg);
+/* A connection as the transport hands it to a service: past its first key
+ * exchange, the random stream seeded; fuzz_service_install puts the
+ * service's handlers in (userauth_install, or connection_install once
+ * c->auth and c->authenticated are set as userauth leaves them), as
+ * SERVICE_REQUEST or a finished userauth does. fuzz_service_end releases
+ * what the connection's owner would, c->auth included. */
+struct conn *fuzz_service_conn(const struct config *cfg, uint64_t seed);
+void fuzz_service_install(struct conn *c, int (*install)(struct conn *c));
+void fuzz_service_end(struct conn *c);
 /* Hands records (u16 big-endian length, then a payload with the message
  * number first) to the handlers in c->dispatch, as the transport would,
  * skipping those keep() refuses; stops at a handler's error or want_close.

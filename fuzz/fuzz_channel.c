@@ -61,21 +61,14 @@ static int harmless(const uint8_t *p, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct conn *c = calloc(1, sizeof *c);
-	if (!c)
+	struct conn *c = fuzz_service_conn(&cfg, 5);
+	/* what userauth would leave: the connection owns it from here */
+	if (!(c->auth = malloc(sizeof *c->auth)))
 		abort();
-	rand_fuzz_seed(5);
-	fuzz_conn(c, -1, -1, &cfg);
-	c->auth = &who;
+	*c->auth = who;
 	c->authenticated = 1;
-	c->kex_count = 1;
-	if (connection_install(c) != SSH_OK)
-		abort();
+	fuzz_service_install(c, connection_install);
 	fuzz_dispatch(c, data, size, harmless);
-	if (c->hooks && c->hooks->cleanup)
-		c->hooks->cleanup(c);
-	c->auth = NULL;
-	conn_free(c);
-	free(c);
+	fuzz_service_end(c);
 	return 0;
 }

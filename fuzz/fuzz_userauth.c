@@ -50,25 +50,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = fuzz_memfile(data + 2, klen, path, sizeof path);
 	if (fd < 0)
 		return 0;
-	c = calloc(1, sizeof *c);
-	if (!c)
-		abort();
-	rand_fuzz_seed(9);
 	/* one file for everyone, replacing the defaults for this input */
 	for (int k = 0; k < cfg.authorized_keys_files.n; k++)
 		free(cfg.authorized_keys_files.v[k]);
 	cfg.authorized_keys_files.v[0] = strdup(path);
 	cfg.authorized_keys_files.n = 1;
-	fuzz_conn(c, -1, -1, &cfg);
-	c->kex_count = 1;
-	if (userauth_install(c) != SSH_OK)
-		abort();
+	c = fuzz_service_conn(&cfg, 9);
+	fuzz_service_install(c, userauth_install);
 	fuzz_dispatch(c, data + 2 + klen, size - 2 - klen, userauth_range);
-	if (c->hooks && c->hooks->cleanup)
-		c->hooks->cleanup(c);
-	userauth_free(c);
-	conn_free(c);
-	free(c);
+	fuzz_service_end(c);
 	close(fd);
 	return 0;
 }
