@@ -711,7 +711,9 @@ def kexcost(rounds, ms):
     {kex: CPU microseconds per agreement}, or a string saying why not"""
     objs = sorted(os.path.join(BUILD, d, f) for d in ("transport", "kex", "services", "config")
                   if os.path.isdir(os.path.join(BUILD, d))
-                  for f in os.listdir(os.path.join(BUILD, d)) if f.endswith(".o"))
+                  for f in os.listdir(os.path.join(BUILD, d))
+                  # an object whose source has moved away would be linked twice
+                  if f.endswith(".o") and os.path.exists(os.path.join(TOP, d, f[:-2] + ".c")))
     if not objs:
         return "no objects in %s (make)" % BUILD
     exe = os.path.join(B, "kexcost")
