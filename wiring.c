@@ -16,12 +16,7 @@
 
 static void add(char *out, size_t outlen, const char *name)
 {
-	size_t n = strlen(out), l = strlen(name);
-	if (n + l + 2 > outlen)
-		return;
-	if (n)
-		out[n++] = ',';
-	memcpy(out + n, name, l + 1);
+	namelist_append(out, outlen, name, strlen(name));
 }
 
 void algs_names(enum algs_kind kind, int all, char *out, size_t outlen)

@@ -11,18 +11,6 @@ static int has(const char *list, const char *name, size_t len)
 	return namelist_has(list, strlen(list), name, len);
 }
 
-/* appends name (len bytes) to the comma list dst when there is room */
-static void append(char *dst, size_t cap, const char *name, size_t len)
-{
-	size_t n = strlen(dst);
-	if (n + len + 2 < cap) {
-		if (n)
-			dst[n++] = ',';
-		memcpy(dst + n, name, len);
-		dst[n + len] = 0;
-	}
-}
-
 /* appends each element of src not yet in dst */
 static void merge(char *dst, size_t cap, const char *src)
 {
@@ -32,7 +20,7 @@ static void merge(char *dst, size_t cap, const char *src)
 	namelist_init_str(&it, src);
 	while (namelist_next(&it, &p, &l))
 		if (l && !has(dst, p, l))
-			append(dst, cap, p, l);
+			namelist_append(dst, cap, p, l);
 }
 
 static int check_supported(const char *names, const char *supported, int wildcards, char *err, size_t errlen)
@@ -100,7 +88,7 @@ char *alglist_apply(const char *defaults, const char *supported, const char *spe
 		namelist_init_str(&it, defaults);
 		while (namelist_next(&it, &p, &l))
 			if (!matches_any(p, l, spec + 1))
-				append(out, sizeof out, p, l);
+				namelist_append(out, sizeof out, p, l);
 		break;
 	default:
 		if (check_supported(spec, supported, 0, err, errlen) < 0)

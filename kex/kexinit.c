@@ -51,14 +51,9 @@ void kexinit_hostkey_algs(const struct conn *c, char *out, size_t outlen)
 	out[0] = 0;
 	namelist_init_str(&it, c->cfg->hostkey_alg_list);
 	while (namelist_next(&it, &p, &l)) {
-		size_t n = strlen(out);
 		const struct sigalg *a = sigalg_find((const uint8_t *)p, l);
-		if (a && have_key(c, a->type) && n + l + 2 < outlen) {
-			if (n)
-				out[n++] = ',';
-			memcpy(out + n, p, l);
-			out[n + l] = 0;
-		}
+		if (a && have_key(c, a->type))
+			namelist_append(out, outlen, p, l);
 	}
 }
 

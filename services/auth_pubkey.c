@@ -68,23 +68,18 @@ static const struct pkalg *pkalg_find(const uint8_t *name, size_t n)
 
 static int alg_allowed(const struct config *cfg, const struct pkalg *a)
 {
-	return cfg->pubkey_alg_list && namelist_has(cfg->pubkey_alg_list, strlen(cfg->pubkey_alg_list), a->name, strlen(a->name));
+	const char *l = cfg->pubkey_alg_list;
+	return l && namelist_has(l, strlen(l), a->name, strlen(a->name));
 }
 
 void pubkey_alg_names(int all, char *out, size_t outlen)
 {
-	size_t n = 0;
 	out[0] = 0;
 	for (const struct pkalg *a = pkalgs; a->name; a++) {
 		const char *sn = a->plain ? a->plain : a->name;
 		const struct sigalg *s = sigalg_find((const uint8_t *)sn, strlen(sn));
-		size_t l = strlen(a->name);
-		if ((!all && s && s->legacy) || n + l + 2 > outlen)
-			continue;
-		if (n)
-			out[n++] = ',';
-		memcpy(out + n, a->name, l + 1);
-		n += l;
+		if (all || !s || !s->legacy)
+			namelist_append(out, outlen, a->name, strlen(a->name));
 	}
 }
 

@@ -44,6 +44,18 @@ int namelist_has(const void *list, size_t listlen, const void *name, size_t len)
 	return 0;
 }
 
+int namelist_append(char *list, size_t cap, const void *name, size_t len)
+{
+	size_t n = strlen(list);
+	if (n + len + 2 > cap)
+		return 0;
+	if (n)
+		list[n++] = ',';
+	memcpy(list + n, name, len);
+	list[n + len] = 0;
+	return 1;
+}
+
 size_t namelist_first(const void *list, size_t len)
 {
 	const char *comma = memchr(list, ',', len);

@@ -30,5 +30,9 @@ int namelist_next(struct namelist *it, const char **name, size_t *len);
 int namelist_has(const void *list, size_t listlen, const void *name, size_t len);
 /* the length of the list's first element */
 size_t namelist_first(const void *list, size_t len);
+/* appends name (len bytes) to the C string list of capacity cap, after a
+ * comma unless the list is empty; 0 (and nothing appended) when it would
+ * not fit */
+int namelist_append(char *list, size_t cap, const void *name, size_t len);
 
 #endif
