@@ -19,6 +19,11 @@ struct keyword {
 extern const struct keyword keywords[];
 extern const size_t nkeywords;
 
+struct strlist;
+/* a copy of v at the end of the list, when there is room */
+void strlist_add(struct strlist *l, const char *v);
+void strlist_clear(struct strlist *l);
+
 /* NULL-terminated name tables */
 extern const struct loglevel {
 	const char *name;

@@ -1,0 +1,322 @@
+/* One "Keyword value" line into struct config: the line split, the keyword
+ * found in the table (config.c), the value read by the parser for its
+ * kind. */
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config/config.h"
+#include "config/keywords.h"
+
+#define F(field) offsetof(struct config, field)
+
+/* OpenSSH time format: 90, 90s, 2m, 1h30m, 1d */
+static int parse_time(const char *s, int *out)
+{
+	long total = 0;
+	if (!*s)
+		return -1;
+	while (*s) {
+		char *end;
+		long v = strtol(s, &end, 10), mul = 1;
+		if (end == s || v < 0)
+			return -1;
+		switch (tolower((unsigned char)*end)) {
+		case 0: break;
+		case 's': mul = 1; end++; break;
+		case 'm': mul = 60; end++; break;
+		case 'h': mul = 3600; end++; break;
+		case 'd': mul = 86400; end++; break;
+		case 'w': mul = 604800; end++; break;
+		default: return -1;
+		}
+		if (v > 0x7fffffff / mul || total > 0x7fffffff - v * mul)
+			return -1;
+		total += v * mul;
+		s = end;
+	}
+	*out = (int)total;
+	return 0;
+}
+
+static int parse_size(const char *s, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	int64_t mul = 1;
+	if (end == s || v < 0)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case 0: break;
+	case 'K': mul = 1024; end++; break;
+	case 'M': mul = 1024 * 1024; end++; break;
+	case 'G': mul = 1024LL * 1024 * 1024; end++; break;
+	default: return -1;
+	}
+	if (*end || v > INT64_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	if (!strcasecmp(v, "yes"))
+		*out = 1;
+	else if (!strcasecmp(v, "no"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static const struct keyword *find_kw(const char *name)
+{
+	for (size_t i = 0; i < nkeywords; i++)
+		if (!strcasecmp(keywords[i].name, name))
+			return &keywords[i];
+	return NULL;
+}
+
+/* splits "Keyword value" / "Keyword=value"; value keeps inner spaces */
+static int split(char *line, char **kw, size_t *kwlen, char **val)
+{
+	char *p = line, *e;
+	while (isspace((unsigned char)*p))
+		p++;
+	*kw = p;
+	while (*p && !isspace((unsigned char)*p) && *p != '=')
+		p++;
+	*kwlen = (size_t)(p - *kw);
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '=')
+		p++;
+	while (isspace((unsigned char)*p))
+		p++;
+	e = p + strlen(p);
+	while (e > p && isspace((unsigned char)e[-1]))
+		*--e = 0;
+	if (*p == '"' && e > p + 1 && e[-1] == '"') {
+		e[-1] = 0;
+		p++;
+	}
+	*val = p;
+	(*kw)[*kwlen] = 0; /* the separator, or the end: the value starts after it */
+	return *kwlen ? 0 : -1;
+}
+
+/* One parser per kind of value: each stores val into k's field and returns
+ * 0, -1 for a bad value, or -2 when it wrote its own message to err. */
+typedef int setter(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen);
+
+static void *field(struct config *c, const struct keyword *k) { return (char *)c + k->off; }
+
+static int set_str(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	char **dst = field(c, k);
+	(void)err, (void)errlen;
+	free(*dst);
+	*dst = strdup(val);
+	return 0;
+}
+
+static int set_ignored(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	(void)c, (void)k, (void)val, (void)err, (void)errlen;
+	return 0;
+}
+
+static int set_int(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	char *end;
+	long v = strtol(val, &end, 10);
+	(void)err, (void)errlen;
+	if (*end || v < 0 || v > 1000000)
+		return -1;
+	*(int *)field(c, k) = (int)v;
+	return 0;
+}
+
+static int set_bool(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	return parse_bool(val, field(c, k));
+}
+
+static int set_time(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	return parse_time(val, field(c, k));
+}
+
+/* a name from a NULL-terminated table of names, case-insensitive: its
+ * index, or -1 */
+static int pick(const char *val, const void *table, size_t stride)
+{
+	int found = -1;
+	for (int i = 0;; i++) {
+		const char *name = *(const char *const *)((const char *)table + (size_t)i * stride);
+		if (!name)
+			return found;
+		if (!strcasecmp(val, name))
+			found = i;
+	}
+}
+
+static int set_facility(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	int i = pick(val, facilities, sizeof facilities[0]);
+	(void)k, (void)err, (void)errlen;
+	if (i < 0)
+		return -1;
+	free(c->syslog_facility);
+	c->syslog_facility = strdup(facilities[i].name);
+	return 0;
+}
+
+static int set_loglevel(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	int i = pick(val, loglevels, sizeof loglevels[0]);
+	(void)k, (void)err, (void)errlen;
+	if (i < 0)
+		return -1;
+	c->log_level = loglevels[i].prio;
+	c->log_level_name = loglevels[i].name;
+	return 0;
+}
+
+static int set_keycreate(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	(void)k, (void)err, (void)errlen;
+	if (strcasecmp(val, "no") && strcasecmp(val, "yes") && !keyspec_find(val))
+		return -1;
+	free(c->host_key_create);
+	c->host_key_create = strcasecmp(val, "no") ? strdup(val) : NULL;
+	if (c->host_key_create && !strcasecmp(val, "yes"))
+		strcpy(c->host_key_create, "yes");
+	return 0;
+}
+
+/* OpenSSH: AuthorizedKeysFile replaces, HostKey and AcceptEnv append; a
+ * HostKey path is never split */
+static int set_list(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	struct strlist *dst = field(c, k);
+	char *tok, *save;
+	(void)err, (void)errlen;
+	if (k->off == F(authorized_keys_files))
+		strlist_clear(dst);
+	for (tok = strtok_r(val, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		strlist_add(dst, tok);
+		if (k->off == F(host_keys))
+			break;
+	}
+	return 0;
+}
+
+static int set_root(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	int *dst = field(c, k);
+	(void)err, (void)errlen;
+	if (!strcasecmp(val, "yes"))
+		*dst = ROOT_YES;
+	else if (!strcasecmp(val, "no"))
+		*dst = ROOT_NO;
+	else if (!strcasecmp(val, "prohibit-password") || !strcasecmp(val, "without-password"))
+		*dst = ROOT_PROHIBIT_PASSWORD;
+	else if (!strcasecmp(val, "forced-commands-only"))
+		*dst = ROOT_FORCED_COMMANDS;
+	else
+		return -1;
+	return 0;
+}
+
+static int set_comp(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	(void)k, (void)err, (void)errlen;
+	if (!strcasecmp(val, "yes") || !strcasecmp(val, "delayed"))
+		c->compression = COMP_YES;
+	else if (!strcasecmp(val, "no"))
+		c->compression = COMP_NO;
+	else if (!strcasecmp(val, "zlib"))
+		c->compression = COMP_PREAUTH;
+	else
+		return -1;
+	return 0;
+}
+
+/* RekeyLimit: bytes ("default" or a size of at least 16), then optionally
+ * seconds ("none", "default" or a time) */
+static int set_rekey(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	char *sp = strpbrk(val, " \t");
+	(void)k, (void)err, (void)errlen;
+	if (sp)
+		*sp++ = 0;
+	if (!strcasecmp(val, "default"))
+		c->rekey_bytes = 0;
+	else if (parse_size(val, &c->rekey_bytes) < 0 || c->rekey_bytes < 16)
+		return -1;
+	if (!sp)
+		return 0;
+	while (*sp == ' ' || *sp == '\t')
+		sp++;
+	if (!strcasecmp(sp, "none") || !strcasecmp(sp, "default"))
+		c->rekey_seconds = 0;
+	else if (parse_time(sp, &c->rekey_seconds) < 0)
+		return -1;
+	return 0;
+}
+
+static int set_subsys(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	char *sp = strpbrk(val, " \t");
+	(void)k;
+	if (!sp)
+		return -1;
+	*sp++ = 0;
+	while (*sp == ' ' || *sp == '\t')
+		sp++;
+	if (strcmp(val, "sftp") || !*sp) {
+		snprintf(err, errlen, "Subsystem: only 'sftp PATH' is supported");
+		return -2;
+	}
+	free(c->sftp_server);
+	c->sftp_server = strdup(sp);
+	return 0;
+}
+
+static setter *const setters[] = {
+	[K_STR] = set_str, [K_ALG] = set_str, [K_INT] = set_int, [K_BOOL] = set_bool, [K_TIME] = set_time,
+	[K_LIST] = set_list, [K_ROOT] = set_root, [K_COMP] = set_comp, [K_LOGLEVEL] = set_loglevel,
+	[K_REKEY] = set_rekey, [K_SUBSYS] = set_subsys, [K_FACILITY] = set_facility,
+	[K_KEYCREATE] = set_keycreate, [K_IGNORED] = set_ignored,
+};
+
+int config_set(struct config *c, const char *line_in, char *err, size_t errlen)
+{
+	char *line = strdup(line_in), *kw, *val;
+	size_t kwlen;
+	const struct keyword *k;
+	int rc = -1;
+
+	if (!line) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (split(line, &kw, &kwlen, &val) < 0) {
+		snprintf(err, errlen, "missing keyword");
+	} else if (!(k = find_kw(kw))) {
+		snprintf(err, errlen, "unknown keyword '%s'", kw);
+	} else if (!*val) {
+		snprintf(err, errlen, "%s: missing value", k->name);
+	} else if ((rc = setters[k->type](c, k, val, err, errlen)) == -1) {
+		snprintf(err, errlen, "%s: bad value '%s'", k->name, val);
+	}
+	free(line);
+	return rc < 0 ? -1 : 0;
+}
