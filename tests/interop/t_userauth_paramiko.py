@@ -232,11 +232,15 @@ try:
                         if not perms.startswith("r"):
                             continue
                         lo, hi = (int(x, 16) for x in addr.split("-"))
+                        # a sanitizer build's shadow maps are terabytes of
+                        # nothing: the server's own data is far smaller
+                        if hi - lo > 256 << 20:
+                            continue
                         try:
                             mem.seek(lo)
                             if needle in mem.read(hi - lo):
                                 return True
-                        except (OSError, ValueError, OverflowError):
+                        except (OSError, ValueError, OverflowError, MemoryError):
                             pass
                 return False
 
@@ -297,8 +301,10 @@ try:
                 known.append(wrong_pw_ms(user, tk))
                 unknown.append(wrong_pw_ms("nosuch%d" % os.getpid(), tu))
             tk.close(), tu.close()
-            mk, mu = sorted(known)[25], sorted(unknown)[25]
-            print("# wrong password, server CPU, median of 50: known user %.2f ms, unknown %.2f ms" % (mk, mu))
+            # the least disturbed of each: other work on the machine only
+            # ever adds to a sample (a median moved by 20% under load)
+            mk, mu = min(known), min(unknown)
+            print("# wrong password, server CPU, least of 50: known user %.2f ms, unknown %.2f ms" % (mk, mu))
             report(abs(mu - mk) <= 0.2 * max(mk, mu),
                    "wrong password: unknown user within 20%% of a known one (%.1f vs %.1f ms)" % (mu, mk))
         finally:
