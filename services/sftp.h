@@ -123,6 +123,9 @@ int sftp_status(struct sftp *s, uint32_t id, uint32_t code);
 /* starts a reply of type for id; finish with sftp_reply_end */
 struct buf *sftp_reply(struct sftp *s, uint8_t type, uint32_t id, size_t *mark);
 int sftp_reply_end(struct sftp *s, size_t mark);
+/* a NAME reply of one name, its long name the same, no attributes
+ * (REALPATH, READLINK, expand-path, home-directory) */
+int sftp_one_name(struct sftp *s, uint32_t id, const char *name);
 /* a path field made absolute against s->start into out; 0, or -1 when it
  * is missing, holds a NUL or is too long (a bad message) */
 int sftp_path(const struct sftp *s, struct rd *r, char *out, size_t outlen);

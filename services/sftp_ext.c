@@ -132,18 +132,6 @@ static int x_limits(struct sftp *s, struct sftp_req *q)
 	return sftp_reply_end(s, mark);
 }
 
-static int name_reply(struct sftp *s, uint32_t id, const char *name)
-{
-	size_t mark;
-	struct buf *b = sftp_reply(s, SSH_FXP_NAME, id, &mark);
-	/* count 1, filename, longname, attrs with no flags */
-	buf_u32(b, 1);
-	buf_cstring(b, name);
-	buf_cstring(b, name);
-	buf_u32(b, 0);
-	return sftp_reply_end(s, mark);
-}
-
 /* expand-path: ~ and ~user at the start, then as REALPATH */
 static int x_expand_path(struct sftp *s, struct sftp_req *q)
 {
@@ -178,7 +166,7 @@ static int x_expand_path(struct sftp *s, struct sftp_req *q)
 	}
 	if (sftp_resolve(path, real) < 0)
 		return sftp_status(s, q->id, (uint32_t)sftp_errno(errno));
-	return name_reply(s, q->id, real);
+	return sftp_one_name(s, q->id, real);
 }
 
 static int x_home_directory(struct sftp *s, struct sftp_req *q)
@@ -190,7 +178,7 @@ static int x_home_directory(struct sftp *s, struct sftp_req *q)
 		return SSH_ERR_FORMAT;
 	if (!(pw = getpwnam(user)))
 		return sftp_status(s, q->id, SSH_FX_FAILURE);
-	return name_reply(s, q->id, pw->pw_dir);
+	return sftp_one_name(s, q->id, pw->pw_dir);
 }
 
 /* a string holding a name per id of ids (empty when unknown) */

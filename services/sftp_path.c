@@ -42,7 +42,7 @@ int sftp_setstat(struct sftp *s, struct sftp_req *q)
 }
 
 /* one name with its long name and no attributes: REALPATH, READLINK */
-static int one_name(struct sftp *s, uint32_t id, const char *name)
+int sftp_one_name(struct sftp *s, uint32_t id, const char *name)
 {
 	size_t mark;
 	struct buf *b = sftp_reply(s, SSH_FXP_NAME, id, &mark);
@@ -86,7 +86,7 @@ int sftp_realpath(struct sftp *s, struct sftp_req *q)
 		return SSH_ERR_FORMAT;
 	if (sftp_resolve(path, real) < 0)
 		return sftp_status(s, q->id, (uint32_t)sftp_errno(errno));
-	return one_name(s, q->id, real);
+	return sftp_one_name(s, q->id, real);
 }
 
 int sftp_rename(struct sftp *s, struct sftp_req *q)
@@ -119,7 +119,7 @@ int sftp_readlink(struct sftp *s, struct sftp_req *q)
 	if ((n = readlink(path, target, sizeof target - 1)) < 0)
 		return sftp_status(s, q->id, (uint32_t)sftp_errno(errno));
 	target[n] = 0;
-	return one_name(s, q->id, target);
+	return sftp_one_name(s, q->id, target);
 }
 
 int sftp_symlink(struct sftp *s, struct sftp_req *q)
