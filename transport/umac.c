@@ -209,8 +209,8 @@ static void l1(const struct umac_ctx *u, int it, const uint8_t *m, size_t len, u
 /* 5.2 L2-HASH fed chunk by chunk: POLY64 over the first 2^17 bytes of L1
  * output, POLY128 over the rest (never reached by an SSH packet) */
 struct l2 {
-	uint64_t y64;
 	u128 y128;
+	uint64_t y64;
 	uint64_t pend; /* the first half of a 128-bit word */
 };
 
