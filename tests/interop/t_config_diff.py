@@ -161,6 +161,28 @@ def version(sshd):
     return m.group(0) if m else "?"
 
 
+def documented():
+    """every keyword sshd-lite knows is in the README's and the man page's
+    tables (keywords_other.c) or reference (config.c)"""
+    with open(os.path.join(TOP, "config/config.c")) as g:
+        names = re.findall(r'^\s*\{"([A-Za-z0-9]+)", K_', g.read(), re.M)
+    with open(os.path.join(TOP, "README.md")) as g:
+        readme = g.read()
+    with open(os.path.join(TOP, "man", "sshd-lite.8")) as g:
+        man = g.read()
+    other = open(os.path.join(TOP, "config/keywords_other.c")).read()
+    rows = re.findall(r'^\s*\{"([A-Za-z0-9]+)", ', other, re.M)
+    R.check("the README's table lists every keyword of keywords_other.c",
+            all("| `%s` |" % n in readme for n in rows), ", ".join(n for n in rows if "| `%s` |" % n not in readme))
+    R.check("the man page lists every keyword of keywords_other.c",
+            all(".B %s\n" % n in man for n in rows), ", ".join(n for n in rows if ".B %s\n" % n not in man))
+    aliases = {"HostDSAKey", "PubkeyAcceptedKeyTypes", "DSAAuthentication", "ChallengeResponseAuthentication",
+               "SKeyAuthentication"}
+    missing = [n for n in names if n not in man and n not in aliases]
+    R.check("the man page names every keyword sshd-lite knows", not missing, ", ".join(missing))
+
+
+documented()
 if not os.access("/usr/sbin/sshd", os.X_OK):
     R.skip("differential test", "no /usr/sbin/sshd (openssh-server, in .ci/packages)")
     sys.exit(0)
