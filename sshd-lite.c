@@ -195,17 +195,20 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-/* -o, then the config file, then -h: as in OpenSSH the first value
- * obtained for a keyword wins, so the command line wins */
+/* -o, then the config file, then -h. As in OpenSSH the first value
+ * obtained for a keyword wins, so the command line wins over the file;
+ * among -o options the last one wins, as sshd-lite always had it */
 static int configure(struct config *cfg, const struct args *a)
 {
 	char err[512];
 	const char *file = a->config_file;
 	if (!file && access(SSHD_LITE_CONFIG, F_OK) == 0)
 		file = SSHD_LITE_CONFIG;
+	cfg->override = 1;
 	for (int i = 0; i < a->nopts; i++)
 		if (config_set(cfg, a->opts[i], err, sizeof err) < 0)
 			return fail_off(a, "-o %s: %s", a->opts[i], err);
+	cfg->override = 0;
 	if (file && config_read_file(cfg, file, err, sizeof err) < 0)
 		return fail_off(a, "%s", err);
 	if (a->nh) {

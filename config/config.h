@@ -97,6 +97,7 @@ struct config {
 	 * blocks of one connection) marks what it has set */
 	unsigned char seen[CONFIG_MAX_KEYWORDS], seen_other[CONFIG_MAX_OTHER];
 	int in_match;                /* lines now come from a Match block */
+	int override;                /* -o lines: a later one replaces an earlier one */
 	struct config_src *src;      /* Match blocks; shared by config_match's copies */
 	int src_owner;               /* this config frees src */
 	algs_names_fn *names;        /* as config_finish got it, for config_match */

@@ -300,6 +300,8 @@ static int allowed_value(const char *allowed, const char *val)
 static int set_other(struct config *c, const struct other_keyword *o, const char *val, char *err, size_t errlen)
 {
 	size_t slot = other_slot(o);
+	if (c->override)
+		c->seen_other[slot] = 0;
 	if (o->allowed && !allowed_value(o->allowed, val)) {
 		snprintf(err, errlen, "%s %s: not supported by sshd-lite (%s)", o->name, val, o->why);
 		return -1;
@@ -319,6 +321,8 @@ static int set_row(struct config *c, const struct keyword *k, char *val, char *e
 {
 	size_t slot = keyword_slot(k);
 	int rc;
+	if (c->override && !(k->flags & KW_APPEND))
+		c->seen[slot] = 0;
 	if (c->seen[slot] && !(k->flags & KW_APPEND)) {
 		struct config t;
 		config_defaults(&t);

@@ -244,7 +244,7 @@ static int criteria(char *p, const struct match_ctx *x, char *err, size_t errlen
 				return -1;
 			}
 			result = 0; /* not decidable yet: not applied */
-		} else if (!one(crits[i].id, arg, x)) {
+		} else if (!one(crits[i].id, arg ? arg : "", x)) {
 			result = 0;
 		}
 	}
