@@ -40,6 +40,10 @@ const struct keyword keywords[] = {
 	{"PermitEmptyPasswords", K_BOOL, F(permit_empty_passwords)},
 	{"PermitRootLogin", K_ROOT, F(permit_root_login)},
 	{"StrictModes", K_BOOL, F(strict_modes)},
+	{"DenyUsers", K_PATLIST, F(deny_users)},
+	{"AllowUsers", K_PATLIST, F(allow_users)},
+	{"DenyGroups", K_PATLIST, F(deny_groups)},
+	{"AllowGroups", K_PATLIST, F(allow_groups)},
 	{"Banner", K_STR, F(banner)},
 	{"AllowTcpForwarding", K_BOOL, F(allow_tcp_forwarding)},
 	{"AllowAgentForwarding", K_BOOL, F(allow_agent_forwarding)},
@@ -107,10 +111,15 @@ int config_facility(const struct config *c)
 	return LOG_AUTH;
 }
 
-void strlist_add(struct strlist *l, const char *v)
+void strlist_add(struct strlist *l, const char *v) { (void)strlist_push(l, v); }
+
+int strlist_push(struct strlist *l, const char *v)
 {
-	if (l->n < CONFIG_MAX_LIST)
-		l->v[l->n++] = strdup(v);
+	char *d;
+	if (l->n >= CONFIG_MAX_LIST || !(d = strdup(v)))
+		return -1;
+	l->v[l->n++] = d;
+	return 0;
 }
 
 void strlist_clear(struct strlist *l)
@@ -265,7 +274,7 @@ void config_free(struct config *c)
 		if (keywords[i].type == K_STR || keywords[i].type == K_ALG || keywords[i].type == K_FACILITY ||
 		    keywords[i].type == K_SUBSYS || keywords[i].type == K_KEYCREATE)
 			free(*(char **)p);
-		else if (keywords[i].type == K_LIST)
+		else if (keywords[i].type == K_LIST || keywords[i].type == K_PATLIST)
 			strlist_clear(p);
 	}
 	free(c->kex_list);

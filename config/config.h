@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_MAX_LIST 32
+/* OpenSSH once capped AllowUsers and friends at 256 entries */
+#define CONFIG_MAX_LIST 256
 
 enum { ROOT_NO = 0, ROOT_PROHIBIT_PASSWORD, ROOT_FORCED_COMMANDS, ROOT_YES };
 /* COMP_PREAUTH: also plain zlib, which starts at NEWKEYS, before
@@ -51,6 +52,8 @@ struct config {
 	char *pam_service_name;  /* PAMServiceName: the file in /etc/pam.d */
 	int permit_root_login;
 	int strict_modes;
+	/* access control (services/access.c), patterns as given */
+	struct strlist allow_users, deny_users, allow_groups, deny_groups;
 	char *banner;
 	int allow_tcp_forwarding;
 	int allow_agent_forwarding;

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "config/keywords.h"
+#include "config/pattern.h"
 
 #define F(field) offsetof(struct config, field)
 
@@ -218,6 +219,28 @@ static int set_list(struct config *c, const struct keyword *k, char *val, char *
 	return 0;
 }
 
+/* AllowUsers, DenyUsers, AllowGroups, DenyGroups: whitespace-separated
+ * patterns (commas belong to a user@host list), appended line after line
+ * as OpenSSH does. An entry that does not fit is an error: a restriction
+ * must never be dropped. */
+static int set_patlist(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	struct strlist *dst = field(c, k);
+	int users = k->off == F(allow_users) || k->off == F(deny_users);
+	char *tok, *save;
+	for (tok = strtok_r(val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (users && pat_match_user(NULL, NULL, NULL, tok) < 0) {
+			snprintf(err, errlen, "invalid %s pattern: \"%s\"", k->name, tok);
+			return -2;
+		}
+		if (strlist_push(dst, tok) < 0) {
+			snprintf(err, errlen, "%s: too many entries (at most %d)", k->name, CONFIG_MAX_LIST);
+			return -2;
+		}
+	}
+	return 0;
+}
+
 static int set_root(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
 {
 	int *dst = field(c, k);
@@ -294,7 +317,7 @@ static setter *const setters[] = {
 	[K_STR] = set_str, [K_ALG] = set_str, [K_INT] = set_int, [K_BOOL] = set_bool, [K_TIME] = set_time,
 	[K_LIST] = set_list, [K_ROOT] = set_root, [K_COMP] = set_comp, [K_LOGLEVEL] = set_loglevel,
 	[K_REKEY] = set_rekey, [K_SUBSYS] = set_subsys, [K_FACILITY] = set_facility,
-	[K_KEYCREATE] = set_keycreate, [K_IGNORED] = set_ignored,
+	[K_KEYCREATE] = set_keycreate, [K_PATLIST] = set_patlist, [K_IGNORED] = set_ignored,
 };
 
 int config_set(struct config *c, const char *line_in, char *err, size_t errlen)

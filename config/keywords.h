@@ -7,6 +7,7 @@
 enum ktype {
 	K_STR, K_INT, K_BOOL, K_TIME, K_LIST, K_ROOT, K_COMP, K_LOGLEVEL, K_REKEY, K_SUBSYS, K_ALG,
 	K_FACILITY, K_KEYCREATE,
+	K_PATLIST, /* whitespace-separated patterns, appended, never cut */
 	K_IGNORED, /* about the listening socket, which the launcher owns */
 };
 
@@ -22,6 +23,8 @@ extern const size_t nkeywords;
 struct strlist;
 /* a copy of v at the end of the list, when there is room */
 void strlist_add(struct strlist *l, const char *v);
+/* the same, -1 when the list is full */
+int strlist_push(struct strlist *l, const char *v);
 void strlist_clear(struct strlist *l);
 
 /* NULL-terminated name tables */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "services/access.h"
 #include "services/loginrec.h"
 #include "services/pam.h"
 #include "services/privdrop.h"
@@ -260,11 +261,29 @@ int ua_finish(struct conn *c, struct userauth *u, int result, const char *method
 	return send_failure(c);
 }
 
+/* AllowUsers and friends: a refused user goes on as one whose account
+ * cannot log in, so the client sees what a wrong key gets */
+static int access_apply(struct conn *c, struct userauth *u)
+{
+	const char *why;
+	if (access_needs_groups(c->cfg) && user_groups(c, &u->user) != SSH_OK) {
+		logit(c->log, LOG_ERR, "cannot look up the groups of %s", u->logname);
+		return SSH_ERR_INTERNAL;
+	}
+	why = access_check(c->cfg, u->user.name, u->user.groups, u->user.ngroups, c->addr, c->addr);
+	if (why) {
+		u->user.allowed = 0;
+		u->user.why = why;
+	}
+	return SSH_OK;
+}
+
 /* the first request fixes user and service for the whole exchange */
 static int first_request(struct conn *c, struct userauth *u, const uint8_t *name, size_t nl,
 			 const uint8_t *svc, size_t sl)
 {
 	char cname[UA_NAME_MAX + 1];
+	int e;
 	u->svc = service_find(auth_services, (const char *)svc, sl);
 	if (!u->svc || sl > sizeof u->service) {
 		char s[130];
@@ -282,6 +301,8 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 	cname[nl] = 0;
 	user_lookup(cname, &u->user);
 	user_groups_prefetch(c, &u->user);
+	if (u->user.allowed && (e = access_apply(c, u)) != SSH_OK)
+		return e;
 	if (!u->user.valid)
 		logit(c->log, LOG_INFO, "Invalid user %s from %s port %d", u->logname, c->addr, c->port);
 	else if (!u->user.allowed)
