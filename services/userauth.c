@@ -16,7 +16,8 @@
 #include "transport/msg.h"
 #include "transport/namelist.h"
 
-#define BANNER_MAX (64u * 1024)
+/* a BANNER message carries at most this much of the file */
+#define BANNER_PART (32u * 1024)
 
 static const struct ua_method methods[] = {
 	/* none is never listed as a method that can continue (RFC 4252 5.2) */
@@ -117,14 +118,28 @@ int ua_root_allowed(struct conn *c, struct userauth *u, const char *method, int 
 	return 0;
 }
 
+static int banner_part(struct conn *c, const uint8_t *p, size_t n)
+{
+	struct buf *b;
+	int e;
+	/* message, language tag */
+	if ((e = pkt_begin(c, SSH_MSG_USERAUTH_BANNER, &b)) != SSH_OK)
+		return e;
+	buf_string(b, p, n);
+	buf_cstring(b, "");
+	return pkt_send(c);
+}
+
+/* The whole file, however long: clients print every BANNER message, so a
+ * long one goes as several, each ending at a line end when it has one
+ * (no character is split across two). An empty file says nothing. */
 static int send_banner(struct conn *c)
 {
 	const char *path = c->cfg->banner;
-	struct buf *b;
 	uint8_t *p;
 	ssize_t n;
-	size_t got = 0;
-	int fd, e;
+	size_t have = 0;
+	int fd, e = SSH_OK;
 
 	if (!path || !*path || !strcmp(path, "none"))
 		return SSH_OK;
@@ -132,21 +147,25 @@ static int send_banner(struct conn *c)
 		logit(c->log, LOG_ERR, "Banner %s cannot be opened", path);
 		return SSH_OK;
 	}
-	p = malloc(BANNER_MAX);
-	if (!p) {
+	if (!(p = malloc(BANNER_PART))) {
 		close(fd);
 		return SSH_ERR_ALLOC;
 	}
-	while (got < BANNER_MAX && (n = read(fd, p + got, BANNER_MAX - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	e = SSH_OK;
-	/* message, language tag; an empty file says nothing */
-	if (got && (e = pkt_begin(c, SSH_MSG_USERAUTH_BANNER, &b)) == SSH_OK) {
-		buf_string(b, p, got);
-		buf_cstring(b, "");
-		e = pkt_send(c);
+	while (e == SSH_OK && (n = read(fd, p + have, BANNER_PART - have)) > 0) {
+		const uint8_t *nl;
+		size_t cut;
+		have += (size_t)n;
+		if (have < BANNER_PART)
+			continue;
+		nl = memrchr(p, '\n', have);
+		cut = nl ? (size_t)(nl - p) + 1 : have;
+		e = banner_part(c, p, cut);
+		memmove(p, p + cut, have - cut);
+		have -= cut;
 	}
+	close(fd);
+	if (e == SSH_OK && have)
+		e = banner_part(c, p, have);
 	free(p);
 	return e;
 }
@@ -283,6 +302,7 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 			 const uint8_t *svc, size_t sl)
 {
 	char cname[UA_NAME_MAX + 1];
+	const uint8_t *colon;
 	int e;
 	u->svc = service_find(auth_services, (const char *)svc, sl);
 	if (!u->svc || sl > sizeof u->service) {
@@ -296,6 +316,11 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 	u->namelen = nl;
 	memcpy(u->service, svc, sl);
 	u->servicelen = sl;
+	/* "user:style" names a BSD auth style, which Linux has not: OpenSSH
+	 * drops it and goes on with the user (the name as sent stays in
+	 * u->name: the client signs it) */
+	if ((colon = memchr(name, ':', nl)) != NULL)
+		nl = (size_t)(colon - name);
 	ua_log_safe(u->logname, sizeof u->logname, name, nl);
 	memcpy(cname, name, nl);
 	cname[nl] = 0;
