@@ -34,6 +34,7 @@ const struct keyword keywords[] = {
 	{"AuthorizedPrincipalsFile", K_STR, F(authorized_principals_file)},
 	{"CASignatureAlgorithms", K_STR, F(ca_signature_algorithms)},
 	{"RevokedKeys", K_STR, F(revoked_keys)},
+	{"AuthenticationMethods", K_AUTHMETHODS, F(authentication_methods)},
 	{"PubkeyAuthentication", K_BOOL, F(pubkey_authentication)},
 	{"PasswordAuthentication", K_BOOL, F(password_authentication)},
 	{"KbdInteractiveAuthentication", K_BOOL, F(kbd_interactive_authentication)},
@@ -229,6 +230,89 @@ static const struct {
 	{ALGS_PUBKEY, "PubkeyAcceptedAlgorithms", F(pubkey_accepted_algorithms), F(pubkey_alg_list)},
 };
 
+/* the methods AuthenticationMethods may name, and the setting that enables
+ * each (-1: never enabled here: hostbased, GSSAPI) */
+static const struct {
+	const char *name;
+	long enabled;
+} auth_method_names[] = {
+	{"publickey", F(pubkey_authentication)},
+	{"password", F(password_authentication)},
+	{"keyboard-interactive", F(kbd_interactive_authentication)},
+	{"hostbased", -1},
+	{"gssapi-with-mic", -1},
+};
+
+/* the row of one method of a list ("keyboard-interactive:pam" is
+ * keyboard-interactive with a device name), or -1 */
+static int auth_method_row(const char *m, size_t n)
+{
+	const char *colon = memchr(m, ':', n);
+	if (colon)
+		n = (size_t)(colon - m);
+	for (size_t i = 0; i < sizeof auth_method_names / sizeof auth_method_names[0]; i++)
+		if (strlen(auth_method_names[i].name) == n && !strncmp(m, auth_method_names[i].name, n) &&
+		    (!colon || i == 2))
+			return (int)i;
+	return -1;
+}
+
+/* each list known methods only (all: also enabled ones); 1 when every
+ * list passes, else 0, or -1 for an unknown method (named in err) */
+static int authmethods_scan(const struct config *c, const char *lists, int all, char *err, size_t errlen)
+{
+	const char *p = lists;
+	int every = 1, this = 1;
+	while (*p) {
+		size_t n = strcspn(p, ", ");
+		int row = auth_method_row(p, n);
+		if (row < 0) {
+			snprintf(err, errlen, "AuthenticationMethods: unknown method \"%.*s\"", (int)n, p);
+			return -1;
+		}
+		if (all && (auth_method_names[row].enabled < 0 ||
+			    *(const int *)((const char *)c + auth_method_names[row].enabled) <= 0))
+			this = 0;
+		p += n;
+		if (*p == ' ' || !*p) {
+			every &= this;
+			this = 1;
+		}
+		if (*p)
+			p++;
+	}
+	return every;
+}
+
+int authmethods_valid(const char *lists, char *err, size_t errlen)
+{
+	return authmethods_scan(NULL, lists, 0, err, errlen) < 0 ? -1 : 0;
+}
+
+/* as sshd at start-up: at least one list must be made only of enabled
+ * methods, or nobody could ever log in */
+static int authmethods_satisfiable(const struct config *c, char *err, size_t errlen)
+{
+	const char *p;
+	if (!c->authentication_methods)
+		return 0;
+	for (p = c->authentication_methods; *p;) {
+		size_t n = strcspn(p, " ");
+		char one[1024];
+		if (n < sizeof one) {
+			memcpy(one, p, n);
+			one[n] = 0;
+			if (authmethods_scan(c, one, 1, err, errlen) == 1)
+				return 0;
+		}
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	snprintf(err, errlen, "AuthenticationMethods cannot be satisfied by enabled authentication methods");
+	return -1;
+}
+
 int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errlen)
 {
 	char def[2048], sup[2048];
@@ -244,6 +328,8 @@ int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errl
 		snprintf(err, errlen, "PAMServiceName: not a file name in /etc/pam.d");
 		return -1;
 	}
+	if (authmethods_satisfiable(c, err, errlen) < 0)
+		return -1;
 	if (c->authorized_keys_files.n == 0) {
 		strlist_add(&c->authorized_keys_files, ".ssh/authorized_keys");
 		strlist_add(&c->authorized_keys_files, ".ssh/authorized_keys2");
@@ -272,7 +358,8 @@ void config_free(struct config *c)
 	for (size_t i = 0; i < nkeywords; i++) {
 		void *p = (char *)c + keywords[i].off;
 		if (keywords[i].type == K_STR || keywords[i].type == K_ALG || keywords[i].type == K_FACILITY ||
-		    keywords[i].type == K_SUBSYS || keywords[i].type == K_KEYCREATE)
+		    keywords[i].type == K_SUBSYS || keywords[i].type == K_KEYCREATE ||
+		    keywords[i].type == K_AUTHMETHODS)
 			free(*(char **)p);
 		else if (keywords[i].type == K_LIST || keywords[i].type == K_PATLIST)
 			strlist_clear(p);

@@ -44,6 +44,8 @@ struct config {
 	char *authorized_principals_file;
 	char *ca_signature_algorithms; /* a comma list; OpenSSH's by default */
 	char *revoked_keys;
+	/* AuthenticationMethods: space-separated comma lists as given, NULL for any */
+	char *authentication_methods;
 	int pubkey_authentication;
 	int password_authentication;
 	int kbd_interactive_authentication;
@@ -99,6 +101,9 @@ struct keyspec {
 const struct keyspec *keyspec_find(const char *name);
 
 void config_defaults(struct config *c);
+/* an AuthenticationMethods value made canonical (comma lists separated by
+ * one space): 0, or -1 naming the unknown method in err */
+int authmethods_valid(const char *lists, char *err, size_t errlen);
 /* one "Keyword value" or "Keyword=value"; err receives a message.
  * Returns 0 or -1. */
 int config_set(struct config *c, const char *line, char *err, size_t errlen);

@@ -88,6 +88,9 @@ void config_print(const struct config *c, int fd)
 		case K_SUBSYS:
 			dprintf(fd, "subsystem sftp %s\n", c->sftp_server);
 			break;
+		case K_AUTHMETHODS:
+			pr(fd, lower, c->authentication_methods ? c->authentication_methods : "any");
+			break;
 		case K_PATLIST:
 			/* as sshd -T: one line per pattern, nothing when empty */
 			for (int n = 0; n < ((const struct strlist *)src)->n; n++)

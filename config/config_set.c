@@ -241,6 +241,33 @@ static int set_patlist(struct config *c, const struct keyword *k, char *val, cha
 	return 0;
 }
 
+/* "any", or lists of methods separated by blanks, the methods of a list by
+ * commas; kept with one space between lists */
+static int set_authmethods(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	char out[4096], *tok, *save;
+	size_t o = 0;
+	(void)k;
+	if (!strcasecmp(val, "any")) {
+		free(c->authentication_methods);
+		c->authentication_methods = NULL;
+		return 0;
+	}
+	out[0] = 0;
+	for (tok = strtok_r(val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		int n = snprintf(out + o, sizeof out - o, "%s%s", o ? " " : "", tok);
+		if (n < 0 || (size_t)n >= sizeof out - o || !*tok || tok[0] == ',' || tok[strlen(tok) - 1] == ',' ||
+		    strstr(tok, ",,"))
+			return -1;
+		o += (size_t)n;
+	}
+	if (authmethods_valid(out, err, errlen) < 0)
+		return -2;
+	free(c->authentication_methods);
+	c->authentication_methods = strdup(out);
+	return 0;
+}
+
 static int set_root(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
 {
 	int *dst = field(c, k);
@@ -317,7 +344,8 @@ static setter *const setters[] = {
 	[K_STR] = set_str, [K_ALG] = set_str, [K_INT] = set_int, [K_BOOL] = set_bool, [K_TIME] = set_time,
 	[K_LIST] = set_list, [K_ROOT] = set_root, [K_COMP] = set_comp, [K_LOGLEVEL] = set_loglevel,
 	[K_REKEY] = set_rekey, [K_SUBSYS] = set_subsys, [K_FACILITY] = set_facility,
-	[K_KEYCREATE] = set_keycreate, [K_PATLIST] = set_patlist, [K_IGNORED] = set_ignored,
+	[K_KEYCREATE] = set_keycreate, [K_PATLIST] = set_patlist,
+	[K_AUTHMETHODS] = set_authmethods, [K_IGNORED] = set_ignored,
 };
 
 int config_set(struct config *c, const char *line_in, char *err, size_t errlen)

@@ -8,6 +8,7 @@ enum ktype {
 	K_STR, K_INT, K_BOOL, K_TIME, K_LIST, K_ROOT, K_COMP, K_LOGLEVEL, K_REKEY, K_SUBSYS, K_ALG,
 	K_FACILITY, K_KEYCREATE,
 	K_PATLIST, /* whitespace-separated patterns, appended, never cut */
+	K_AUTHMETHODS,
 	K_IGNORED, /* about the listening socket, which the launcher owns */
 };
 

@@ -410,8 +410,8 @@ static int allowed(struct conn *c, struct userauth *u, const struct pkalg *a, co
 
 int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 {
-	const uint8_t *an, *blob, *sig = NULL, *bt;
-	size_t al, len, siglen = 0, btl;
+	const uint8_t *an, *blob, *sig = NULL, *bt, *kb;
+	size_t al, len, siglen = 0, btl, kl;
 	const struct pkalg *a;
 	struct rd br;
 	struct buf *b;
@@ -439,6 +439,15 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 	}
 	if ((e = precheck(c, u, a, blob, len)) != SSH_OK)
 		return e == SSH_ERR_AUTH ? UA_FAILURE : e;
+	kb = blob;
+	kl = len;
+	(void)signer(u, a, &kb, &kl);
+	/* publickey,publickey wants two keys: each may pass once (a
+	 * certificate counts as the key it certifies) */
+	if (am_key_used(&u->am, kb, kl)) {
+		logit(c->log, LOG_INFO, "refusing previously-used %s key", a->logtype);
+		return UA_FAILURE;
+	}
 	if ((found = allowed(c, u, a, blob, len)) < 0)
 		return found;
 	ok = found && u->user.allowed && ua_root_allowed(c, u, "publickey", u->key->command != NULL);
@@ -460,5 +469,6 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 	if (e != SSH_OK || !ok)
 		return UA_FAILURE;
 	logit(c->log, LOG_DEBUG, "publickey signature %s verified", a->name);
+	am_key_add(&u->am, kb, kl);
 	return (e = keep_options(c, u)) != SSH_OK ? e : UA_SUCCESS;
 }

@@ -72,6 +72,9 @@ void auth_result_clear(struct auth_result *a)
 static void state_free(struct userauth *u)
 {
 	auth_result_clear(&u->res);
+	if (u->am.partial)
+		auth_result_clear(u->am.partial);
+	am_free(&u->am);
 	free(u->user.groups);
 	buf_free(&u->scratch);
 	if (u->key) {
@@ -170,7 +173,9 @@ static int send_banner(struct conn *c)
 	return e;
 }
 
-static int send_failure(struct conn *c)
+/* authentications that can continue: the enabled methods that head an
+ * AuthenticationMethods list (any enabled one without lists) */
+static int send_failure(struct conn *c, const struct userauth *u, int partial)
 {
 	struct buf *b;
 	size_t mark;
@@ -180,7 +185,7 @@ static int send_failure(struct conn *c)
 	/* authentications that can continue, partial success */
 	buf_string_begin(b, &mark);
 	for (const struct ua_method *m = methods; m->name; m++) {
-		if (!m->enabled || !m->enabled(c))
+		if (!m->enabled || !m->enabled(c) || !am_allowed(&u->am, m->name))
 			continue;
 		if (!first)
 			buf_u8(b, ',');
@@ -188,7 +193,7 @@ static int send_failure(struct conn *c)
 		first = 0;
 	}
 	buf_string_end(b, mark);
-	buf_bool(b, 0);
+	buf_bool(b, partial);
 	return pkt_send(c);
 }
 
@@ -255,14 +260,27 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	return svc->install(c);
 }
 
+/* a step of AuthenticationMethods passed, with more to go: what it found
+ * is kept for the end, and the client hears which methods come next */
+static int partial_success(struct conn *c, struct userauth *u, const char *method)
+{
+	logit(c->log, LOG_INFO, "Partial %s for %s from %s port %d ssh2%s", method, u->logname, c->addr, c->port,
+	      u->extra);
+	if (am_keep_partial(&u->am, &u->res) != SSH_OK)
+		return SSH_ERR_ALLOC;
+	return send_failure(c, u, 1);
+}
+
 int ua_finish(struct conn *c, struct userauth *u, int result, const char *method)
 {
 	if (result < 0)
 		return result;
 	if (result == UA_POSTPONED)
 		return SSH_OK;
+	if (result == UA_SUCCESS && !am_passed(&u->am, method))
+		return partial_success(c, u, method);
 	if (result == UA_SUCCESS)
-		return success(c, u, method);
+		return am_merge(&u->am, &u->res) != SSH_OK ? SSH_ERR_ALLOC : success(c, u, method);
 	auth_result_clear(&u->res);
 	if (result == UA_FAILURE)
 		u->failures++;
@@ -277,7 +295,7 @@ int ua_finish(struct conn *c, struct userauth *u, int result, const char *method
 		      u->user.valid ? "authenticating" : "invalid", u->logname, c->addr, c->port);
 		return SSH_ERR_AUTH;
 	}
-	return send_failure(c);
+	return send_failure(c, u, 0);
 }
 
 /* AllowUsers and friends: a refused user goes on as one whose account
@@ -328,6 +346,11 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 	user_groups_prefetch(c, &u->user);
 	if (u->user.allowed && (e = access_apply(c, u)) != SSH_OK)
 		return e;
+	/* the user's lists (a Match block may set them for this user) */
+	if (am_init(&u->am, c->cfg->authentication_methods) != SSH_OK) {
+		logit(c->log, LOG_ERR, "AuthenticationMethods: too many or too long lists");
+		return SSH_ERR_INTERNAL;
+	}
 	if (!u->user.valid)
 		logit(c->log, LOG_INFO, "Invalid user %s from %s port %d", u->logname, c->addr, c->port);
 	else if (!u->user.allowed)
@@ -372,7 +395,7 @@ static int h_request(struct conn *c, uint8_t type, struct rd *r)
 	u->attempts++;
 	u->extra[0] = 0;
 	m = method_find(meth, ml);
-	if (!m || (m->enabled && !m->enabled(c))) {
+	if (!m || (m->enabled && !m->enabled(c)) || (m->enabled && !am_allowed(&u->am, m->name))) {
 		char mn[130];
 		ua_log_safe(mn, sizeof mn, meth, ml > 32 ? 32 : ml);
 		logit(c->log, LOG_DEBUG, "userauth: method %s not offered", mn);

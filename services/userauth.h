@@ -9,6 +9,7 @@
 #include "services/auth.h"
 #include "services/service.h"
 #include "services/authkeys.h"
+#include "services/authmethods.h"
 #include "services/user.h"
 #include "transport/conn.h"
 
@@ -46,6 +47,7 @@ struct userauth {
 	struct linereader *lr;
 	struct cert *cert;           /* the certificate presented, or NULL */
 	char certcmd[4096];          /* its force-command, until kept in res */
+	struct am_state am;          /* AuthenticationMethods: what is still needed */
 };
 
 /* A method row: the name in requests and FAILURE lists, whether the
