@@ -30,6 +30,8 @@ const struct keyword keywords[] = {
 	{"LogLevel", K_LOGLEVEL, F(log_level)},
 	{"SyslogFacility", K_FACILITY, F(syslog_facility)},
 	{"AuthorizedKeysFile", K_LIST, F(authorized_keys_files)},
+	{"AuthorizedKeysCommand", K_STR, F(authorized_keys_command)},
+	{"AuthorizedKeysCommandUser", K_STR, F(authorized_keys_command_user)},
 	{"TrustedUserCAKeys", K_STR, F(trusted_user_ca_keys)},
 	{"AuthorizedPrincipalsFile", K_STR, F(authorized_principals_file)},
 	{"CASignatureAlgorithms", K_STR, F(ca_signature_algorithms)},

@@ -39,6 +39,8 @@ struct config {
 	const char *log_level_name; /* the LogLevel given (VERBOSE and INFO share LOG_INFO), or NULL */
 	char *syslog_facility;
 	struct strlist authorized_keys_files;
+	char *authorized_keys_command;      /* NULL or "none" for none */
+	char *authorized_keys_command_user;
 	/* user certificates (services/auth_cert.c); NULL for none */
 	char *trusted_user_ca_keys;
 	char *authorized_principals_file;

@@ -176,8 +176,8 @@ static int line_matches(const struct authkey *k, int ca, const uint8_t *blob, si
 }
 
 /* 1 when the file has an usable line for blob (left in u->key), 0 if not */
-static int scan(struct conn *c, struct userauth *u, int fd, const char *path, int ca, const uint8_t *blob,
-		size_t len)
+int ua_scan_keys(struct conn *c, struct userauth *u, int fd, const char *path, int ca, const uint8_t *blob,
+		 size_t len)
 {
 	const char *line, *why;
 	size_t n;
@@ -242,6 +242,9 @@ static int key_allowed(struct conn *c, struct userauth *u, int ca, const uint8_t
 		files_for_nobody(c);
 		return 0;
 	}
+	/* the command first, then the files, as OpenSSH */
+	if ((found = ua_keys_command(c, u, ca, blob, len)) != 0)
+		return found;
 	for (int i = 0; i < files->n && !found; i++) {
 		int fd;
 		if (!strcmp(files->v[i], "none"))
@@ -260,7 +263,7 @@ static int key_allowed(struct conn *c, struct userauth *u, int ca, const uint8_t
 			else if (c->cfg->strict_modes && secure_file(fd, path, u->user.uid, u->user.home, err, sizeof err) != SSH_OK)
 				logit(c->log, LOG_INFO, "Authentication refused: %s", err);
 			else if (fcntl(fd, F_SETFL, 0) == 0)
-				found = scan(c, u, fd, path, ca, blob, len);
+				found = ua_scan_keys(c, u, fd, path, ca, blob, len);
 			close(fd);
 		} else if (errno != ENOENT) {
 			/* the usual cause of a refusal nobody can explain: a
@@ -448,6 +451,9 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 		logit(c->log, LOG_INFO, "refusing previously-used %s key", a->logtype);
 		return UA_FAILURE;
 	}
+	u->offered = blob;
+	u->offered_len = len;
+	u->offered_type = a->keytype;
 	if ((found = allowed(c, u, a, blob, len)) < 0)
 		return found;
 	ok = found && u->user.allowed && ua_root_allowed(c, u, "publickey", u->key->command != NULL);
