@@ -38,6 +38,7 @@ const struct keyword keywords[] = {
 	{"RevokedKeys", K_STR, F(revoked_keys)},
 	{"AuthenticationMethods", K_AUTHMETHODS, F(authentication_methods)},
 	{"PubkeyAuthentication", K_BOOL, F(pubkey_authentication)},
+	{"PubkeyAuthOptions", K_PKOPTS, F(pubkey_auth_options)},
 	{"PasswordAuthentication", K_BOOL, F(password_authentication)},
 	{"KbdInteractiveAuthentication", K_BOOL, F(kbd_interactive_authentication)},
 	{"PermitEmptyPasswords", K_BOOL, F(permit_empty_passwords)},

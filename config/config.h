@@ -14,6 +14,9 @@ enum { ROOT_NO = 0, ROOT_PROHIBIT_PASSWORD, ROOT_FORCED_COMMANDS, ROOT_YES };
 /* COMP_PREAUTH: also plain zlib, which starts at NEWKEYS, before
  * authentication; only when named (`Compression zlib`) */
 enum { COMP_NO = 0, COMP_YES, COMP_PREAUTH };
+/* PubkeyAuthOptions: FIDO signatures must show a touch even when
+ * authorized_keys says no-touch-required / must show user verification */
+enum { PKOPT_TOUCH_REQUIRED = 1, PKOPT_VERIFY_REQUIRED = 2 };
 
 struct strlist {
 	char *v[CONFIG_MAX_LIST];
@@ -49,6 +52,7 @@ struct config {
 	/* AuthenticationMethods: space-separated comma lists as given, NULL for any */
 	char *authentication_methods;
 	int pubkey_authentication;
+	int pubkey_auth_options;    /* PubkeyAuthOptions: PKOPT_* bits */
 	int password_authentication;
 	int kbd_interactive_authentication;
 	int permit_empty_passwords;

@@ -88,6 +88,14 @@ void config_print(const struct config *c, int fd)
 		case K_SUBSYS:
 			dprintf(fd, "subsystem sftp %s\n", c->sftp_server);
 			break;
+		case K_PKOPTS:
+			pr(fd, lower,
+			   c->pubkey_auth_options == (PKOPT_TOUCH_REQUIRED | PKOPT_VERIFY_REQUIRED)
+				   ? "touch-required verify-required"
+			   : c->pubkey_auth_options == PKOPT_TOUCH_REQUIRED  ? "touch-required"
+			   : c->pubkey_auth_options == PKOPT_VERIFY_REQUIRED ? "verify-required"
+									     : "none");
+			break;
 		case K_AUTHMETHODS:
 			pr(fd, lower, c->authentication_methods ? c->authentication_methods : "any");
 			break;

@@ -268,6 +268,26 @@ static int set_authmethods(struct config *c, const struct keyword *k, char *val,
 	return 0;
 }
 
+/* "none", or touch-required and/or verify-required */
+static int set_pkopts(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	char *tok, *save;
+	int v = 0;
+	(void)k, (void)err, (void)errlen;
+	for (tok = strtok_r(val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (!strcasecmp(tok, "none") && v == 0 && !strtok_r(NULL, " \t", &save))
+			break;
+		if (!strcasecmp(tok, "touch-required"))
+			v |= PKOPT_TOUCH_REQUIRED;
+		else if (!strcasecmp(tok, "verify-required"))
+			v |= PKOPT_VERIFY_REQUIRED;
+		else
+			return -1;
+	}
+	c->pubkey_auth_options = v;
+	return 0;
+}
+
 static int set_root(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
 {
 	int *dst = field(c, k);
@@ -345,7 +365,7 @@ static setter *const setters[] = {
 	[K_LIST] = set_list, [K_ROOT] = set_root, [K_COMP] = set_comp, [K_LOGLEVEL] = set_loglevel,
 	[K_REKEY] = set_rekey, [K_SUBSYS] = set_subsys, [K_FACILITY] = set_facility,
 	[K_KEYCREATE] = set_keycreate, [K_PATLIST] = set_patlist,
-	[K_AUTHMETHODS] = set_authmethods, [K_IGNORED] = set_ignored,
+	[K_AUTHMETHODS] = set_authmethods, [K_PKOPTS] = set_pkopts, [K_IGNORED] = set_ignored,
 };
 
 int config_set(struct config *c, const char *line_in, char *err, size_t errlen)

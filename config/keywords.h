@@ -9,6 +9,7 @@ enum ktype {
 	K_FACILITY, K_KEYCREATE,
 	K_PATLIST, /* whitespace-separated patterns, appended, never cut */
 	K_AUTHMETHODS,
+	K_PKOPTS,
 	K_IGNORED, /* about the listening socket, which the launcher owns */
 };
 

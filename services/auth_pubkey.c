@@ -350,8 +350,11 @@ static int verify(struct conn *c, struct userauth *u, const struct pkalg *a, int
 		const struct sigalg *sa = sigalg_find((const uint8_t *)v->name, strlen(v->name));
 		return sa ? key_verify(sa, blob, len, u->scratch.d, u->scratch.len, sig, siglen) : SSH_ERR_SIG;
 	}
+	/* a touch unless the key's line waives it and PubkeyAuthOptions does
+	 * not insist; verification when either asks for it */
 	e = sk_verify(v->name, blob, len, u->scratch.d, u->scratch.len, sig, siglen,
-		      found ? !u->key->no_touch_required : 1, found && u->key->verify_required);
+		      !found || !u->key->no_touch_required || (c->cfg->pubkey_auth_options & PKOPT_TOUCH_REQUIRED),
+		      (found && u->key->verify_required) || (c->cfg->pubkey_auth_options & PKOPT_VERIFY_REQUIRED));
 	if (e == SSH_ERR_AUTH)
 		logit(c->log, LOG_INFO,
 		      "public key %s signature for %s from %s port %d rejected: user presence or verification "
