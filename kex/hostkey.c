@@ -128,7 +128,7 @@ int hostkey_load(const char *path, struct hostkey *k)
 	if (e == SSH_OK && !(k->path = strdup(path)))
 		e = SSH_ERR_ALLOC;
 	/* the contract has one code for every kind of bad content */
-	if (e != SSH_OK && e != SSH_ERR_FILE && e != SSH_ERR_ENCRYPTED && e != SSH_ERR_ALLOC)
+	if (e != SSH_OK && e != SSH_ERR_FILE && e != SSH_ERR_ENCRYPTED && e != SSH_ERR_ALLOC && e != SSH_ERR_UNSUPPORTED)
 		e = SSH_ERR_KEY;
 	if (e != SSH_OK)
 		hostkey_free(k);

@@ -41,8 +41,10 @@ const char *keytype_name(enum keytype t);
 
 /* Reads an unencrypted private key: openssh-key-v1, or PEM (RSA PKCS#1,
  * EC SEC1 "EC PRIVATE KEY", PKCS#8 "PRIVATE KEY"). SSH_ERR_FILE when missing
- * or unreadable, SSH_ERR_ENCRYPTED when passphrase-protected, SSH_ERR_KEY
- * when malformed or of an unsupported type. */
+ * or unreadable, SSH_ERR_ENCRYPTED when passphrase-protected,
+ * SSH_ERR_UNSUPPORTED for an openssh-key-v1 key of a type we do not sign
+ * with (ssh-dss), SSH_ERR_KEY when malformed or of another unsupported
+ * kind. */
 int hostkey_load(const char *path, struct hostkey *k);
 /* bits: RSA modulus size (0 = 3072), ECDSA curve size (0 = 256) */
 int hostkey_generate(struct hostkey *k, enum keytype type, int bits);
