@@ -15,6 +15,7 @@
 
 const struct keyword keywords[] = {
 	{"HostKey", K_LIST, F(host_keys)},
+	{"HostKeyAgent", K_STR, F(host_key_agent)},
 	{"KexAlgorithms", K_ALG, F(kex_algorithms)},
 	{"Ciphers", K_ALG, F(ciphers)},
 	{"MACs", K_ALG, F(macs)},

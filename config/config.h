@@ -25,6 +25,7 @@ struct strlist {
 
 struct config {
 	struct strlist host_keys;
+	char *host_key_agent;       /* HostKeyAgent: socket, "SSH_AUTH_SOCK", NULL/"none" */
 	char *kex_algorithms;       /* specs as given (+/-/^ syntax) ... */
 	char *ciphers;
 	char *macs;

@@ -94,11 +94,23 @@ static int ephemeral_key(struct hostkey *k, const struct logger *log)
 /* one HostKey file into k, created first under HostKeyCreate when it is
  * missing; SSH_OK, or an error with the reason in why and whether it was
  * the creation that failed */
-static int load_one(const char *path, const char *hkc, struct hostkey *k, const struct logger *log, int *created,
-		    char *why, size_t whylen)
+static int load_one(const struct config *cfg, const char *path, struct hostkey *k, const struct logger *log,
+		    int *created, char *why, size_t whylen)
 {
+	const char *hkc = cfg->host_key_create, *agent = cfg->host_key_agent;
 	int e = hostkey_load(path, k);
 	*created = 0;
+	/* HostKeyAgent: a key whose private file we lack (or cannot read)
+	 * may be one the agent holds, named by its public key */
+	if (e != SSH_OK && agent && *agent && strcmp(agent, "none")) {
+		int ea = hostkey_load_agent(path, agent, k);
+		if (ea == SSH_OK) {
+			logit(log, LOG_DEBUG, "will rely on agent for hostkey %s", path);
+			return SSH_OK;
+		}
+		if (ea != SSH_ERR_FILE || access(path, F_OK) != 0)
+			e = ea;
+	}
 	if (e == SSH_ERR_FILE && hkc && access(path, F_OK) != 0) {
 		const struct keyspec *ks = keyspec_for_create(path, hkc);
 		e = ks ? create_key(path, ks, k, log) : SSH_ERR_UNSUPPORTED;
@@ -124,7 +136,7 @@ int hostkeys_load(const struct config *cfg, const struct logger *log, struct hos
 		const char *path = explicit ? cfg->host_keys.v[i] : default_keys[i];
 		if (!explicit && access(path, F_OK) != 0)
 			continue;
-		e = load_one(path, hkc, &keys[n], log, &created, why, sizeof why);
+		e = load_one(cfg, path, &keys[n], log, &created, why, sizeof why);
 		/* a default key this user may not read (pipe mode as non-root)
 		 * is skipped quietly */
 		if (e == SSH_ERR_FILE && !explicit) {
