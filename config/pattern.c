@@ -56,9 +56,11 @@ int pat_match_list(const char *s, const char *list, int fold)
 	char ent[1024], low[1024];
 	int got = 0;
 	size_t i;
-	for (i = 0; s[i] && i < sizeof low - 1; i++)
-		low[i] = fold ? (char)tolower((unsigned char)s[i]) : s[i];
-	low[i] = 0;
+	size_t n = strnlen(s, sizeof low - 1);
+	memcpy(low, s, n);
+	low[n] = 0;
+	for (i = 0; fold && i < n; i++)
+		low[i] = (char)tolower((unsigned char)low[i]);
 	while (next_entry(&list, ent, sizeof ent)) {
 		int neg = ent[0] == '!';
 		if (fold)

@@ -142,8 +142,8 @@ int hostkey_agent_sign(const struct hostkey *k, const struct sigalg *alg, const 
 {
 	struct buf req, reply;
 	struct rd r, s;
-	const uint8_t *sig, *name, *raw;
-	size_t siglen, nl, rawl;
+	const uint8_t *sig = NULL, *name, *raw;
+	size_t siglen = 0, nl, rawl;
 	size_t mark;
 	uint8_t type;
 	int e;

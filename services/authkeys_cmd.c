@@ -131,7 +131,7 @@ static int program_safe(const char *path, char *why, size_t whylen)
 {
 	char err[512];
 	int fd, e;
-	if (path[0] != '/') {
+	if (!path || path[0] != '/') {
 		snprintf(why, whylen, "is unsafe: path is not absolute");
 		return SSH_ERR_FILE;
 	}

@@ -13,7 +13,9 @@
 int am_init(struct am_state *s, const char *spec)
 {
 	memset(s, 0, sizeof *s);
-	while (spec && *spec) {
+	if (!spec)
+		return SSH_OK;
+	while (*spec) {
 		size_t n = strcspn(spec, " ");
 		if (s->n == AM_MAX_LISTS || n >= sizeof s->lists[0])
 			return SSH_ERR_LIMIT;
