@@ -343,6 +343,9 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 	memcpy(cname, name, nl);
 	cname[nl] = 0;
 	user_lookup(cname, &u->user);
+	/* from here every layer reads the configuration for this user */
+	if ((e = conn_match(c, cname, !u->user.valid)) != SSH_OK)
+		return e;
 	user_groups_prefetch(c, &u->user);
 	if (u->user.allowed && (e = access_apply(c, u)) != SSH_OK)
 		return e;
