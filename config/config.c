@@ -16,6 +16,7 @@
 
 const struct keyword keywords[] = {
 	{"HostKey", K_LIST, F(host_keys), KW_APPEND},
+	{"HostKeyAgent", K_STR, F(host_key_agent), 0},
 	{"HostDSAKey", K_LIST, F(host_keys), KW_APPEND | KW_ALIAS},
 	{"KexAlgorithms", K_ALG, F(kex_algorithms), 0},
 	{"Ciphers", K_ALG, F(ciphers), 0},
@@ -33,11 +34,15 @@ const struct keyword keywords[] = {
 	{"LogLevel", K_LOGLEVEL, F(log_level), KW_MATCH},
 	{"SyslogFacility", K_FACILITY, F(syslog_facility), 0},
 	{"AuthorizedKeysFile", K_LIST, F(authorized_keys_files), KW_MATCH},
+	{"AuthorizedKeysCommand", K_STR, F(authorized_keys_command), KW_MATCH},
+	{"AuthorizedKeysCommandUser", K_STR, F(authorized_keys_command_user), KW_MATCH},
 	{"TrustedUserCAKeys", K_STR, F(trusted_user_ca_keys), KW_MATCH},
 	{"AuthorizedPrincipalsFile", K_STR, F(authorized_principals_file), KW_MATCH},
 	{"CASignatureAlgorithms", K_STR, F(ca_signature_algorithms), KW_MATCH},
 	{"RevokedKeys", K_STR, F(revoked_keys), KW_MATCH},
+	{"AuthenticationMethods", K_AUTHMETHODS, F(authentication_methods), KW_MATCH},
 	{"PubkeyAuthentication", K_BOOL, F(pubkey_authentication), KW_MATCH},
+	{"PubkeyAuthOptions", K_PKOPTS, F(pubkey_auth_options), KW_MATCH},
 	{"DSAAuthentication", K_BOOL, F(pubkey_authentication), KW_ALIAS},
 	{"PasswordAuthentication", K_BOOL, F(password_authentication), KW_MATCH},
 	{"KbdInteractiveAuthentication", K_BOOL, F(kbd_interactive_authentication), KW_MATCH},
@@ -46,6 +51,11 @@ const struct keyword keywords[] = {
 	{"PermitEmptyPasswords", K_BOOL, F(permit_empty_passwords), KW_MATCH},
 	{"PermitRootLogin", K_ROOT, F(permit_root_login), KW_MATCH},
 	{"StrictModes", K_BOOL, F(strict_modes), 0},
+	/* appended line after line; a Match block's list replaces */
+	{"DenyUsers", K_PATLIST, F(deny_users), KW_MATCH | KW_APPEND},
+	{"AllowUsers", K_PATLIST, F(allow_users), KW_MATCH | KW_APPEND},
+	{"DenyGroups", K_PATLIST, F(deny_groups), KW_MATCH | KW_APPEND},
+	{"AllowGroups", K_PATLIST, F(allow_groups), KW_MATCH | KW_APPEND},
 	{"Banner", K_STR, F(banner), KW_MATCH},
 	{"AllowTcpForwarding", K_BOOL, F(allow_tcp_forwarding), KW_MATCH},
 	{"AllowAgentForwarding", K_BOOL, F(allow_agent_forwarding), KW_MATCH},
@@ -142,10 +152,15 @@ int config_facility(const struct config *c)
 	return LOG_AUTH;
 }
 
-void strlist_add(struct strlist *l, const char *v)
+void strlist_add(struct strlist *l, const char *v) { (void)strlist_push(l, v); }
+
+int strlist_push(struct strlist *l, const char *v)
 {
-	if (l->n < CONFIG_MAX_LIST)
-		l->v[l->n++] = strdup(v);
+	char *d;
+	if (l->n >= CONFIG_MAX_LIST || !(d = strdup(v)))
+		return -1;
+	l->v[l->n++] = d;
+	return 0;
 }
 
 void strlist_clear(struct strlist *l)
@@ -221,6 +236,89 @@ static const struct {
 	{ALGS_PUBKEY, "PubkeyAcceptedAlgorithms", F(pubkey_accepted_algorithms), F(pubkey_alg_list)},
 };
 
+/* the methods AuthenticationMethods may name, and the setting that enables
+ * each (-1: never enabled here: hostbased, GSSAPI) */
+static const struct {
+	const char *name;
+	long enabled;
+} auth_method_names[] = {
+	{"publickey", F(pubkey_authentication)},
+	{"password", F(password_authentication)},
+	{"keyboard-interactive", F(kbd_interactive_authentication)},
+	{"hostbased", -1},
+	{"gssapi-with-mic", -1},
+};
+
+/* the row of one method of a list ("keyboard-interactive:pam" is
+ * keyboard-interactive with a device name), or -1 */
+static int auth_method_row(const char *m, size_t n)
+{
+	const char *colon = memchr(m, ':', n);
+	if (colon)
+		n = (size_t)(colon - m);
+	for (size_t i = 0; i < sizeof auth_method_names / sizeof auth_method_names[0]; i++)
+		if (strlen(auth_method_names[i].name) == n && !strncmp(m, auth_method_names[i].name, n) &&
+		    (!colon || i == 2))
+			return (int)i;
+	return -1;
+}
+
+/* each list known methods only (all: also enabled ones); 1 when every
+ * list passes, else 0, or -1 for an unknown method (named in err) */
+static int authmethods_scan(const struct config *c, const char *lists, int all, char *err, size_t errlen)
+{
+	const char *p = lists;
+	int every = 1, this = 1;
+	while (*p) {
+		size_t n = strcspn(p, ", ");
+		int row = auth_method_row(p, n);
+		if (row < 0) {
+			snprintf(err, errlen, "AuthenticationMethods: unknown method \"%.*s\"", (int)n, p);
+			return -1;
+		}
+		if (all && (auth_method_names[row].enabled < 0 ||
+			    *(const int *)((const char *)c + auth_method_names[row].enabled) <= 0))
+			this = 0;
+		p += n;
+		if (*p == ' ' || !*p) {
+			every &= this;
+			this = 1;
+		}
+		if (*p)
+			p++;
+	}
+	return every;
+}
+
+int authmethods_valid(const char *lists, char *err, size_t errlen)
+{
+	return authmethods_scan(NULL, lists, 0, err, errlen) < 0 ? -1 : 0;
+}
+
+/* as sshd at start-up: at least one list must be made only of enabled
+ * methods, or nobody could ever log in */
+static int authmethods_satisfiable(const struct config *c, char *err, size_t errlen)
+{
+	const char *p;
+	if (!c->authentication_methods)
+		return 0;
+	for (p = c->authentication_methods; *p;) {
+		size_t n = strcspn(p, " ");
+		char one[1024];
+		if (n < sizeof one) {
+			memcpy(one, p, n);
+			one[n] = 0;
+			if (authmethods_scan(c, one, 1, err, errlen) == 1)
+				return 0;
+		}
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	snprintf(err, errlen, "AuthenticationMethods cannot be satisfied by enabled authentication methods");
+	return -1;
+}
+
 int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errlen)
 {
 	char def[2048], sup[2048];
@@ -235,6 +333,15 @@ int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errl
 #endif
 	if (c->use_pam && (!c->pam_service_name || !*c->pam_service_name || strchr(c->pam_service_name, '/'))) {
 		snprintf(err, errlen, "PAMServiceName: not a file name in /etc/pam.d");
+		return -1;
+	}
+	if (authmethods_satisfiable(c, err, errlen) < 0)
+		return -1;
+	/* as sshd: a command nobody is named to run is an error */
+	if (c->authorized_keys_command && *c->authorized_keys_command &&
+	    strcasecmp(c->authorized_keys_command, "none") &&
+	    (!c->authorized_keys_command_user || !strcasecmp(c->authorized_keys_command_user, "none"))) {
+		snprintf(err, errlen, "AuthorizedKeysCommand set without AuthorizedKeysCommandUser");
 		return -1;
 	}
 	if (c->authorized_keys_files.n == 0) {
@@ -264,7 +371,7 @@ int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errl
  * config_free frees (a new kind of value that allocates belongs here) */
 static int owns_string(enum ktype t)
 {
-	return t == K_STR || t == K_ALG || t == K_FACILITY || t == K_SUBSYS || t == K_KEYCREATE;
+	return t == K_STR || t == K_ALG || t == K_FACILITY || t == K_SUBSYS || t == K_KEYCREATE || t == K_AUTHMETHODS;
 }
 
 static const size_t derived[] = {F(kex_list), F(cipher_list), F(mac_list), F(hostkey_alg_list), F(comp_list),
@@ -282,7 +389,7 @@ int config_copy(struct config *dst, const struct config *src)
 			continue; /* an alias: its field is copied with its keyword */
 		if (owns_string(keywords[i].type)) {
 			*(char **)p = dup_or_null(*(char **)p);
-		} else if (keywords[i].type == K_LIST) {
+		} else if (keywords[i].type == K_LIST || keywords[i].type == K_PATLIST) {
 			struct strlist *l = p;
 			for (int j = 0; j < l->n; j++)
 				l->v[j] = strdup(l->v[j]);
@@ -305,7 +412,7 @@ void config_free(struct config *c)
 			continue;
 		if (owns_string(keywords[i].type))
 			free(*(char **)p);
-		else if (keywords[i].type == K_LIST)
+		else if (keywords[i].type == K_LIST || keywords[i].type == K_PATLIST)
 			strlist_clear(p);
 	}
 	for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++)

@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_MAX_LIST 32
+/* OpenSSH once capped AllowUsers and friends at 256 entries */
+#define CONFIG_MAX_LIST 256
 /* room for the first-wins bookkeeping of each table (checked where the
  * tables are defined) */
 #define CONFIG_MAX_KEYWORDS 160
@@ -19,6 +20,9 @@ enum { FWD_LOCAL = 1, FWD_REMOTE = 2, FWD_ALL = 3 };
 /* COMP_PREAUTH: also plain zlib, which starts at NEWKEYS, before
  * authentication; only when named (`Compression zlib`) */
 enum { COMP_NO = 0, COMP_YES, COMP_PREAUTH };
+/* PubkeyAuthOptions: FIDO signatures must show a touch even when
+ * authorized_keys says no-touch-required / must show user verification */
+enum { PKOPT_TOUCH_REQUIRED = 1, PKOPT_VERIFY_REQUIRED = 2 };
 
 struct strlist {
 	char *v[CONFIG_MAX_LIST];
@@ -38,6 +42,7 @@ struct config_src; /* the Match blocks as read (config_src.c) */
 
 struct config {
 	struct strlist host_keys;
+	char *host_key_agent;       /* HostKeyAgent: socket, "SSH_AUTH_SOCK", NULL/"none" */
 	char *kex_algorithms;       /* specs as given (+/-/^ syntax) ... */
 	char *ciphers;
 	char *macs;
@@ -55,12 +60,17 @@ struct config {
 	const char *log_level_name; /* the LogLevel given (VERBOSE and INFO share LOG_INFO), or NULL */
 	char *syslog_facility;
 	struct strlist authorized_keys_files;
+	char *authorized_keys_command;      /* NULL or "none" for none */
+	char *authorized_keys_command_user;
 	/* user certificates (services/auth_cert.c); NULL for none */
 	char *trusted_user_ca_keys;
 	char *authorized_principals_file;
 	char *ca_signature_algorithms; /* a comma list; OpenSSH's by default */
 	char *revoked_keys;
+	/* AuthenticationMethods: space-separated comma lists as given, NULL for any */
+	char *authentication_methods;
 	int pubkey_authentication;
+	int pubkey_auth_options;    /* PubkeyAuthOptions: PKOPT_* bits */
 	int password_authentication;
 	int kbd_interactive_authentication;
 	int permit_empty_passwords;
@@ -68,6 +78,8 @@ struct config {
 	char *pam_service_name;  /* PAMServiceName: the file in /etc/pam.d */
 	int permit_root_login;
 	int strict_modes;
+	/* access control (services/access.c), patterns as given */
+	struct strlist allow_users, deny_users, allow_groups, deny_groups;
 	char *banner;
 	int allow_tcp_forwarding;
 	int allow_agent_forwarding;
@@ -133,6 +145,9 @@ struct keyspec {
 const struct keyspec *keyspec_find(const char *name);
 
 void config_defaults(struct config *c);
+/* an AuthenticationMethods value made canonical (comma lists separated by
+ * one space): 0, or -1 naming the unknown method in err */
+int authmethods_valid(const char *lists, char *err, size_t errlen);
 /* one "Keyword value" or "Keyword=value"; err receives a message.
  * Returns 0 or -1. */
 int config_set(struct config *c, const char *line, char *err, size_t errlen);

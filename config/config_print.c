@@ -88,6 +88,22 @@ void config_print(const struct config *c, int fd)
 		case K_BOOL:
 			pr(fd, lower, *(const int *)src ? "yes" : "no");
 			break;
+		case K_PKOPTS:
+			pr(fd, lower,
+			   c->pubkey_auth_options == (PKOPT_TOUCH_REQUIRED | PKOPT_VERIFY_REQUIRED)
+				   ? "touch-required verify-required"
+			   : c->pubkey_auth_options == PKOPT_TOUCH_REQUIRED  ? "touch-required"
+			   : c->pubkey_auth_options == PKOPT_VERIFY_REQUIRED ? "verify-required"
+									     : "none");
+			break;
+		case K_AUTHMETHODS:
+			pr(fd, lower, c->authentication_methods ? c->authentication_methods : "any");
+			break;
+		case K_PATLIST:
+			/* as sshd -T: one line per pattern, nothing when empty */
+			for (int n = 0; n < ((const struct strlist *)src)->n; n++)
+				pr(fd, lower, ((const struct strlist *)src)->v[n]);
+			break;
 		case K_LIST:
 			print_list(fd, lower, src, k->flags & KW_APPEND);
 			break;

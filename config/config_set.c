@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "config/keywords.h"
+#include "config/pattern.h"
 
 #define F(field) offsetof(struct config, field)
 
@@ -204,6 +205,75 @@ static int set_list(struct config *c, const struct keyword *k, char *val, char *
 	return 0;
 }
 
+/* AllowUsers, DenyUsers, AllowGroups, DenyGroups: whitespace-separated
+ * patterns (commas belong to a user@host list), appended line after line
+ * as OpenSSH does. An entry that does not fit is an error: a restriction
+ * must never be dropped. */
+static int set_patlist(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	struct strlist *dst = field(c, k);
+	int users = k->off == F(allow_users) || k->off == F(deny_users);
+	char *tok, *save;
+	for (tok = strtok_r(val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (users && pat_match_user(NULL, NULL, NULL, tok) < 0) {
+			snprintf(err, errlen, "invalid %s pattern: \"%s\"", k->name, tok);
+			return -2;
+		}
+		if (strlist_push(dst, tok) < 0) {
+			snprintf(err, errlen, "%s: too many entries (at most %d)", k->name, CONFIG_MAX_LIST);
+			return -2;
+		}
+	}
+	return 0;
+}
+
+/* "any", or lists of methods separated by blanks, the methods of a list by
+ * commas; kept with one space between lists */
+static int set_authmethods(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	char out[4096], *tok, *save;
+	size_t o = 0;
+	(void)k;
+	if (!strcasecmp(val, "any")) {
+		free(c->authentication_methods);
+		c->authentication_methods = NULL;
+		return 0;
+	}
+	out[0] = 0;
+	for (tok = strtok_r(val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		int n = snprintf(out + o, sizeof out - o, "%s%s", o ? " " : "", tok);
+		if (n < 0 || (size_t)n >= sizeof out - o || !*tok || tok[0] == ',' || tok[strlen(tok) - 1] == ',' ||
+		    strstr(tok, ",,"))
+			return -1;
+		o += (size_t)n;
+	}
+	if (authmethods_valid(out, err, errlen) < 0)
+		return -2;
+	free(c->authentication_methods);
+	c->authentication_methods = strdup(out);
+	return 0;
+}
+
+/* "none", or touch-required and/or verify-required */
+static int set_pkopts(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	char *tok, *save;
+	int v = 0;
+	(void)k, (void)err, (void)errlen;
+	for (tok = strtok_r(val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (!strcasecmp(tok, "none") && v == 0 && !strtok_r(NULL, " \t", &save))
+			break;
+		if (!strcasecmp(tok, "touch-required"))
+			v |= PKOPT_TOUCH_REQUIRED;
+		else if (!strcasecmp(tok, "verify-required"))
+			v |= PKOPT_VERIFY_REQUIRED;
+		else
+			return -1;
+	}
+	c->pubkey_auth_options = v;
+	return 0;
+}
+
 static int set_root(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
 {
 	int *dst = field(c, k);
@@ -310,6 +380,7 @@ static setter *const setters[] = {
 	[K_LIST] = set_list, [K_ROOT] = set_root, [K_COMP] = set_comp, [K_LOGLEVEL] = set_loglevel,
 	[K_REKEY] = set_rekey, [K_SUBSYS] = set_subsys, [K_FACILITY] = set_facility,
 	[K_KEYCREATE] = set_keycreate, [K_FWD] = set_fwd, [K_MODE] = set_mode,
+	[K_PATLIST] = set_patlist, [K_AUTHMETHODS] = set_authmethods, [K_PKOPTS] = set_pkopts,
 };
 
 /* a value among allowed's '|'-separated ones, case-insensitive */

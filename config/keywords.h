@@ -21,6 +21,9 @@ enum ktype {
 	K_FACILITY, K_KEYCREATE,
 	K_FWD,  /* yes|all|no|local|remote: FWD_LOCAL and FWD_REMOTE bits */
 	K_MODE, /* an octal file mode */
+	K_PATLIST, /* whitespace-separated patterns, appended, never cut */
+	K_AUTHMETHODS,
+	K_PKOPTS,
 };
 
 /* flags of a row */
@@ -63,6 +66,8 @@ size_t other_slot(const struct other_keyword *o);
 struct strlist;
 /* a copy of v at the end of the list, when there is room */
 void strlist_add(struct strlist *l, const char *v);
+/* the same, -1 when the list is full */
+int strlist_push(struct strlist *l, const char *v);
 void strlist_clear(struct strlist *l);
 
 /* NULL-terminated name tables */

@@ -67,10 +67,6 @@ const struct other_keyword other_keywords[] = {
 	{"GSSAPIKexAlgorithms", 0, NULL, NULL, NO_GSS},
 	/* being implemented (issue 14): until then only their defaults, since
 	 * each restricts access or a session and must not be ignored */
-	{"AllowUsers", M, NULL, "", NOT_YET},
-	{"DenyUsers", M, NULL, "", NOT_YET},
-	{"AllowGroups", M, NULL, "", NOT_YET},
-	{"DenyGroups", M, NULL, "", NOT_YET},
 	{"ForceCommand", M, "none", "none", NOT_YET},
 	{"ChrootDirectory", M, "none", "none", NOT_YET},
 	{"SetEnv", M, NULL, "", NOT_YET},
@@ -81,14 +77,9 @@ const struct other_keyword other_keywords[] = {
 	{"ChannelTimeout", M, "none", "none", NOT_YET},
 	{"UnusedConnectionTimeout", M, "none", "none", NOT_YET},
 	{"RefuseConnection", M, NULL, "no", NOT_YET},
-	{"AuthenticationMethods", M, "any", "any", NOT_YET},
-	{"AuthorizedKeysCommand", M, "none", "none", NOT_YET},
-	{"AuthorizedKeysCommandUser", M, "none", NULL, "used only with AuthorizedKeysCommand"},
 	{"AuthorizedPrincipalsCommand", M, "none", "none", NOT_YET},
 	{"AuthorizedPrincipalsCommandUser", M, "none", NULL, "used only with AuthorizedPrincipalsCommand"},
-	{"PubkeyAuthOptions", M, "none", "none", NOT_YET},
 	{"HostCertificate", 0, NULL, "", NOT_YET},
-	{"HostKeyAgent", 0, "none", "none", NOT_YET},
 	/* OpenSSH accepts and ignores these itself */
 	{"Protocol", 0, NULL, NULL, "SSH-2 only, as OpenSSH"},
 	{"UsePrivilegeSeparation", 0, NULL, NULL, DEPRECATED},

@@ -128,7 +128,7 @@ int hostkey_load(const char *path, struct hostkey *k)
 	if (e == SSH_OK && !(k->path = strdup(path)))
 		e = SSH_ERR_ALLOC;
 	/* the contract has one code for every kind of bad content */
-	if (e != SSH_OK && e != SSH_ERR_FILE && e != SSH_ERR_ENCRYPTED && e != SSH_ERR_ALLOC)
+	if (e != SSH_OK && e != SSH_ERR_FILE && e != SSH_ERR_ENCRYPTED && e != SSH_ERR_ALLOC && e != SSH_ERR_UNSUPPORTED)
 		e = SSH_ERR_KEY;
 	if (e != SSH_OK)
 		hostkey_free(k);
@@ -170,6 +170,11 @@ void hostkey_free(struct hostkey *k)
 	const struct keyops *o = keyops_get(k->type);
 	if (o && k->priv)
 		o->free(k->priv);
+	if (k->agent_fd > 0)
+		close(k->agent_fd);
+	free(k->agent_blob);
+	k->agent_blob = NULL;
+	k->agent_fd = 0;
 	free(k->path);
 	k->type = KEY_NONE;
 	k->priv = NULL;
@@ -182,6 +187,8 @@ int hostkey_public_blob(const struct hostkey *k, struct buf *out)
 	size_t start = out->len;
 	int e;
 
+	if (k->agent_blob)
+		return buf_put(out, k->agent_blob, k->agent_bloblen);
 	if (!o || !k->priv)
 		return SSH_ERR_KEY;
 	e = buf_cstring(out, o->name);
@@ -199,6 +206,8 @@ int hostkey_sign(const struct hostkey *k, const struct sigalg *alg, const uint8_
 	size_t start = out->len, mark;
 	int e;
 
+	if (k->agent_blob && alg->type == k->type)
+		return hostkey_agent_sign(k, alg, data, len, out);
 	if (!o || !k->priv || alg->type != k->type)
 		return SSH_ERR_KEY;
 	e = buf_cstring(out, alg->name);

@@ -33,7 +33,23 @@ struct hostkey {
 	enum keytype type;
 	void *priv;            /* type-specific key, owned */
 	char *path;            /* file it came from, for messages */
+	/* HostKeyAgent: the private half lives in an ssh-agent; priv is
+	 * NULL, the public blob is kept, signatures are asked of the agent
+	 * over a connection opened at load time (so a re-key after the
+	 * privilege drop still reaches it) */
+	uint8_t *agent_blob;
+	size_t agent_bloblen;
+	int agent_fd;          /* 0 for none (fd 0 is the client) */
 };
+
+/* kex/hostkey_agent.c: the public key of path (path itself when it ends
+ * in .pub, else path.pub) whose private half the ssh-agent at sock holds.
+ * SSH_OK, SSH_ERR_FILE (public key missing, agent unreachable),
+ * SSH_ERR_KEY / SSH_ERR_UNSUPPORTED for a bad or unsupported public key. */
+int hostkey_load_agent(const char *path, const char *sock, struct hostkey *k);
+/* the agent's signature with alg over data: the signature blob appended */
+int hostkey_agent_sign(const struct hostkey *k, const struct sigalg *alg, const uint8_t *data, size_t len,
+		       struct buf *out);
 
 /* Wire name of a key blob's type: "ssh-ed25519", "ecdsa-sha2-nistp256",
  * "ssh-rsa", ... */
@@ -41,8 +57,10 @@ const char *keytype_name(enum keytype t);
 
 /* Reads an unencrypted private key: openssh-key-v1, or PEM (RSA PKCS#1,
  * EC SEC1 "EC PRIVATE KEY", PKCS#8 "PRIVATE KEY"). SSH_ERR_FILE when missing
- * or unreadable, SSH_ERR_ENCRYPTED when passphrase-protected, SSH_ERR_KEY
- * when malformed or of an unsupported type. */
+ * or unreadable, SSH_ERR_ENCRYPTED when passphrase-protected,
+ * SSH_ERR_UNSUPPORTED for an openssh-key-v1 key of a type we do not sign
+ * with (ssh-dss), SSH_ERR_KEY when malformed or of another unsupported
+ * kind. */
 int hostkey_load(const char *path, struct hostkey *k);
 /* bits: RSA modulus size (0 = 3072), ECDSA curve size (0 = 256) */
 int hostkey_generate(struct hostkey *k, enum keytype type, int bits);

@@ -91,35 +91,72 @@ static int ephemeral_key(struct hostkey *k, const struct logger *log)
 	return SSH_OK;
 }
 
+/* one HostKey file into k, created first under HostKeyCreate when it is
+ * missing; SSH_OK, or an error with the reason in why and whether it was
+ * the creation that failed */
+static int load_one(const struct config *cfg, const char *path, struct hostkey *k, const struct logger *log,
+		    int *created, char *why, size_t whylen)
+{
+	const char *hkc = cfg->host_key_create, *agent = cfg->host_key_agent;
+	int e = hostkey_load(path, k);
+	*created = 0;
+	/* HostKeyAgent: a key whose private file we lack (or cannot read)
+	 * may be one the agent holds, named by its public key */
+	if (e != SSH_OK && agent && *agent && strcmp(agent, "none")) {
+		int ea = hostkey_load_agent(path, agent, k);
+		if (ea == SSH_OK) {
+			logit(log, LOG_DEBUG, "will rely on agent for hostkey %s", path);
+			return SSH_OK;
+		}
+		if (ea != SSH_ERR_FILE || access(path, F_OK) != 0)
+			e = ea;
+	}
+	if (e == SSH_ERR_FILE && hkc && access(path, F_OK) != 0) {
+		const struct keyspec *ks = keyspec_for_create(path, hkc);
+		e = ks ? create_key(path, ks, k, log) : SSH_ERR_UNSUPPORTED;
+		*created = 1;
+	}
+	if (e != SSH_OK)
+		snprintf(why, whylen, "%s",
+			 e == SSH_ERR_FILE && access(path, R_OK) != 0 ? strerror(errno)
+			 : e == SSH_ERR_UNSUPPORTED		       ? "key type not supported (DSA, or another)"
+								       : ssh_err(e));
+	return e;
+}
+
 int hostkeys_load(const struct config *cfg, const struct logger *log, struct hostkey *keys, int max,
 		  char *err, size_t errlen)
 {
-	int n = 0, explicit = cfg->host_keys.n > 0, e;
+	int n = 0, explicit = cfg->host_keys.n > 0, e, created;
 	int count = explicit ? cfg->host_keys.n : (int)(sizeof default_keys / sizeof default_keys[0]);
 	const char *hkc = cfg->host_key_create;
+	char why[256];
 
 	for (int i = 0; i < count && n < max; i++) {
 		const char *path = explicit ? cfg->host_keys.v[i] : default_keys[i];
 		if (!explicit && access(path, F_OK) != 0)
 			continue;
-		e = hostkey_load(path, &keys[n]);
-		if (e == SSH_ERR_FILE && hkc && access(path, F_OK) != 0) {
-			const struct keyspec *ks = keyspec_for_create(path, hkc);
-			e = ks ? create_key(path, ks, &keys[n], log) : SSH_ERR_UNSUPPORTED;
-		}
+		e = load_one(cfg, path, &keys[n], log, &created, why, sizeof why);
 		/* a default key this user may not read (pipe mode as non-root)
-		 * is skipped; a key asked for by name must work */
+		 * is skipped quietly */
 		if (e == SSH_ERR_FILE && !explicit) {
 			logit(log, LOG_DEBUG, "%s: not readable, skipped", path);
 			continue;
 		}
+		/* as sshd: a key that cannot be loaded (missing, unreadable,
+		 * DSA, a type not supported) is logged and skipped; only
+		 * having none at all stops the server */
 		if (e != SSH_OK) {
-			snprintf(err, errlen, "%s: cannot %s host key: %s", path,
-				 e == SSH_ERR_FILE && hkc ? "create" : "load", ssh_err(e));
-			return -1;
+			logit(log, LOG_ERR, "Unable to %s host key \"%s\": %s", created ? "create" : "load", path, why);
+			/* the last one's words for the error if none loads */
+			snprintf(err, errlen, "no hostkeys available -- exiting (%s: cannot %s host key: %s)", path,
+				 created ? "create" : "load", why);
+			continue;
 		}
 		n++;
 	}
+	if (n == 0 && explicit)
+		return -1;
 	if (n == 0 && !explicit && hkc) {
 		const struct keyspec *ks = keyspec_for_create(default_keys[0], hkc);
 		if ((e = create_key(default_keys[0], ks, &keys[0], log)) != SSH_OK) {

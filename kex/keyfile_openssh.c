@@ -64,8 +64,11 @@ int keyfile_openssh_read(const uint8_t *p, size_t len, struct hostkey *k)
 	if ((e = rd_u32(&priv, &check1)) != SSH_OK || (e = rd_u32(&priv, &check2)) != SSH_OK ||
 	    (e = rd_text(&priv, &type, &tl)) != SSH_OK)
 		return e;
-	if (check1 != check2 || !(o = keyops_by_name(type, tl)))
+	if (check1 != check2)
 		return SSH_ERR_KEY;
+	/* a well-formed key of a type we do not sign with (ssh-dss) */
+	if (!(o = keyops_by_name(type, tl)))
+		return SSH_ERR_UNSUPPORTED;
 	if ((e = o->get_private(o->type, &priv, &k->priv)) != SSH_OK)
 		return e;
 	k->type = o->type;

@@ -21,7 +21,8 @@ int auth_none(struct conn *c, struct userauth *u, struct rd *r)
 	/* no method-specific fields */
 	if ((e = rd_end(r)) != SSH_OK)
 		return e;
-	if (c->cfg->pipe_auth && u->user.allowed && u->user.uid == getuid() && pipe_peer(c) &&
+	/* never a step of AuthenticationMethods */
+	if (c->cfg->pipe_auth && u->am.n == 0 && u->user.allowed && u->user.uid == getuid() && pipe_peer(c) &&
 	    (u->user.uid != 0 || c->cfg->pipe_auth_root))
 		return UA_SUCCESS;
 	/* the customary first probe is not held against the client */

@@ -176,8 +176,8 @@ static int line_matches(const struct authkey *k, int ca, const uint8_t *blob, si
 }
 
 /* 1 when the file has an usable line for blob (left in u->key), 0 if not */
-static int scan(struct conn *c, struct userauth *u, int fd, const char *path, int ca, const uint8_t *blob,
-		size_t len)
+int ua_scan_keys(struct conn *c, struct userauth *u, int fd, const char *path, int ca, const uint8_t *blob,
+		 size_t len)
 {
 	const char *line, *why;
 	size_t n;
@@ -242,6 +242,9 @@ static int key_allowed(struct conn *c, struct userauth *u, int ca, const uint8_t
 		files_for_nobody(c);
 		return 0;
 	}
+	/* the command first, then the files, as OpenSSH */
+	if ((found = ua_keys_command(c, u, ca, blob, len)) != 0)
+		return found;
 	for (int i = 0; i < files->n && !found; i++) {
 		int fd;
 		if (!strcmp(files->v[i], "none"))
@@ -260,7 +263,7 @@ static int key_allowed(struct conn *c, struct userauth *u, int ca, const uint8_t
 			else if (c->cfg->strict_modes && secure_file(fd, path, u->user.uid, u->user.home, err, sizeof err) != SSH_OK)
 				logit(c->log, LOG_INFO, "Authentication refused: %s", err);
 			else if (fcntl(fd, F_SETFL, 0) == 0)
-				found = scan(c, u, fd, path, ca, blob, len);
+				found = ua_scan_keys(c, u, fd, path, ca, blob, len);
 			close(fd);
 		} else if (errno != ENOENT) {
 			/* the usual cause of a refusal nobody can explain: a
@@ -347,8 +350,11 @@ static int verify(struct conn *c, struct userauth *u, const struct pkalg *a, int
 		const struct sigalg *sa = sigalg_find((const uint8_t *)v->name, strlen(v->name));
 		return sa ? key_verify(sa, blob, len, u->scratch.d, u->scratch.len, sig, siglen) : SSH_ERR_SIG;
 	}
+	/* a touch unless the key's line waives it and PubkeyAuthOptions does
+	 * not insist; verification when either asks for it */
 	e = sk_verify(v->name, blob, len, u->scratch.d, u->scratch.len, sig, siglen,
-		      found ? !u->key->no_touch_required : 1, found && u->key->verify_required);
+		      !found || !u->key->no_touch_required || (c->cfg->pubkey_auth_options & PKOPT_TOUCH_REQUIRED),
+		      (found && u->key->verify_required) || (c->cfg->pubkey_auth_options & PKOPT_VERIFY_REQUIRED));
 	if (e == SSH_ERR_AUTH)
 		logit(c->log, LOG_INFO,
 		      "public key %s signature for %s from %s port %d rejected: user presence or verification "
@@ -410,8 +416,8 @@ static int allowed(struct conn *c, struct userauth *u, const struct pkalg *a, co
 
 int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 {
-	const uint8_t *an, *blob, *sig = NULL, *bt;
-	size_t al, len, siglen = 0, btl;
+	const uint8_t *an, *blob, *sig = NULL, *bt, *kb;
+	size_t al, len, siglen = 0, btl, kl;
 	const struct pkalg *a;
 	struct rd br;
 	struct buf *b;
@@ -439,6 +445,18 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 	}
 	if ((e = precheck(c, u, a, blob, len)) != SSH_OK)
 		return e == SSH_ERR_AUTH ? UA_FAILURE : e;
+	kb = blob;
+	kl = len;
+	(void)signer(u, a, &kb, &kl);
+	/* publickey,publickey wants two keys: each may pass once (a
+	 * certificate counts as the key it certifies) */
+	if (am_key_used(&u->am, kb, kl)) {
+		logit(c->log, LOG_INFO, "refusing previously-used %s key", a->logtype);
+		return UA_FAILURE;
+	}
+	u->offered = blob;
+	u->offered_len = len;
+	u->offered_type = a->keytype;
 	if ((found = allowed(c, u, a, blob, len)) < 0)
 		return found;
 	ok = found && u->user.allowed && ua_root_allowed(c, u, "publickey", u->key->command != NULL);
@@ -460,5 +478,6 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 	if (e != SSH_OK || !ok)
 		return UA_FAILURE;
 	logit(c->log, LOG_DEBUG, "publickey signature %s verified", a->name);
+	am_key_add(&u->am, kb, kl);
 	return (e = keep_options(c, u)) != SSH_OK ? e : UA_SUCCESS;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "services/access.h"
 #include "services/loginrec.h"
 #include "services/pam.h"
 #include "services/privdrop.h"
@@ -15,7 +16,8 @@
 #include "transport/msg.h"
 #include "transport/namelist.h"
 
-#define BANNER_MAX (64u * 1024)
+/* a BANNER message carries at most this much of the file */
+#define BANNER_PART (32u * 1024)
 
 static const struct ua_method methods[] = {
 	/* none is never listed as a method that can continue (RFC 4252 5.2) */
@@ -70,6 +72,9 @@ void auth_result_clear(struct auth_result *a)
 static void state_free(struct userauth *u)
 {
 	auth_result_clear(&u->res);
+	if (u->am.partial)
+		auth_result_clear(u->am.partial);
+	am_free(&u->am);
 	free(u->user.groups);
 	buf_free(&u->scratch);
 	if (u->key) {
@@ -116,14 +121,28 @@ int ua_root_allowed(struct conn *c, struct userauth *u, const char *method, int 
 	return 0;
 }
 
+static int banner_part(struct conn *c, const uint8_t *p, size_t n)
+{
+	struct buf *b;
+	int e;
+	/* message, language tag */
+	if ((e = pkt_begin(c, SSH_MSG_USERAUTH_BANNER, &b)) != SSH_OK)
+		return e;
+	buf_string(b, p, n);
+	buf_cstring(b, "");
+	return pkt_send(c);
+}
+
+/* The whole file, however long: clients print every BANNER message, so a
+ * long one goes as several, each ending at a line end when it has one
+ * (no character is split across two). An empty file says nothing. */
 static int send_banner(struct conn *c)
 {
 	const char *path = c->cfg->banner;
-	struct buf *b;
 	uint8_t *p;
 	ssize_t n;
-	size_t got = 0;
-	int fd, e;
+	size_t have = 0;
+	int fd, e = SSH_OK;
 
 	if (!path || !*path || !strcmp(path, "none"))
 		return SSH_OK;
@@ -131,26 +150,32 @@ static int send_banner(struct conn *c)
 		logit(c->log, LOG_ERR, "Banner %s cannot be opened", path);
 		return SSH_OK;
 	}
-	p = malloc(BANNER_MAX);
-	if (!p) {
+	if (!(p = malloc(BANNER_PART))) {
 		close(fd);
 		return SSH_ERR_ALLOC;
 	}
-	while (got < BANNER_MAX && (n = read(fd, p + got, BANNER_MAX - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	e = SSH_OK;
-	/* message, language tag; an empty file says nothing */
-	if (got && (e = pkt_begin(c, SSH_MSG_USERAUTH_BANNER, &b)) == SSH_OK) {
-		buf_string(b, p, got);
-		buf_cstring(b, "");
-		e = pkt_send(c);
+	while (e == SSH_OK && (n = read(fd, p + have, BANNER_PART - have)) > 0) {
+		const uint8_t *nl;
+		size_t cut;
+		have += (size_t)n;
+		if (have < BANNER_PART)
+			continue;
+		nl = memrchr(p, '\n', have);
+		cut = nl ? (size_t)(nl - p) + 1 : have;
+		e = banner_part(c, p, cut);
+		memmove(p, p + cut, have - cut);
+		have -= cut;
 	}
+	close(fd);
+	if (e == SSH_OK && have)
+		e = banner_part(c, p, have);
 	free(p);
 	return e;
 }
 
-static int send_failure(struct conn *c)
+/* authentications that can continue: the enabled methods that head an
+ * AuthenticationMethods list (any enabled one without lists) */
+static int send_failure(struct conn *c, const struct userauth *u, int partial)
 {
 	struct buf *b;
 	size_t mark;
@@ -160,7 +185,7 @@ static int send_failure(struct conn *c)
 	/* authentications that can continue, partial success */
 	buf_string_begin(b, &mark);
 	for (const struct ua_method *m = methods; m->name; m++) {
-		if (!m->enabled || !m->enabled(c))
+		if (!m->enabled || !m->enabled(c) || !am_allowed(&u->am, m->name))
 			continue;
 		if (!first)
 			buf_u8(b, ',');
@@ -168,7 +193,7 @@ static int send_failure(struct conn *c)
 		first = 0;
 	}
 	buf_string_end(b, mark);
-	buf_bool(b, 0);
+	buf_bool(b, partial);
 	return pkt_send(c);
 }
 
@@ -235,14 +260,27 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	return svc->install(c);
 }
 
+/* a step of AuthenticationMethods passed, with more to go: what it found
+ * is kept for the end, and the client hears which methods come next */
+static int partial_success(struct conn *c, struct userauth *u, const char *method)
+{
+	logit(c->log, LOG_INFO, "Partial %s for %s from %s port %d ssh2%s", method, u->logname, c->addr, c->port,
+	      u->extra);
+	if (am_keep_partial(&u->am, &u->res) != SSH_OK)
+		return SSH_ERR_ALLOC;
+	return send_failure(c, u, 1);
+}
+
 int ua_finish(struct conn *c, struct userauth *u, int result, const char *method)
 {
 	if (result < 0)
 		return result;
 	if (result == UA_POSTPONED)
 		return SSH_OK;
+	if (result == UA_SUCCESS && !am_passed(&u->am, method))
+		return partial_success(c, u, method);
 	if (result == UA_SUCCESS)
-		return success(c, u, method);
+		return am_merge(&u->am, &u->res) != SSH_OK ? SSH_ERR_ALLOC : success(c, u, method);
 	auth_result_clear(&u->res);
 	if (result == UA_FAILURE)
 		u->failures++;
@@ -257,7 +295,24 @@ int ua_finish(struct conn *c, struct userauth *u, int result, const char *method
 		      u->user.valid ? "authenticating" : "invalid", u->logname, c->addr, c->port);
 		return SSH_ERR_AUTH;
 	}
-	return send_failure(c);
+	return send_failure(c, u, 0);
+}
+
+/* AllowUsers and friends: a refused user goes on as one whose account
+ * cannot log in, so the client sees what a wrong key gets */
+static int access_apply(struct conn *c, struct userauth *u)
+{
+	const char *why;
+	if (access_needs_groups(c->cfg) && user_groups(c, &u->user) != SSH_OK) {
+		logit(c->log, LOG_ERR, "cannot look up the groups of %s", u->logname);
+		return SSH_ERR_INTERNAL;
+	}
+	why = access_check(c->cfg, u->user.name, u->user.groups, u->user.ngroups, c->addr, c->addr);
+	if (why) {
+		u->user.allowed = 0;
+		u->user.why = why;
+	}
+	return SSH_OK;
 }
 
 /* the first request fixes user and service for the whole exchange */
@@ -265,6 +320,7 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 			 const uint8_t *svc, size_t sl)
 {
 	char cname[UA_NAME_MAX + 1];
+	const uint8_t *colon;
 	int e;
 	u->svc = service_find(auth_services, (const char *)svc, sl);
 	if (!u->svc || sl > sizeof u->service) {
@@ -278,6 +334,11 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 	u->namelen = nl;
 	memcpy(u->service, svc, sl);
 	u->servicelen = sl;
+	/* "user:style" names a BSD auth style, which Linux has not: OpenSSH
+	 * drops it and goes on with the user (the name as sent stays in
+	 * u->name: the client signs it) */
+	if ((colon = memchr(name, ':', nl)) != NULL)
+		nl = (size_t)(colon - name);
 	ua_log_safe(u->logname, sizeof u->logname, name, nl);
 	memcpy(cname, name, nl);
 	cname[nl] = 0;
@@ -286,6 +347,13 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 	if ((e = conn_match(c, cname, !u->user.valid)) != SSH_OK)
 		return e;
 	user_groups_prefetch(c, &u->user);
+	if (u->user.allowed && (e = access_apply(c, u)) != SSH_OK)
+		return e;
+	/* the user's lists (a Match block may set them for this user) */
+	if (am_init(&u->am, c->cfg->authentication_methods) != SSH_OK) {
+		logit(c->log, LOG_ERR, "AuthenticationMethods: too many or too long lists");
+		return SSH_ERR_INTERNAL;
+	}
 	if (!u->user.valid)
 		logit(c->log, LOG_INFO, "Invalid user %s from %s port %d", u->logname, c->addr, c->port);
 	else if (!u->user.allowed)
@@ -330,7 +398,7 @@ static int h_request(struct conn *c, uint8_t type, struct rd *r)
 	u->attempts++;
 	u->extra[0] = 0;
 	m = method_find(meth, ml);
-	if (!m || (m->enabled && !m->enabled(c))) {
+	if (!m || (m->enabled && !m->enabled(c)) || (m->enabled && !am_allowed(&u->am, m->name))) {
 		char mn[130];
 		ua_log_safe(mn, sizeof mn, meth, ml > 32 ? 32 : ml);
 		logit(c->log, LOG_DEBUG, "userauth: method %s not offered", mn);

@@ -9,6 +9,7 @@
 #include "services/auth.h"
 #include "services/service.h"
 #include "services/authkeys.h"
+#include "services/authmethods.h"
 #include "services/user.h"
 #include "transport/conn.h"
 
@@ -46,6 +47,10 @@ struct userauth {
 	struct linereader *lr;
 	struct cert *cert;           /* the certificate presented, or NULL */
 	char certcmd[4096];          /* its force-command, until kept in res */
+	const uint8_t *offered;      /* the key of the publickey request being */
+	size_t offered_len;          /* handled (in its packet), its type name */
+	const char *offered_type;
+	struct am_state am;          /* AuthenticationMethods: what is still needed */
 };
 
 /* A method row: the name in requests and FAILURE lists, whether the
@@ -84,6 +89,14 @@ int auth_kbdint_enabled(const struct conn *c);
 /* services/auth_pubkey.c: AuthorizedKeysFile tokens %% %u %U %h into
  * out; relative paths are under the home. -1 on a bad token or overflow. */
 int ua_expand_path(const char *f, const struct user *u, char *out, size_t cap);
+
+/* services/auth_pubkey.c: reads authorized_keys lines from fd (named path
+ * in logs) for blob (a CA's, with ca set); 1 when a line allows it. */
+int ua_scan_keys(struct conn *c, struct userauth *u, int fd, const char *path, int ca, const uint8_t *blob,
+		 size_t len);
+/* services/auth_keyscmd.c: AuthorizedKeysCommand for u->offered, its
+ * output read as ua_scan_keys reads a file: 1, 0, or a fatal error */
+int ua_keys_command(struct conn *c, struct userauth *u, int ca, const uint8_t *blob, size_t len);
 
 /* services/auth_cert.c: user certificates. cert_begin parses the blob
  * (into u->cert, with the log line's tail); cert_signed then checks the
