@@ -32,6 +32,8 @@ const struct keyword keywords[] = {
 	{"AuthorizedKeysFile", K_LIST, F(authorized_keys_files)},
 	{"TrustedUserCAKeys", K_STR, F(trusted_user_ca_keys)},
 	{"AuthorizedPrincipalsFile", K_STR, F(authorized_principals_file)},
+	{"AuthorizedPrincipalsCommand", K_STR, F(authorized_principals_command)},
+	{"AuthorizedPrincipalsCommandUser", K_STR, F(authorized_principals_command_user)},
 	{"CASignatureAlgorithms", K_STR, F(ca_signature_algorithms)},
 	{"RevokedKeys", K_STR, F(revoked_keys)},
 	{"PubkeyAuthentication", K_BOOL, F(pubkey_authentication)},

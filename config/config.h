@@ -41,6 +41,8 @@ struct config {
 	/* user certificates (services/auth_cert.c); NULL for none */
 	char *trusted_user_ca_keys;
 	char *authorized_principals_file;
+	char *authorized_principals_command;      /* a program and its arguments */
+	char *authorized_principals_command_user; /* the user it runs as */
 	char *ca_signature_algorithms; /* a comma list; OpenSSH's by default */
 	char *revoked_keys;
 	int pubkey_authentication;

@@ -140,6 +140,8 @@ int cert_parse(struct cert *c, const uint8_t *blob, size_t len, const char **why
 	struct rd r;
 	int e;
 	rd_init(&r, blob, len);
+	c->blob = blob;
+	c->blob_len = len;
 	if ((e = parse_key(c, &r, why)) != SSH_OK)
 		return e;
 	*why = "truncated certificate";
