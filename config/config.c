@@ -15,6 +15,7 @@
 
 const struct keyword keywords[] = {
 	{"HostKey", K_LIST, F(host_keys)},
+	{"HostCertificate", K_LIST, F(host_certificates)},
 	{"KexAlgorithms", K_ALG, F(kex_algorithms)},
 	{"Ciphers", K_ALG, F(ciphers)},
 	{"MACs", K_ALG, F(macs)},
@@ -34,7 +35,7 @@ const struct keyword keywords[] = {
 	{"AuthorizedPrincipalsFile", K_STR, F(authorized_principals_file)},
 	{"AuthorizedPrincipalsCommand", K_STR, F(authorized_principals_command)},
 	{"AuthorizedPrincipalsCommandUser", K_STR, F(authorized_principals_command_user)},
-	{"CASignatureAlgorithms", K_STR, F(ca_signature_algorithms)},
+	{"CASignatureAlgorithms", K_ALG, F(ca_signature_algorithms)},
 	{"RevokedKeys", K_STR, F(revoked_keys)},
 	{"PubkeyAuthentication", K_BOOL, F(pubkey_authentication)},
 	{"PasswordAuthentication", K_BOOL, F(password_authentication)},
@@ -132,10 +133,6 @@ void config_defaults(struct config *c)
 	c->max_sessions = 10;
 	c->log_level = LOG_INFO;
 	c->pubkey_authentication = 1;
-	/* OpenSSH's default: no SHA-1 */
-	c->ca_signature_algorithms = strdup("ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,"
-					    "sk-ssh-ed25519@openssh.com,sk-ecdsa-sha2-nistp256@openssh.com,"
-					    "rsa-sha2-512,rsa-sha2-256");
 	/* passwords travel to crypt(3) only when the administrator asks for it */
 	c->password_authentication = 0;
 	c->kbd_interactive_authentication = -1; /* follows PasswordAuthentication */
@@ -222,6 +219,13 @@ static const struct {
 	{ALGS_PUBKEY, "PubkeyAcceptedAlgorithms", F(pubkey_accepted_algorithms), F(pubkey_alg_list)},
 };
 
+/* CASignatureAlgorithms: OpenSSH's default (no SHA-1), and what may be
+ * added to it */
+#define CA_SIG_DEFAULT                                                                                             \
+	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,sk-ssh-ed25519@openssh.com,"       \
+	"sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256"
+#define CA_SIG_SUPPORTED CA_SIG_DEFAULT ",ssh-rsa"
+
 int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errlen)
 {
 	char def[2048], sup[2048];
@@ -252,6 +256,9 @@ int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errl
 			    sup, alg_lists[i].keyword, err, errlen) < 0)
 			return -1;
 	}
+	if (resolve(&c->ca_sig_list, c->ca_signature_algorithms, CA_SIG_DEFAULT, CA_SIG_SUPPORTED,
+		    "CASignatureAlgorithms", err, errlen) < 0)
+		return -1;
 	free(c->comp_list);
 	/* as OpenSSH since 7.4: nothing inflated before authentication unless
 	 * asked for by name */
@@ -276,5 +283,6 @@ void config_free(struct config *c)
 	free(c->hostkey_alg_list);
 	free(c->comp_list);
 	free(c->pubkey_alg_list);
+	free(c->ca_sig_list);
 	memset(c, 0, sizeof *c);
 }

@@ -21,6 +21,7 @@ struct strlist {
 
 struct config {
 	struct strlist host_keys;
+	struct strlist host_certificates; /* each paired with the key it certifies */
 	char *kex_algorithms;       /* specs as given (+/-/^ syntax) ... */
 	char *ciphers;
 	char *macs;
@@ -43,7 +44,8 @@ struct config {
 	char *authorized_principals_file;
 	char *authorized_principals_command;      /* a program and its arguments */
 	char *authorized_principals_command_user; /* the user it runs as */
-	char *ca_signature_algorithms; /* a comma list; OpenSSH's by default */
+	char *ca_signature_algorithms; /* as given (+, -, ^ forms); NULL: default */
+	char *ca_sig_list;             /* the list it resolves to */
 	char *revoked_keys;
 	int pubkey_authentication;
 	int password_authentication;

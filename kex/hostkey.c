@@ -171,6 +171,9 @@ void hostkey_free(struct hostkey *k)
 	if (o && k->priv)
 		o->free(k->priv);
 	free(k->path);
+	free(k->cert);
+	k->cert = NULL;
+	k->cert_len = 0;
 	k->type = KEY_NONE;
 	k->priv = NULL;
 	k->path = NULL;

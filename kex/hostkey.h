@@ -33,6 +33,8 @@ struct hostkey {
 	enum keytype type;
 	void *priv;            /* type-specific key, owned */
 	char *path;            /* file it came from, for messages */
+	uint8_t *cert;         /* its HostCertificate blob, or NULL */
+	size_t cert_len;
 };
 
 /* Wire name of a key blob's type: "ssh-ed25519", "ecdsa-sha2-nistp256",

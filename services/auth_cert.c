@@ -64,7 +64,7 @@ int cert_begin(struct conn *c, struct userauth *u, const uint8_t *blob, size_t l
 int cert_signed(struct conn *c, struct userauth *u, const uint8_t *blob)
 {
 	const char *why;
-	if (cert_verify(u->cert, blob, c->cfg->ca_signature_algorithms, &why) == SSH_OK)
+	if (cert_verify(u->cert, blob, c->cfg->ca_sig_list, &why) == SSH_OK)
 		return SSH_OK;
 	logit(c->log, LOG_INFO, "publickey for %s: refusing certificate: %s", u->logname, why);
 	return SSH_ERR_AUTH;
