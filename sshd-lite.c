@@ -21,6 +21,7 @@
 #include "config/config.h"
 #include "config/peer.h"
 #include "kex/hostkey.h"
+#include "kex/hostcert.h"
 #include "kex/hostkeys.h"
 #include "services/auth.h"
 #include "services/loginrec.h"
@@ -416,6 +417,9 @@ int main(int argc, char **argv)
 	if (open_log(&log, &cfg, &a))
 		return 1;
 	nkeys = hostkeys_load(&cfg, &log, keys, CONFIG_MAX_LIST, err, sizeof err);
+	if (nkeys > 0)
+		hostcerts_load((const char *const *)cfg.host_certificates.v, cfg.host_certificates.n, &log, keys,
+			       nkeys);
 	if (nkeys < 0) {
 		logit(&log, LOG_ERR, "%s", err);
 		/* the log may be a file or syslog: say it where a person looks too */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "kex/hostcert.h"
 #include "kex/hostkey.h"
 #include "kex/kex.h"
 #include "services/userauth.h"
@@ -40,6 +41,10 @@ void algs_names(enum algs_kind kind, int all, char *out, size_t outlen)
 				add(out, outlen, macs[i]->name);
 		break;
 	case ALGS_SIG:
+		/* certificates first, as OpenSSH: offered only for a key
+		 * with a HostCertificate */
+		for (i = 0; hostcert_algs[i].name; i++)
+			add(out, outlen, hostcert_algs[i].name);
 		for (i = 0; sigalgs[i].name; i++)
 			if (all || !sigalgs[i].legacy)
 				add(out, outlen, sigalgs[i].name);

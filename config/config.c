@@ -17,6 +17,7 @@
 const struct keyword keywords[] = {
 	{"HostKey", K_LIST, F(host_keys), KW_APPEND},
 	{"HostKeyAgent", K_STR, F(host_key_agent), 0},
+	{"HostCertificate", K_LIST, F(host_certificates), KW_APPEND},
 	{"HostDSAKey", K_LIST, F(host_keys), KW_APPEND | KW_ALIAS},
 	{"KexAlgorithms", K_ALG, F(kex_algorithms), 0},
 	{"Ciphers", K_ALG, F(ciphers), 0},
@@ -38,7 +39,9 @@ const struct keyword keywords[] = {
 	{"AuthorizedKeysCommandUser", K_STR, F(authorized_keys_command_user), KW_MATCH},
 	{"TrustedUserCAKeys", K_STR, F(trusted_user_ca_keys), KW_MATCH},
 	{"AuthorizedPrincipalsFile", K_STR, F(authorized_principals_file), KW_MATCH},
-	{"CASignatureAlgorithms", K_STR, F(ca_signature_algorithms), KW_MATCH},
+	{"AuthorizedPrincipalsCommand", K_STR, F(authorized_principals_command), KW_MATCH},
+	{"AuthorizedPrincipalsCommandUser", K_STR, F(authorized_principals_command_user), KW_MATCH},
+	{"CASignatureAlgorithms", K_ALG, F(ca_signature_algorithms), KW_MATCH},
 	{"RevokedKeys", K_STR, F(revoked_keys), KW_MATCH},
 	{"AuthenticationMethods", K_AUTHMETHODS, F(authentication_methods), KW_MATCH},
 	{"PubkeyAuthentication", K_BOOL, F(pubkey_authentication), KW_MATCH},
@@ -180,10 +183,6 @@ void config_defaults(struct config *c)
 	c->max_sessions = 10;
 	c->log_level = LOG_INFO;
 	c->pubkey_authentication = 1;
-	/* OpenSSH's default: no SHA-1 */
-	c->ca_signature_algorithms = strdup("ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,"
-					    "sk-ssh-ed25519@openssh.com,sk-ecdsa-sha2-nistp256@openssh.com,"
-					    "rsa-sha2-512,rsa-sha2-256");
 	/* passwords travel to crypt(3) only when the administrator asks for it */
 	c->password_authentication = 0;
 	c->kbd_interactive_authentication = -1; /* follows PasswordAuthentication */
@@ -318,6 +317,12 @@ static int authmethods_satisfiable(const struct config *c, char *err, size_t err
 	snprintf(err, errlen, "AuthenticationMethods cannot be satisfied by enabled authentication methods");
 	return -1;
 }
+/* CASignatureAlgorithms: OpenSSH's default (no SHA-1), and what may be
+ * added to it */
+#define CA_SIG_DEFAULT                                                                                             \
+	"ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,sk-ssh-ed25519@openssh.com,"       \
+	"sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256"
+#define CA_SIG_SUPPORTED CA_SIG_DEFAULT ",ssh-rsa"
 
 int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errlen)
 {
@@ -344,6 +349,17 @@ int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errl
 		snprintf(err, errlen, "AuthorizedKeysCommand set without AuthorizedKeysCommandUser");
 		return -1;
 	}
+	if (c->authorized_principals_command && strcmp(c->authorized_principals_command, "none")) {
+		/* OpenSSH refuses both at start-up, not at the first login */
+		if (c->authorized_principals_command[0] != '/') {
+			snprintf(err, errlen, "AuthorizedPrincipalsCommand must be an absolute path");
+			return -1;
+		}
+		if (!c->authorized_principals_command_user) {
+			snprintf(err, errlen, "AuthorizedPrincipalsCommand set without AuthorizedPrincipalsCommandUser");
+			return -1;
+		}
+	}
 	if (c->authorized_keys_files.n == 0) {
 		strlist_add(&c->authorized_keys_files, ".ssh/authorized_keys");
 		strlist_add(&c->authorized_keys_files, ".ssh/authorized_keys2");
@@ -359,6 +375,9 @@ int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errl
 			    sup, alg_lists[i].keyword, err, errlen) < 0)
 			return -1;
 	}
+	if (resolve(&c->ca_sig_list, c->ca_signature_algorithms, CA_SIG_DEFAULT, CA_SIG_SUPPORTED,
+		    "CASignatureAlgorithms", err, errlen) < 0)
+		return -1;
 	free(c->comp_list);
 	/* as OpenSSH since 7.4: nothing inflated before authentication unless
 	 * asked for by name */
@@ -375,7 +394,7 @@ static int owns_string(enum ktype t)
 }
 
 static const size_t derived[] = {F(kex_list), F(cipher_list), F(mac_list), F(hostkey_alg_list), F(comp_list),
-				 F(pubkey_alg_list)};
+				 F(pubkey_alg_list), F(ca_sig_list)};
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 

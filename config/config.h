@@ -43,6 +43,7 @@ struct config_src; /* the Match blocks as read (config_src.c) */
 struct config {
 	struct strlist host_keys;
 	char *host_key_agent;       /* HostKeyAgent: socket, "SSH_AUTH_SOCK", NULL/"none" */
+	struct strlist host_certificates; /* each paired with the key it certifies */
 	char *kex_algorithms;       /* specs as given (+/-/^ syntax) ... */
 	char *ciphers;
 	char *macs;
@@ -65,7 +66,10 @@ struct config {
 	/* user certificates (services/auth_cert.c); NULL for none */
 	char *trusted_user_ca_keys;
 	char *authorized_principals_file;
-	char *ca_signature_algorithms; /* a comma list; OpenSSH's by default */
+	char *authorized_principals_command;      /* a program and its arguments */
+	char *authorized_principals_command_user; /* the user it runs as */
+	char *ca_signature_algorithms; /* as given (+, -, ^ forms); NULL: default */
+	char *ca_sig_list;             /* the list it resolves to */
 	char *revoked_keys;
 	/* AuthenticationMethods: space-separated comma lists as given, NULL for any */
 	char *authentication_methods;

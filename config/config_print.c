@@ -25,6 +25,7 @@ static const char *alg_list(const struct config *c, size_t off)
 	     : off == F(ciphers)        ? c->cipher_list
 	     : off == F(macs)           ? c->mac_list
 	     : off == F(host_key_algorithms) ? c->hostkey_alg_list
+	     : off == F(ca_signature_algorithms) ? c->ca_sig_list
 					     : c->pubkey_alg_list;
 }
 

@@ -77,9 +77,6 @@ const struct other_keyword other_keywords[] = {
 	{"ChannelTimeout", M, "none", "none", NOT_YET},
 	{"UnusedConnectionTimeout", M, "none", "none", NOT_YET},
 	{"RefuseConnection", M, NULL, "no", NOT_YET},
-	{"AuthorizedPrincipalsCommand", M, "none", "none", NOT_YET},
-	{"AuthorizedPrincipalsCommandUser", M, "none", NULL, "used only with AuthorizedPrincipalsCommand"},
-	{"HostCertificate", 0, NULL, "", NOT_YET},
 	/* OpenSSH accepts and ignores these itself */
 	{"Protocol", 0, NULL, NULL, "SSH-2 only, as OpenSSH"},
 	{"UsePrivilegeSeparation", 0, NULL, NULL, DEPRECATED},

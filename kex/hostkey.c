@@ -176,6 +176,9 @@ void hostkey_free(struct hostkey *k)
 	k->agent_blob = NULL;
 	k->agent_fd = 0;
 	free(k->path);
+	free(k->cert);
+	k->cert = NULL;
+	k->cert_len = 0;
 	k->type = KEY_NONE;
 	k->priv = NULL;
 	k->path = NULL;

@@ -40,6 +40,8 @@ struct hostkey {
 	uint8_t *agent_blob;
 	size_t agent_bloblen;
 	int agent_fd;          /* 0 for none (fd 0 is the client) */
+	uint8_t *cert;         /* its HostCertificate blob, or NULL */
+	size_t cert_len;
 };
 
 /* kex/hostkey_agent.c: the public key of path (path itself when it ends

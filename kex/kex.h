@@ -30,10 +30,13 @@ struct kex_method {
 extern const struct kex_method *const kex_methods[];
 const struct kex_method *kex_method_find(const char *name, size_t len);
 
+struct hostcert_alg; /* kex/hostcert.h */
+
 /* what KEXINIT negotiated, each direction on its own */
 struct kex_algs {
 	const struct kex_method *kex;
-	const struct sigalg *hostkey;
+	const struct sigalg *hostkey;  /* the signature algorithm */
+	const struct hostcert_alg *hostcert; /* a certificate algorithm, or NULL */
 	struct pkt_algs dir[2]; /* [0] client->server (PKT_RX), [1] server->client (PKT_TX) */
 };
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kex/hostcert.h"
 #include "kex/hostkey.h"
 #include "kex/kdf.h"
 #include "kex/kex.h"
@@ -122,17 +123,20 @@ static int h_kexinit(struct conn *c, uint8_t type, struct rd *r)
 	/* RFC 4253 7: a guess is right only when both put the same first */
 	k->phase = ci.follows && !(ci.kex_right && ci.hostkey_right) ? KEX_GUESS : method_phase(k);
 	logit(c->log, LOG_DEBUG, "kex: %s host key %s; client->server %s %s %s; server->client %s %s %s",
-	      k->algs.kex->name, k->algs.hostkey->name, k->algs.dir[0].cipher->name,
+	      k->algs.kex->name, k->algs.hostcert ? k->algs.hostcert->name : k->algs.hostkey->name,
+	      k->algs.dir[0].cipher->name,
 	      k->algs.dir[0].mac ? k->algs.dir[0].mac->name : "<implicit>", k->algs.dir[0].comp->name,
 	      k->algs.dir[1].cipher->name, k->algs.dir[1].mac ? k->algs.dir[1].mac->name : "<implicit>",
 	      k->algs.dir[1].comp->name);
 	return SSH_OK;
 }
 
-static const struct hostkey *key_for(const struct conn *c, const struct sigalg *a)
+/* the key to sign with: of the algorithm's type, and with a certificate
+ * when a certificate algorithm was agreed */
+static const struct hostkey *key_for(const struct conn *c, const struct kex_algs *algs)
 {
 	for (int i = 0; i < c->nkeys; i++)
-		if (c->keys[i].type == a->type)
+		if (c->keys[i].type == algs->hostkey->type && (!algs->hostcert || c->keys[i].cert))
 			return &c->keys[i];
 	return NULL;
 }
@@ -219,7 +223,7 @@ static int send_newkeys(struct conn *c, struct kex *k)
 /* The common tail of every method: H, the signed reply, NEWKEYS. */
 static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *param, struct rd *r)
 {
-	const struct hostkey *hk = key_for(c, k->algs.hostkey);
+	const struct hostkey *hk = key_for(c, &k->algs);
 	struct buf val, hashpart, secret, blob, sig, *b;
 	uint8_t h[64];
 	size_t hlen = 0;
@@ -233,7 +237,8 @@ static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *
 	buf_init(&blob, 0);
 	buf_init(&sig, 0);
 	if ((e = k->algs.kex->agree->server(param, r, &val, &hashpart, &secret)) != SSH_OK ||
-	    (e = hostkey_public_blob(hk, &blob)) != SSH_OK ||
+	    (e = (k->algs.hostcert ? buf_put(&blob, hk->cert, hk->cert_len) : hostkey_public_blob(hk, &blob))) !=
+		    SSH_OK ||
 	    (e = exchange_hash(c, k, &blob, &hashpart, &secret, h, &hlen)) != SSH_OK)
 		goto out;
 	if (!c->session_id_len) {

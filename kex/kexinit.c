@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "kex/hostcert.h"
 #include "kex/hostkey.h"
 #include "kex/kex.h"
 #include "kex/kexinit.h"
@@ -34,12 +35,21 @@ size_t kex_choose(const uint8_t *client, size_t clen, const char *server, const 
 	return 0;
 }
 
-static int have_key(const struct conn *c, enum keytype t)
+/* a key of type t (with a HostCertificate when cert is set) */
+static int have_key(const struct conn *c, enum keytype t, int cert)
 {
 	for (int i = 0; i < c->nkeys; i++)
-		if (c->keys[i].type == t)
+		if (c->keys[i].type == t && (!cert || c->keys[i].cert))
 			return 1;
 	return 0;
+}
+
+/* a HostKeyAlgorithms name: its signature algorithm, and its certificate
+ * row when it is a *-cert-v01@openssh.com name */
+static const struct sigalg *hostkey_alg(const uint8_t *p, size_t l, const struct hostcert_alg **cert)
+{
+	*cert = hostcert_alg_find(p, l);
+	return *cert ? sigalg_find((const uint8_t *)(*cert)->plain, strlen((*cert)->plain)) : sigalg_find(p, l);
 }
 
 /* the host key algorithms we can sign with: configured and with a key */
@@ -51,8 +61,9 @@ void kexinit_hostkey_algs(const struct conn *c, char *out, size_t outlen)
 	out[0] = 0;
 	namelist_init_str(&it, c->cfg->hostkey_alg_list);
 	while (namelist_next(&it, &p, &l)) {
-		const struct sigalg *a = sigalg_find((const uint8_t *)p, l);
-		if (a && have_key(c, a->type))
+		const struct hostcert_alg *cert;
+		const struct sigalg *a = hostkey_alg((const uint8_t *)p, l, &cert);
+		if (a && have_key(c, a->type, cert != NULL))
 			namelist_append(out, outlen, p, l);
 	}
 }
@@ -161,7 +172,7 @@ int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_cl
 	ci->kex_right = same_first(lists[0], lens[0], c->cfg->kex_list);
 	if ((e = pick(c, "host key type", lists[1], lens[1], hk, &name, &n)) != SSH_OK)
 		return e;
-	k->algs.hostkey = sigalg_find(name, n);
+	k->algs.hostkey = hostkey_alg(name, n, &k->algs.hostcert);
 	ci->hostkey_right = same_first(lists[1], lens[1], hk);
 	for (i = 0; i < 2; i++) {
 		if ((e = pick(c, "cipher", lists[2 + i], lens[2 + i], c->cfg->cipher_list, &name, &n)) != SSH_OK)

@@ -1,6 +1,6 @@
 /* User certificates in the "publickey" method: which CA is trusted
  * (cert-authority lines, TrustedUserCAKeys), which principals count
- * (principals=, AuthorizedPrincipalsFile, else the user name), the log line
+ * (principals=, auth_principals.c, else the user name), the log line
  * OpenSSH writes, and RevokedKeys. The certificate itself is cert.c's. */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +14,12 @@
 
 #include "kex/hostkey.h"
 #include "services/cert.h"
+#include "services/krl.h"
 #include "services/privdrop.h"
 #include "services/userauth.h"
+
+/* a KRL revoking a few million keys is a few tens of MiB */
+#define KRL_FILE_MAX (64u * 1024 * 1024)
 
 void cert_state_free(struct userauth *u)
 {
@@ -60,7 +64,7 @@ int cert_begin(struct conn *c, struct userauth *u, const uint8_t *blob, size_t l
 int cert_signed(struct conn *c, struct userauth *u, const uint8_t *blob)
 {
 	const char *why;
-	if (cert_verify(u->cert, blob, c->cfg->ca_signature_algorithms, &why) == SSH_OK)
+	if (cert_verify(u->cert, blob, c->cfg->ca_sig_list, &why) == SSH_OK)
 		return SSH_OK;
 	logit(c->log, LOG_INFO, "publickey for %s: refusing certificate: %s", u->logname, why);
 	return SSH_ERR_AUTH;
@@ -113,66 +117,11 @@ static int file_lists(struct userauth *u, int fd, const uint8_t *blob, size_t le
 	return 0;
 }
 
-/* 1 when a line of the open principals file names one of the
- * certificate's principals; blank lines and comments skipped */
-static int principals_listed(struct userauth *u, int fd)
-{
-	const char *line;
-	size_t n;
-	int toolong;
-	char name[256];
-	lr_init(u->lr, fd);
-	while (lr_next(u->lr, &line, &n, &toolong) == 1) {
-		while (n && (*line == ' ' || *line == '\t'))
-			line++, n--;
-		while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
-			n--;
-		if (toolong || !n || *line == '#' || n >= sizeof name)
-			continue;
-		memcpy(name, line, n);
-		name[n] = 0;
-		if (cert_has_principal(u->cert, NULL, name))
-			return 1;
-	}
-	return 0;
-}
-
-/* AuthorizedPrincipalsFile, read as the user with StrictModes */
-static int principals_file(struct conn *c, struct userauth *u)
-{
-	char path[PATH_MAX], err[PATH_MAX + 64];
-	struct privtemp pt;
-	struct stat st;
-	int fd, found = 0, e;
-	if (ua_expand_path(c->cfg->authorized_principals_file, &u->user, path, sizeof path) < 0) {
-		logit(c->log, LOG_ERR, "AuthorizedPrincipalsFile %s: bad token or too long",
-		      c->cfg->authorized_principals_file);
-		return 0;
-	}
-	if ((e = priv_temp_user(c, &pt, &u->user)) != SSH_OK)
-		return e;
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-			logit(c->log, LOG_INFO, "Authentication refused: %s is not a regular file", path);
-		else if (c->cfg->strict_modes && secure_file(fd, path, u->user.uid, u->user.home, err, sizeof err) != SSH_OK)
-			logit(c->log, LOG_INFO, "Authentication refused: %s", err);
-		else if (fcntl(fd, F_SETFL, 0) == 0)
-			found = principals_listed(u, fd);
-		close(fd);
-	}
-	if (priv_temp_restore(&pt) != SSH_OK)
-		return SSH_ERR_INTERNAL;
-	if (!found)
-		logit(c->log, LOG_INFO, "Certificate invalid: name is not a listed principal (user %s, %s)",
-		      u->logname, path);
-	return found;
-}
-
 int cert_trusted(struct conn *c, struct userauth *u)
 {
 	const char *cafile = c->cfg->trusted_user_ca_keys, *pf = c->cfg->authorized_principals_file;
-	int fd, listed, use_pf = pf && strcmp(pf, "none");
+	const char *pc = c->cfg->authorized_principals_command;
+	int fd, listed, use_ap = (pf && strcmp(pf, "none")) || (pc && strcmp(pc, "none"));
 	if (!cafile || !strcmp(cafile, "none") || !u->key)
 		return 0;
 	/* read as root, as sshd does: it is the administrator's file */
@@ -186,21 +135,62 @@ int cert_trusted(struct conn *c, struct userauth *u)
 		logit(c->log, LOG_INFO, "certificate CA for %s is not listed in %s", u->logname, cafile);
 		return 0;
 	}
-	if (!valid_now(c, u, use_pf ? NULL : u->user.name))
+	if (!valid_now(c, u, use_ap ? NULL : u->user.name))
 		return 0;
-	if (use_pf && (listed = principals_file(c, u)) != 1)
-		return listed;
 	/* no authorized_keys line: only the certificate restricts, so touch
-	 * is waived when it says so */
+	 * is waived when it says so; a principals line's options count */
 	authkey_reset(u->key);
 	u->key->no_touch_required = 1;
+	if (use_ap && (listed = cert_principals(c, u)) != 1)
+		return listed;
+	if (use_ap && !ua_options_ok(c, u, "principals", 0))
+		return 0;
 	return merge_options(c, u);
 }
 
-int key_revoked(struct conn *c, struct userauth *u, const uint8_t *blob, size_t len)
+/* the whole of an open file into b (at most KRL_FILE_MAX bytes) */
+static int slurp(int fd, struct buf *b)
+{
+	uint8_t *p;
+	ssize_t n;
+	for (;;) {
+		if (buf_grow(b, 65536) != SSH_OK)
+			return SSH_ERR_TOOBIG;
+		p = b->d + b->len;
+		n = read(fd, p, b->cap - b->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return SSH_ERR_FILE;
+		if (n == 0)
+			return SSH_OK;
+		b->len += (size_t)n;
+	}
+}
+
+/* a binary KRL: 1 revoked or unusable (OpenSSH refuses every key when
+ * the list is malformed), 0 not revoked, -1 not a KRL */
+static int krl_lists(struct conn *c, const char *path, int fd, const uint8_t *blob, size_t len,
+		     const struct cert *ct)
+{
+	struct buf b;
+	const char *why = "read error";
+	int e, ret = 1;
+	buf_init(&b, KRL_FILE_MAX);
+	if ((e = slurp(fd, &b)) == SSH_OK && !krl_is_krl(b.d, b.len))
+		ret = -1;
+	else if (e == SSH_OK && (e = krl_check(b.d, b.len, blob, len, ct, &why)) >= 0)
+		ret = e == KRL_REVOKED;
+	else
+		logit(c->log, LOG_ERR, "Error checking authentication key: RevokedKeys %s: %s", path,
+		      e == SSH_ERR_TOOBIG ? "file too large" : why);
+	buf_free(&b);
+	return ret;
+}
+
+int key_revoked(struct conn *c, struct userauth *u, const uint8_t *blob, size_t len, const struct cert *ct)
 {
 	const char *path = c->cfg->revoked_keys;
-	char magic[8];
 	int fd, listed;
 	if (!path || !strcmp(path, "none"))
 		return 0;
@@ -209,14 +199,9 @@ int key_revoked(struct conn *c, struct userauth *u, const uint8_t *blob, size_t 
 		logit(c->log, LOG_ERR, "Error checking authentication key: RevokedKeys %s: %s", path, strerror(errno));
 		return 1;
 	}
-	/* a binary KRL (PROTOCOL.krl) is not read yet: refusing is the safe
-	 * answer, since it may revoke this key */
-	if (pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic && !memcmp(magic, "SSHKRL\n\0", 8)) {
-		logit(c->log, LOG_ERR, "RevokedKeys %s: binary KRL format not supported, refusing", path);
-		close(fd);
-		return 1;
-	}
-	listed = file_lists(u, fd, blob, len);
+	/* a KRL when it starts with the magic, else a plain list of keys */
+	if ((listed = krl_lists(c, path, fd, blob, len, ct)) < 0)
+		listed = lseek(fd, 0, SEEK_SET) == 0 ? file_lists(u, fd, blob, len) : 1;
 	close(fd);
 	return listed;
 }

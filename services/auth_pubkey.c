@@ -151,8 +151,7 @@ int ua_expand_path(const char *f, const struct user *u, char *out, size_t cap)
 	return 0;
 }
 
-/* whether the matching line's options let this connection use the key */
-static int options_ok(struct conn *c, struct userauth *u, const char *path, unsigned long line)
+int ua_options_ok(struct conn *c, struct userauth *u, const char *path, unsigned long line)
 {
 	struct authkey *k = u->key;
 	if (k->from && !authkey_from_match(k->from, c->addr)) {
@@ -196,7 +195,7 @@ int ua_scan_keys(struct conn *c, struct userauth *u, int fd, const char *path, i
 		}
 		if (e != AUTHKEY_KEY || !line_matches(u->key, ca, blob, len))
 			continue;
-		if (options_ok(c, u, path, u->lr->lineno) && (!ca || cert_line_ok(c, u, path, u->lr->lineno)))
+		if (ua_options_ok(c, u, path, u->lr->lineno) && (!ca || cert_line_ok(c, u, path, u->lr->lineno)))
 			return 1;
 	}
 	return 0;
@@ -363,6 +362,20 @@ static int verify(struct conn *c, struct userauth *u, const struct pkalg *a, int
 	return e;
 }
 
+/* RevokedKeys for a key (with ct, the certificate it is the key of), logged
+ * as OpenSSH does: the type and the fingerprint of the plain key */
+static int revoked(struct conn *c, struct userauth *u, const char *type, const uint8_t *kb, size_t kl,
+		   const struct cert *ct)
+{
+	char fp[64] = "(null)";
+	if (!key_revoked(c, u, kb, kl, ct))
+		return 0;
+	(void)key_fingerprint(kb, kl, fp, sizeof fp);
+	logit(c->log, LOG_INFO, "Authentication key %s %s revoked by file %s (user %s)", type, fp,
+	      c->cfg->revoked_keys, u->logname);
+	return 1;
+}
+
 /* The key's checks before any file of the user's: a certificate parsed
  * and its CA's signature checked, the log line's tail, RSA sizes (the
  * key's and an RSA CA's),
@@ -393,11 +406,10 @@ static int precheck(struct conn *c, struct userauth *u, const struct pkalg *a, c
 		return e;
 	if ((e = ua_keybufs(u)) != SSH_OK)
 		return e;
-	if (key_revoked(c, u, kb, kl) || (a->plain && key_revoked(c, u, u->cert->ca, u->cert->ca_len))) {
-		logit(c->log, LOG_INFO, "Authentication key %s%s revoked by file %s (user %s)", a->logtype,
-		      u->extra, c->cfg->revoked_keys, u->logname);
+	if (revoked(c, u, a->logtype, kb, kl, a->plain ? u->cert : NULL) ||
+	    (a->plain && revoked(c, u, cert_key_logtype(u->cert->ca, u->cert->ca_len), u->cert->ca, u->cert->ca_len,
+				 NULL)))
 		return SSH_ERR_AUTH;
-	}
 	return SSH_OK;
 }
 

@@ -329,6 +329,31 @@ int authkey_parse(struct authkey *k, const char *line, size_t len, const char **
 	return e;
 }
 
+int authkey_parse_options(struct authkey *k, const char *opts, size_t len, const char **why)
+{
+	const char *p = opts, *end = opts + len;
+	char *st = k->store;
+	int e;
+	*why = "";
+	authkey_reset(k);
+	if (len > AUTHKEYS_LINE_MAX || memchr(opts, 0, len)) {
+		*why = "line too long or NUL byte";
+		return SSH_ERR_FORMAT;
+	}
+	/* the options end at whitespace, and nothing but whitespace follows */
+	if ((e = parse_options(k, &p, end, &st, why)) == SSH_OK) {
+		while (p < end && is_space(*p))
+			p++;
+		if (p != end) {
+			*why = "unexpected text after the options";
+			e = SSH_ERR_FORMAT;
+		}
+	}
+	if (e != SSH_OK)
+		authkey_reset(k);
+	return e;
+}
+
 /* ---- from= ---- */
 
 int glob_match(const char *pat, size_t plen, const char *s)

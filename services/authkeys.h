@@ -52,6 +52,11 @@ void authkey_reset(struct authkey *k);
  * option is an error, so the line's key is never used (OpenSSH does that). */
 int authkey_parse(struct authkey *k, const char *line, size_t len, const char **why);
 
+/* Parses options alone (an AuthorizedPrincipalsFile line's, before the
+ * principal), len bytes ending in whitespace: SSH_OK with k's options
+ * set, or SSH_ERR_FORMAT with *why. */
+int authkey_parse_options(struct authkey *k, const char *opts, size_t len, const char **why);
+
 /* 1 when the key type word is one sshd-lite accepts in authorized_keys */
 int authkey_type_known(const char *type, size_t len);
 

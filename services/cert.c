@@ -7,6 +7,7 @@
 #include "config/config.h"
 #include "kex/hostkey.h"
 #include "services/cert.h"
+#include "services/userauth.h"
 #include "transport/namelist.h"
 
 /* one row per certificate type: the key fields (strings or mpints, copied
@@ -140,6 +141,8 @@ int cert_parse(struct cert *c, const uint8_t *blob, size_t len, const char **why
 	struct rd r;
 	int e;
 	rd_init(&r, blob, len);
+	c->blob = blob;
+	c->blob_len = len;
 	if ((e = parse_key(c, &r, why)) != SSH_OK)
 		return e;
 	*why = "truncated certificate";
@@ -176,27 +179,42 @@ int cert_parse(struct cert *c, const uint8_t *blob, size_t len, const char **why
 	return SSH_OK;
 }
 
+/* a security-key CA: its type name when the CA key is one, else NULL */
+static const char *sk_ca(const uint8_t *n, size_t nl)
+{
+	static const char *const sk[] = {"sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"};
+	for (size_t i = 0; i < sizeof sk / sizeof sk[0]; i++)
+		if (name_eq(sk[i], n, nl))
+			return sk[i];
+	return NULL;
+}
+
 int cert_verify(const struct cert *c, const uint8_t *blob, const char *ca_algs, const char **why)
 {
 	struct rd r;
-	const uint8_t *n;
-	size_t nl;
-	const struct sigalg *sa;
+	const uint8_t *n, *sn;
+	size_t nl, snl;
+	const struct sigalg *sa = NULL;
+	const char *sk;
 	int e;
 	/* the CA key must be a plain key: a certificate as CA is refused */
 	rd_init(&r, c->ca, c->ca_len);
-	if (rd_text(&r, &n, &nl) != SSH_OK || !keyops_by_name(n, nl)) {
+	if (rd_text(&r, &n, &nl) != SSH_OK || (!keyops_by_name(n, nl) && !sk_ca(n, nl))) {
 		*why = "CA key is not a plain key of a known type";
 		return SSH_ERR_KEY;
 	}
-	/* the signature's algorithm name */
+	sk = sk_ca(n, nl);
+	/* the signature's algorithm name: a security key's is its key type */
 	rd_init(&r, c->sig, c->sig_len);
-	if (rd_text(&r, &n, &nl) != SSH_OK || !(sa = sigalg_find(n, nl)) || !ca_algs ||
-	    !namelist_has(ca_algs, strlen(ca_algs), n, nl)) {
+	if (rd_text(&r, &sn, &snl) != SSH_OK || (sk ? !name_eq(sk, sn, snl) : !(sa = sigalg_find(sn, snl))) ||
+	    !ca_algs || !namelist_has(ca_algs, strlen(ca_algs), sn, snl)) {
 		*why = "CA signature algorithm not allowed by CASignatureAlgorithms";
 		return SSH_ERR_SIG;
 	}
-	e = key_verify(sa, c->ca, c->ca_len, blob, c->signed_len, c->sig, c->sig_len);
+	/* a security key CA signs without the user-presence rules of a login,
+	 * as OpenSSH checks certificate signatures */
+	e = sk ? sk_verify(sk, c->ca, c->ca_len, blob, c->signed_len, c->sig, c->sig_len, 0, 0)
+	       : key_verify(sa, c->ca, c->ca_len, blob, c->signed_len, c->sig, c->sig_len);
 	if (e != SSH_OK)
 		*why = "CA signature does not verify";
 	return e;

@@ -28,6 +28,8 @@ struct cert {
 	size_t crit_len, ext_len;
 	const uint8_t *ca, *sig;   /* signature key blob, signature blob */
 	size_t ca_len, sig_len;
+	const uint8_t *blob;    /* the whole certificate as parsed */
+	size_t blob_len;
 	size_t signed_len;      /* the signature covers the blob up to here
 				 * (the signature key included) */
 };

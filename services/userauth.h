@@ -105,13 +105,22 @@ int cert_begin(struct conn *c, struct userauth *u, const uint8_t *blob, size_t l
 int cert_signed(struct conn *c, struct userauth *u, const uint8_t *blob);
 /* a cert-authority line of authorized_keys matched u->cert's CA: its
  * principals= (or the user name) and the certificate's options. 1 or 0. */
+/* whether the matching line's options (u->key: from=, expiry-time=) let
+ * this connection use the key; refusals logged */
+int ua_options_ok(struct conn *c, struct userauth *u, const char *path, unsigned long line);
 int cert_line_ok(struct conn *c, struct userauth *u, const char *path, unsigned long line);
 /* TrustedUserCAKeys and AuthorizedPrincipalsFile: 1, 0 or a fatal error */
 int cert_trusted(struct conn *c, struct userauth *u);
-/* RevokedKeys lists the key blob: 1 revoked (or the file unreadable,
- * which revokes everything as in OpenSSH), 0 not. u->key and u->lr must
- * be allocated (ua_keybufs). */
-int key_revoked(struct conn *c, struct userauth *u, const uint8_t *blob, size_t len);
+/* services/auth_principals.c: AuthorizedPrincipalsFile, then
+ * AuthorizedPrincipalsCommand: 1 when a line names one of the
+ * certificate's principals (u->key then holds that line's options), 0 if
+ * not (logged), or a fatal error */
+int cert_principals(struct conn *c, struct userauth *u);
+/* RevokedKeys (a plain list of keys or a binary KRL) revokes the key blob
+ * or, with ct, the certificate whose certified key it is: 1 revoked (or the
+ * file unreadable or malformed, which revokes everything as in OpenSSH),
+ * 0 not. u->key and u->lr must be allocated (ua_keybufs). */
+int key_revoked(struct conn *c, struct userauth *u, const uint8_t *blob, size_t len, const struct cert *ct);
 /* allocates u->key and u->lr once */
 int ua_keybufs(struct userauth *u);
 void cert_state_free(struct userauth *u);

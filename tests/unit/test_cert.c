@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "kex/base64.h"
+#include "kex/hostkey.h"
+#include "transport/crypto.h"
 #include "services/cert.h"
 #include "t.h"
 
@@ -164,9 +166,63 @@ static void malformed(void)
 	buf_free(&b);
 }
 
+/* C1 re-signed by a security-key (sk-ssh-ed25519) CA, as a FIDO token
+ * signs: SHA-256 of the application, flags, counter, SHA-256 of the data */
+static void sk_ca(void)
+{
+	static const char SK[] = "sk-ssh-ed25519@openssh.com", APP[] = "ssh:";
+	struct buf b = blob(C1), n, ca, s, sig;
+	struct hostkey k;
+	struct cert c;
+	struct rd r;
+	const uint8_t *pk, *raw;
+	size_t pkl, rawl, hl = 32;
+	uint8_t msg[69];
+	const char *why = "";
+	cert_init(&c);
+	buf_init(&n, 0), buf_init(&ca, 0), buf_init(&s, 0), buf_init(&sig, 0);
+	CHECK(crypto_init() == 0 && hostkey_generate(&k, KEY_ED25519, 0) == SSH_OK && hostkey_public_blob(&k, &s) == SSH_OK &&
+		      cert_parse(&c, b.d, b.len, &why) == SSH_OK,
+	      "sk CA: set-up");
+	rd_init(&r, s.d, s.len);
+	rd_string(&r, NULL, NULL);
+	rd_string(&r, &pk, &pkl);
+	buf_cstring(&ca, SK);
+	buf_string(&ca, pk, pkl);
+	buf_cstring(&ca, APP);
+	/* the certificate up to its CA key, then the sk CA key */
+	buf_put(&n, b.d, c.signed_len - c.ca_len - 4);
+	buf_string(&n, ca.d, ca.len);
+	sig_digest("sha256", (const uint8_t *)APP, strlen(APP), msg, &hl);
+	msg[32] = 0x01;
+	put_u32(msg + 33, 7);
+	sig_digest("sha256", n.d, n.len, msg + 37, &hl);
+	buf_reset(&s);
+	hostkey_sign(&k, sigalg_find((const uint8_t *)"ssh-ed25519", 11), msg, sizeof msg, &s);
+	rd_init(&r, s.d, s.len);
+	rd_string(&r, NULL, NULL);
+	rd_string(&r, &raw, &rawl);
+	buf_cstring(&sig, SK);
+	buf_string(&sig, raw, rawl);
+	buf_u8(&sig, 0x01);
+	buf_u32(&sig, 7);
+	buf_string(&n, sig.d, sig.len);
+	CHECK(cert_parse(&c, n.d, n.len, &why) == SSH_OK, "sk CA: certificate parses (%s)", why);
+	CHECK(cert_verify(&c, n.d, ALGS ",sk-ssh-ed25519@openssh.com", &why) == SSH_OK, "sk CA: signature verifies (%s)", why);
+	CHECK(!strcmp(cert_key_logtype(c.ca, c.ca_len), "ED25519-SK"), "sk CA: log type");
+	CHECK(cert_verify(&c, n.d, ALGS, &why) == SSH_ERR_SIG, "sk CA: refused when not in CASignatureAlgorithms");
+	n.d[40] ^= 1;
+	CHECK(cert_parse(&c, n.d, n.len, &why) != SSH_OK || cert_verify(&c, n.d, ALGS ",sk-ssh-ed25519@openssh.com", &why) != SSH_OK,
+	      "sk CA: an altered certificate refused");
+	hostkey_free(&k);
+	buf_free(&n), buf_free(&ca), buf_free(&s), buf_free(&sig), buf_free(&b);
+	cert_free(&c);
+}
+
 int main(void)
 {
 	fields();
+	sk_ca();
 	options();
 	malformed();
 	return t_done();
