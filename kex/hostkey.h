@@ -33,6 +33,11 @@ struct hostkey {
 	enum keytype type;
 	void *priv;            /* type-specific key, owned */
 	char *path;            /* file it came from, for messages */
+	/* a public-only key (priv NULL): the blob, owned. The network-facing
+	 * process of a separated server holds only these; the monitor signs
+	 * (monitor/monitor.h). */
+	uint8_t *pub;
+	size_t publen;
 };
 
 /* Wire name of a key blob's type: "ssh-ed25519", "ecdsa-sha2-nistp256",
@@ -54,6 +59,9 @@ void hostkey_free(struct hostkey *k);
  * together (loading trusts a stored public key) */
 int hostkey_selftest(const struct hostkey *k);
 
+/* A public-only copy of a key (type and blob), for the process that
+ * holds no private keys. SSH_OK or SSH_ERR_ALLOC / SSH_ERR_KEY. */
+int hostkey_public_only(struct hostkey *k, const uint8_t *blob, size_t len);
 /* Appends the public key blob (without an outer length). */
 int hostkey_public_blob(const struct hostkey *k, struct buf *out);
 /* Appends the signature blob (string alg name, string signature), without

@@ -250,7 +250,7 @@ static void ed25519_sign_file(void)
 		size_t sl, pl, ml, wl, rl;
 		const uint8_t *seed = vec_hex(r.v, "key.sk", &sl), *pk = vec_hex(r.v, "key.pk", &pl);
 		const uint8_t *m = vec_hex(r.v, "msg", &ml), *want = vec_hex(r.v, "sig", &wl), *raw;
-		struct hostkey k = {KEY_ED25519, NULL, NULL};
+		struct hostkey k = {.type = KEY_ED25519};
 		if (strcmp(vec_str(r.v, "result"), "valid")) {
 			r.total--;
 			continue;
