@@ -9,6 +9,7 @@ monitor (so the search itself works)."""
 import base64
 import logging
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -73,16 +74,24 @@ def secrets_of(path):
 
 
 def readable_maps(pid):
-    with open("/proc/%d/maps" % pid) as maps:
-        for line in maps:
-            addr, perms = line.split()[:2]
-            lo, hi = (int(x, 16) for x in addr.split("-"))
-            # a sanitizer build's shadow maps are terabytes of nothing
-            if perms.startswith("r") and hi - lo <= 256 << 20:
-                yield lo, hi
+    """readable maps with something resident: a sanitizer build reserves
+    gigabytes it never touches, and reading them is most of the time"""
+    with open("/proc/%d/smaps" % pid) as smaps:
+        cur = None
+        for line in smaps:
+            head = line.split()
+            if "-" in head[0] and len(head) >= 5:
+                lo, hi = (int(x, 16) for x in head[0].split("-"))
+                cur = (lo, hi) if head[1].startswith("r") and hi - lo <= 256 << 20 else None
+            elif head[0] == "Rss:" and cur and int(head[1]) > 0:
+                yield cur
+                cur = None
 
 
 def mem_has(pid, needles):
+    """which of needles are somewhere in pid's readable memory: one pass
+    of one pattern over each map (a sanitizer build's maps are many)"""
+    pattern = re.compile(b"|".join(re.escape(n) for n in needles))
     found = set()
     try:
         with open("/proc/%d/mem" % pid, "rb", 0) as mem:
@@ -92,7 +101,7 @@ def mem_has(pid, needles):
                     data = mem.read(hi - lo)
                 except (OSError, ValueError, OverflowError, MemoryError):
                     continue
-                found |= {n for n in needles if n in data}
+                found |= set(pattern.findall(data))
     except OSError:
         pass
     return found
