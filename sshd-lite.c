@@ -23,6 +23,7 @@
 #include "kex/hostkey.h"
 #include "kex/hostcert.h"
 #include "kex/hostkeys.h"
+#include "monitor/monitor.h"
 #include "services/auth.h"
 #include "services/loginrec.h"
 #include "services/service.h"
@@ -302,14 +303,33 @@ static const char *close_reason(int rc, int signo, char *buf, size_t len)
 	return ssh_err(rc);
 }
 
-static int serve(const struct config *cfg, const struct logger *log, struct hostkey *keys, int nkeys)
+/* a host key error: in the log, and where a person looks too (the log may
+ * be a file or syslog); offline: a run that serves no connection (-t) */
+static void key_error(const struct logger *log, int offline, const char *err)
+{
+	struct args a = {.offline = offline};
+	logit(log, LOG_ERR, "%s", err);
+	if (!log->to_stderr && (offline || !stderr_is_conn()))
+		fail_off(&a, "%s", err);
+}
+
+/* HostCertificate files are public: each pairs with the public half of
+ * the key it certifies, wherever the private half lives */
+static void load_certs(const struct config *cfg, const struct logger *log, struct hostkey *keys, int nkeys)
+{
+	hostcerts_load((const char *const *)cfg->host_certificates.v, cfg->host_certificates.n, log, keys, nkeys);
+}
+
+/* *nkeys < 0: started as root, the monitor loads the keys (monitor.h) and
+ * keys[] get their public halves; else keys[] were loaded here */
+static int serve(const struct config *cfg, const struct logger *log, struct hostkey *keys, int *nkeys)
 {
 	struct peer peer;
 	struct conn *c;
-	char why[64], user[96] = "";
+	char why[64], user[96] = "", err[512];
 	int rc, signo;
 
-	int rootfd;
+	int rootfd = 0, monfd = 0;
 
 	signal(SIGPIPE, SIG_IGN);
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
@@ -317,17 +337,31 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	peer_lookup(0, &peer);
 	/* before the connection's state exists: the smaller the process, the
 	 * cheaper the fork */
-	rootfd = loginrec_fork(log, peer.addr);
+	if (*nkeys < 0) {
+		monfd = monitor_start(cfg, log, peer.addr, keys, CONFIG_MAX_LIST, nkeys, &rootfd, err, sizeof err);
+		if (monfd < 0) {
+			key_error(log, 0, err);
+			return 1;
+		}
+		load_certs(cfg, log, keys, *nkeys);
+	} else {
+		logit(log, LOG_INFO, "not started as root: no privilege separation, no utmp, wtmp or lastlog records");
+	}
 	c = calloc(1, sizeof *c);
 	if (!c) {
 		if (rootfd > 0)
 			close(rootfd);
+		if (monfd > 0)
+			close(monfd);
 		return 1;
 	}
 	conn_init(c, 0, 1, cfg, log);
 	c->rootfd = rootfd;
+	c->monfd = monfd;
+	if (monfd > 0)
+		c->sign = monitor_sign;
 	c->keys = keys;
-	c->nkeys = nkeys;
+	c->nkeys = *nkeys;
 	c->sigfd = signals_fd();
 	if (c->sigfd < 0) {
 		logit(log, LOG_ERR, "signalfd: %s", strerror(errno));
@@ -416,20 +450,19 @@ int main(int argc, char **argv)
 	}
 	if (open_log(&log, &cfg, &a))
 		return 1;
-	nkeys = hostkeys_load(&cfg, &log, keys, CONFIG_MAX_LIST, err, sizeof err);
+	/* as root the monitor loads the keys, in its own process */
+	nkeys = -1;
+	if (a.test || geteuid() != 0)
+		nkeys = hostkeys_load(&cfg, &log, keys, CONFIG_MAX_LIST, err, sizeof err);
 	if (nkeys > 0)
-		hostcerts_load((const char *const *)cfg.host_certificates.v, cfg.host_certificates.n, &log, keys,
-			       nkeys);
-	if (nkeys < 0) {
-		logit(&log, LOG_ERR, "%s", err);
-		/* the log may be a file or syslog: say it where a person looks too */
-		if (!log.to_stderr && (a.offline || !stderr_is_conn()))
-			fail_off(&a, "%s", err);
+		load_certs(&cfg, &log, keys, nkeys);
+	if (nkeys < 0 && (a.test || geteuid() != 0)) {
+		key_error(&log, a.offline, err);
 		rc = 1;
 	} else if (a.test) {
 		rc = selftest(&a, keys, nkeys);
 	} else {
-		rc = serve(&cfg, &log, keys, nkeys);
+		rc = serve(&cfg, &log, keys, &nkeys);
 	}
 	for (int i = 0; i < nkeys; i++)
 		hostkey_free(&keys[i]);

@@ -179,9 +179,32 @@ void hostkey_free(struct hostkey *k)
 	free(k->cert);
 	k->cert = NULL;
 	k->cert_len = 0;
+	free(k->pub);
 	k->type = KEY_NONE;
 	k->priv = NULL;
 	k->path = NULL;
+	k->pub = NULL;
+	k->publen = 0;
+}
+
+int hostkey_public_only(struct hostkey *k, const uint8_t *blob, size_t len)
+{
+	struct rd r;
+	const uint8_t *name;
+	size_t nl;
+	const struct keyops *o;
+
+	rd_init(&r, blob, len);
+	/* string key type: the rest is the monitor's, which made it */
+	if (rd_string(&r, &name, &nl) != SSH_OK || !(o = keyops_by_name(name, nl)))
+		return SSH_ERR_KEY;
+	memset(k, 0, sizeof *k);
+	if (!(k->pub = malloc(len)))
+		return SSH_ERR_ALLOC;
+	memcpy(k->pub, blob, len);
+	k->publen = len;
+	k->type = o->type;
+	return SSH_OK;
 }
 
 int hostkey_public_blob(const struct hostkey *k, struct buf *out)
@@ -192,6 +215,8 @@ int hostkey_public_blob(const struct hostkey *k, struct buf *out)
 
 	if (k->agent_blob)
 		return buf_put(out, k->agent_blob, k->agent_bloblen);
+	if (k->pub)
+		return buf_put(out, k->pub, k->publen);
 	if (!o || !k->priv)
 		return SSH_ERR_KEY;
 	e = buf_cstring(out, o->name);

@@ -42,6 +42,11 @@ struct hostkey {
 	int agent_fd;          /* 0 for none (fd 0 is the client) */
 	uint8_t *cert;         /* its HostCertificate blob, or NULL */
 	size_t cert_len;
+	/* a public-only key (priv NULL): the blob, owned. The network-facing
+	 * process of a separated server holds only these; the monitor signs
+	 * (monitor/monitor.h). */
+	uint8_t *pub;
+	size_t publen;
 };
 
 /* kex/hostkey_agent.c: the public key of path (path itself when it ends
@@ -74,6 +79,9 @@ void hostkey_free(struct hostkey *k);
  * together (loading trusts a stored public key) */
 int hostkey_selftest(const struct hostkey *k);
 
+/* A public-only copy of a key (type and blob), for the process that
+ * holds no private keys. SSH_OK or SSH_ERR_ALLOC / SSH_ERR_KEY. */
+int hostkey_public_only(struct hostkey *k, const uint8_t *blob, size_t len);
 /* Appends the public key blob (without an outer length). */
 int hostkey_public_blob(const struct hostkey *k, struct buf *out);
 /* Appends the signature blob (string alg name, string signature), without

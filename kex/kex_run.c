@@ -245,7 +245,8 @@ static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *
 		memcpy(c->session_id, h, hlen);
 		c->session_id_len = hlen;
 	}
-	if ((e = hostkey_sign(hk, k->algs.hostkey, h, hlen, &sig)) != SSH_OK ||
+	e = c->sign ? c->sign(c, hk, k->algs.hostkey, h, hlen, &sig) : hostkey_sign(hk, k->algs.hostkey, h, hlen, &sig);
+	if (e != SSH_OK ||
 	    (e = derive_all(c, k, &secret, h, hlen)) != SSH_OK)
 		goto out;
 	/* host key, server value, signature of H */

@@ -24,6 +24,7 @@
 #include "services/loginrec.h"
 #include "services/pam.h"
 #include "transport/conn.h"
+#include "transport/log.h"
 
 #ifndef _PATH_WTMPX
 #define _PATH_WTMPX "/var/log/wtmp"
@@ -224,109 +225,52 @@ static void handle(struct recorder *r, int fd, const struct lr_msg *m)
 	}
 }
 
-/* everything but the recorder's socket and the log file goes: above all
- * the client's connection, which must end when the server does */
-static void close_inherited(int keep, int logfd)
-{
-	int null = open("/dev/null", O_RDWR);
-	int k[2] = {keep < logfd ? keep : logfd, keep < logfd ? logfd : keep};
-	unsigned next = 3;
-	for (int fd = 0; fd < 3; fd++)
-		if (fd != keep && fd != logfd && null >= 0 && fd != null)
-			dup2(null, fd);
-	/* close_range over the gaps: a loop to RLIMIT_NOFILE was 20,000
-	 * close() calls a login */
-	for (int i = 0; i < 2; i++) {
-		if (k[i] < (int)next)
-			continue;
-		if ((unsigned)k[i] > next)
-			close_range(next, (unsigned)k[i] - 1, 0);
-		next = (unsigned)k[i] + 1;
-	}
-	close_range(next, ~0U, 0);
-}
-
 /* a request: an lr_msg, or before the login a PAM record (pam.h) */
 union lr_req {
 	struct lr_msg m;
 	struct pam_req p;
 };
 
-static void recorder_run(struct recorder *r, int fd)
+size_t recorder_max_request(void) { return sizeof(union lr_req); }
+
+struct recorder *recorder_new(const struct logger *log, const char *host)
 {
-	union lr_req *q = malloc(sizeof *q);
-	for (; q;) {
-		ssize_t n = recv(fd, q, sizeof *q, MSG_TRUNC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (n >= 1 && q->p.op >= LR_PAM_START && !r->user[0]) {
-			/* the server is still root: only it can ask for PAM */
-			if (!r->pam)
-				r->pam = pam_side_new(r->log, r->host);
-			pam_side_request(r->pam, fd, &q->p, (size_t)n);
-			continue;
-		}
-		if ((size_t)n != sizeof q->m || !memchr(q->m.line, 0, sizeof q->m.line) ||
-		    !memchr(q->m.name, 0, sizeof q->m.name)) {
-			logit(r->log, LOG_INFO, "login recorder: malformed request for %s", r->user);
-			continue;
-		}
-		handle(r, fd, &q->m);
+	struct recorder *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->log = log;
+	snprintf(r->host, sizeof r->host, "%s", host);
+	return r;
+}
+
+void recorder_request(struct recorder *r, int fd, const void *req, size_t n)
+{
+	const union lr_req *q = req;
+	if (n >= 1 && q->p.op >= LR_PAM_START && !r->user[0]) {
+		/* the server is still root: only it can ask for PAM */
+		if (!r->pam)
+			r->pam = pam_side_new(r->log, r->host);
+		pam_side_request(r->pam, fd, &q->p, n);
+		return;
 	}
-	if (q)
-		explicit_bzero(q, sizeof *q);
-	free(q);
+	if (n != sizeof q->m || !memchr(q->m.line, 0, sizeof q->m.line) ||
+	    !memchr(q->m.name, 0, sizeof q->m.name)) {
+		logit(r->log, LOG_INFO, "login recorder: malformed request for %s", r->user);
+		return;
+	}
+	handle(r, fd, &q->m);
+}
+
+void recorder_end(struct recorder *r)
+{
+	if (!r)
+		return;
 	/* the connection is over: close what is still open */
 	while (r->nopen > 0)
 		logout_at(r, r->nopen - 1);
 	pam_side_end(r->pam);
 	free(r->pam);
-}
-
-int loginrec_fork(const struct logger *log, const char *host)
-{
-	struct recorder r;
-	struct logger l = *log;
-	int sv[2];
-	pid_t pid;
-
-	if (geteuid() != 0) {
-		logit(log, LOG_DEBUG, "not root: no root helper, no utmp, wtmp or lastlog records");
-		return 0;
-	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-		logit(log, LOG_ERR, "root helper: socketpair: %s", strerror(errno));
-		return 0;
-	}
-	if ((pid = fork()) < 0) {
-		logit(log, LOG_ERR, "root helper: fork: %s", strerror(errno));
-		close(sv[0]);
-		close(sv[1]);
-		return 0;
-	}
-	if (pid > 0) {
-		close(sv[1]);
-		return sv[0];
-	}
-	/* the helper: stderr may be the client's socket, so it logs to the
-	 * -E file or else to syslog */
-	memset(&r, 0, sizeof r);
-	l.to_stderr = 0;
-	/* a hangup or terminate for the whole group must not skip the
-	 * logout records and pam_close_session: the helper ends when the
-	 * server's end of the socket closes, whatever ended the server */
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	close_inherited(sv[1], l.fd);
-	closelog();
-	log_open(&l, l.facility);
-	r.log = &l;
-	snprintf(r.host, sizeof r.host, "%s", host);
-	recorder_run(&r, sv[1]);
-	_exit(0);
+	free(r);
 }
 
 void loginrec_start(struct conn *c, struct auth_result *a)

@@ -1,12 +1,12 @@
-/* The root helper: a small child forked when the connection starts, while
- * the server is root and still small (a fork costs in proportion to what
- * is mapped). Before authentication it looks up group lists for the
- * server, so that the NSS modules getgrouplist loads never map into the
- * server; after it, when the server gives up root for good, it keeps root
- * to write utmp, wtmp and lastlog records for pty logins. The server names
- * the user before the drop; the unprivileged side can then only send
- * LOGIN(tty, pid) and LOGOUT(tty), and each tty is checked to be the
- * user's. */
+/* The root helper, which runs inside the monitor (monitor/monitor.h), the
+ * root process forked when the connection starts, while the server is
+ * root and still small (a fork costs in proportion to what is mapped).
+ * Before authentication it looks up group lists for the server, so that
+ * the NSS modules getgrouplist loads never map into the server; after it,
+ * when the server gives up root for good, it keeps root to write utmp,
+ * wtmp and lastlog records for pty logins. The server names the user
+ * before the drop; the unprivileged side can then only send LOGIN(tty,
+ * pid) and LOGOUT(tty), and each tty is checked to be the user's. */
 #ifndef SSHL_LOGINREC_H
 #define SSHL_LOGINREC_H
 
@@ -16,10 +16,16 @@ struct conn;
 struct auth_result;
 struct logger;
 
-/* at the start of the connection: forks the helper when running as root;
- * our end of its socket, or 0 (not root, or the fork failed: groups are
- * then looked up in the server and logins are not recorded) */
-int loginrec_fork(const struct logger *log, const char *host);
+/* The helper's side, which the monitor (monitor/monitor.h) runs in its
+ * own process: one recorder a connection, fed each request it receives
+ * that is not the monitor's own (at most recorder_max_request() bytes
+ * are meaningful; a longer one is refused as malformed). recorder_end
+ * closes the lines still open and the PAM session. */
+struct recorder;
+struct recorder *recorder_new(const struct logger *log, const char *host);
+size_t recorder_max_request(void);
+void recorder_request(struct recorder *r, int fd, const void *req, size_t n);
+void recorder_end(struct recorder *r);
 /* asks the helper (c->rootfd) for name's group list; the answer, collected
  * with loginrec_groups_get before any other request, is malloc'd into *out.
  * SSH_ERR_INTERNAL when there is no helper or no answer. */

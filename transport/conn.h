@@ -24,6 +24,7 @@
 
 struct conn;
 struct hostkey; /* kex/hostkey.h */
+struct sigalg;  /* kex/hostkey.h */
 struct kex;     /* kex/kex.h */
 typedef int (*handler_fn)(struct conn *c, uint8_t type, struct rd *msg);
 
@@ -97,6 +98,13 @@ struct conn {
 	/* the root helper's socket until the login (services/loginrec.h),
 	 * 0 for none */
 	int rootfd;
+	/* Signs an exchange hash when the keys are public-only: the monitor
+	 * does it (monitor/monitor.h). NULL: hostkey_sign in this process. */
+	int (*sign)(struct conn *c, const struct hostkey *k, const struct sigalg *alg,
+		    const uint8_t *data, size_t len, struct buf *out);
+	/* the monitor's socket for it: the root helper's until the login,
+	 * then the login recorder's (the same socket, moved) */
+	int monfd;
 
 	char addr[64];      /* the peer, or "UNKNOWN" */
 	int port;

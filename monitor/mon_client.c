@@ -1,0 +1,109 @@
+/* The server's requests to the monitor. The monitor is trusted (it is
+ * root), but its answers are still read through the cursor. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "monitor/mon_client.h"
+#include "monitor/mon_proto.h"
+#include "monitor/monitor.h"
+#include "transport/conn.h"
+#include "transport/err.h"
+
+/* one record into b (MON_MAX_MSG bytes); its length, or -1 */
+static ssize_t recv_msg(int fd, struct buf *b)
+{
+	uint8_t *p;
+	ssize_t n;
+	if (buf_reserve(b, MON_MAX_MSG, &p) != SSH_OK)
+		return -1;
+	do
+		n = recv(fd, p, MON_MAX_MSG, MSG_TRUNC);
+	while (n < 0 && errno == EINTR);
+	return n > 0 && n <= MON_MAX_MSG ? n : -1;
+}
+
+static int keys_parse(struct rd *r, struct hostkey *keys, int max, int *nkeys)
+{
+	uint32_t n;
+	const uint8_t *blob;
+	size_t bl;
+	int e;
+
+	/* uint32 n, n x string public key blob */
+	if ((e = rd_u32(r, &n)) != SSH_OK)
+		return e;
+	if (n == 0 || n > (uint32_t)max)
+		return SSH_ERR_FORMAT;
+	for (*nkeys = 0; *nkeys < (int)n; (*nkeys)++)
+		if ((e = rd_string(r, &blob, &bl)) != SSH_OK ||
+		    (e = hostkey_public_only(&keys[*nkeys], blob, bl)) != SSH_OK)
+			return e;
+	return rd_end(r);
+}
+
+int mon_client_keys(int fd, struct hostkey *keys, int max, int *nkeys, char *err, size_t errlen)
+{
+	struct buf b;
+	struct rd r;
+	uint8_t op = 0;
+	const uint8_t *msg;
+	size_t ml;
+	ssize_t n;
+	int e = SSH_ERR_INTERNAL;
+
+	buf_init(&b, 0);
+	*nkeys = 0;
+	snprintf(err, errlen, "monitor: no host keys from the monitor");
+	if ((n = recv_msg(fd, &b)) > 0) {
+		rd_init(&r, b.d, (size_t)n);
+		if (rd_u8(&r, &op) == SSH_OK && op == MON_KEYS)
+			e = keys_parse(&r, keys, max, nkeys);
+		else if (op == MON_KEYS_FAIL && rd_string(&r, &msg, &ml) == SSH_OK)
+			snprintf(err, errlen, "%.*s", (int)ml, (const char *)msg);
+	}
+	if (e != SSH_OK) {
+		for (int i = 0; i < *nkeys; i++)
+			hostkey_free(&keys[i]);
+		*nkeys = 0;
+	}
+	buf_free(&b);
+	return e;
+}
+
+int monitor_sign(struct conn *c, const struct hostkey *k, const struct sigalg *alg, const uint8_t *data,
+		 size_t len, struct buf *out)
+{
+	struct buf q;
+	struct rd r;
+	uint8_t op;
+	const uint8_t *sig;
+	size_t sl;
+	ssize_t n;
+	int e = SSH_ERR_INTERNAL;
+
+	if (c->monfd <= 0 || k < c->keys || k >= c->keys + c->nkeys)
+		return SSH_ERR_INTERNAL;
+	buf_init(&q, MON_MAX_MSG);
+	buf_u8(&q, MON_SIGN);
+	buf_u32(&q, (uint32_t)(k - c->keys));
+	buf_cstring(&q, alg->name);
+	buf_string(&q, data, len);
+	if (!q.err && send(c->monfd, q.d, q.len, MSG_NOSIGNAL) == (ssize_t)q.len) {
+		q.len = 0;
+		if ((n = recv_msg(c->monfd, &q)) > 0) {
+			rd_init(&r, q.d, (size_t)n);
+			/* byte MON_SIGN, string signature blob */
+			if (rd_u8(&r, &op) == SSH_OK && op == MON_SIGN && rd_string(&r, &sig, &sl) == SSH_OK &&
+			    rd_end(&r) == SSH_OK)
+				e = buf_put(out, sig, sl);
+		}
+	}
+	if (e != SSH_OK)
+		logit(c->log, LOG_ERR, "monitor: no signature from the monitor");
+	buf_free(&q);
+	return e;
+}

@@ -1,0 +1,94 @@
+/* The monitor's request parser and state machine (mon_proto.h). It
+ * trusts nothing in a request: the key must be one it loaded, the
+ * algorithm one of that key's, the data an exchange hash's length, and
+ * the count bounded. */
+#include <string.h>
+
+#include "monitor/mon_proto.h"
+#include "transport/err.h"
+
+/* the exchange hashes of the methods in kex/methods.c: SHA-1 (legacy
+ * groups), SHA-256, -384, -512 */
+static int hash_len_ok(size_t n) { return n == 20 || n == 32 || n == 48 || n == 64; }
+
+static int refuse(const struct mon_state *m, const char *what)
+{
+	logit(m->log, LOG_ERR, "monitor: refused a request: %s", what);
+	return SSH_ERR_PROTO;
+}
+
+static int sign(struct mon_state *m, struct rd *r, struct buf *reply)
+{
+	uint32_t idx;
+	const uint8_t *name, *h;
+	size_t nl, hl;
+	const struct sigalg *alg;
+	struct buf sig;
+	int e;
+
+	/* uint32 key index, string algorithm, string exchange hash */
+	if (rd_u32(r, &idx) != SSH_OK || rd_string(r, &name, &nl) != SSH_OK ||
+	    rd_string(r, &h, &hl) != SSH_OK || rd_end(r) != SSH_OK)
+		return refuse(m, "malformed sign request");
+	if (idx >= (uint32_t)m->nkeys)
+		return refuse(m, "sign request for a key that is not loaded");
+	if (!(alg = sigalg_find(name, nl)) || alg->type != m->keys[idx].type)
+		return refuse(m, "sign request with an algorithm the key does not have");
+	if (!hash_len_ok(hl))
+		return refuse(m, "sign request for data that is not an exchange hash");
+	if (m->nsigns >= MON_MAX_SIGNS)
+		return refuse(m, "too many sign requests");
+	buf_init(&sig, 0);
+	e = hostkey_sign(&m->keys[idx], alg, h, hl, &sig);
+	if (e == SSH_OK && !sig.err) {
+		m->nsigns++;
+		if (!m->session_id_len) {
+			memcpy(m->session_id, h, hl);
+			m->session_id_len = hl;
+		}
+		buf_u8(reply, MON_SIGN);
+		buf_string(reply, sig.d, sig.len);
+	} else {
+		logit(m->log, LOG_ERR, "monitor: signing failed: %s", ssh_err(e));
+	}
+	buf_free(&sig);
+	return e == SSH_OK && !reply->err ? SSH_OK : SSH_ERR_INTERNAL;
+}
+
+int mon_request(struct mon_state *m, const uint8_t *q, size_t n, struct buf *reply)
+{
+	struct rd r;
+	uint8_t op;
+
+	if (n > MON_MAX_MSG)
+		return refuse(m, "request too long");
+	rd_init(&r, q, n);
+	if (rd_u8(&r, &op) != SSH_OK)
+		return refuse(m, "empty request");
+	switch (op) {
+	case MON_SIGN:
+		return sign(m, &r, reply);
+	default:
+		logit(m->log, LOG_ERR, "monitor: unpermitted request %u", op);
+		return SSH_ERR_PROTO;
+	}
+}
+
+int mon_keys_msg(const struct hostkey *keys, int nkeys, struct buf *out)
+{
+	struct buf blob;
+	int e = SSH_OK;
+
+	buf_u8(out, MON_KEYS);
+	buf_u32(out, (uint32_t)nkeys);
+	buf_init(&blob, 0);
+	for (int i = 0; i < nkeys && e == SSH_OK; i++) {
+		blob.len = 0;
+		if ((e = hostkey_public_blob(&keys[i], &blob)) == SSH_OK)
+			buf_string(out, blob.d, blob.len);
+	}
+	buf_free(&blob);
+	if (e == SSH_OK && (out->err || out->len > MON_MAX_MSG))
+		e = SSH_ERR_TOOBIG;
+	return e;
+}

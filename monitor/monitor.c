@@ -1,0 +1,215 @@
+/* The monitor process (monitor.h): the fork, the host keys, the loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "kex/hostkeys.h"
+#include "monitor/mon_client.h"
+#include "monitor/mon_proto.h"
+#include "monitor/monitor.h"
+#include "services/loginrec.h"
+#include "transport/err.h"
+
+/* everything but the monitor's sockets and the log file goes: above all
+ * the client's connection, which must end when the server does */
+static void close_inherited(int a, int b, int logfd)
+{
+	int null = open("/dev/null", O_RDWR);
+	int k[3] = {a, b, logfd};
+	unsigned next = 3;
+
+	for (int fd = 0; fd < 3; fd++)
+		if (fd != a && fd != b && fd != logfd && null >= 0 && fd != null)
+			dup2(null, fd);
+	/* sorted, then close_range over the gaps: a loop to RLIMIT_NOFILE
+	 * was 20,000 close() calls a login */
+	for (int i = 0; i < 3; i++)
+		for (int j = i + 1; j < 3; j++)
+			if (k[j] < k[i]) {
+				int t = k[i];
+				k[i] = k[j];
+				k[j] = t;
+			}
+	for (int i = 0; i < 3; i++) {
+		if (k[i] < (int)next)
+			continue;
+		if ((unsigned)k[i] > next)
+			close_range(next, (unsigned)k[i] - 1, 0);
+		next = (unsigned)k[i] + 1;
+	}
+	close_range(next, ~0U, 0);
+}
+
+static void send_buf(int fd, const struct buf *b)
+{
+	if (send(fd, b->d, b->len, MSG_NOSIGNAL) != (ssize_t)b->len)
+		(void)0; /* the server is gone: the next recv ends the loop */
+}
+
+/* one record from fd into q (cap bytes); its length, 0 at the end */
+static ssize_t recv_rec(int fd, uint8_t *q, size_t cap)
+{
+	ssize_t n;
+	do
+		n = recv(fd, q, cap, MSG_TRUNC);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? 0 : n;
+}
+
+/* a record on the monitor's own socket: refused, it ends the connection */
+static int mon_one(struct mon_state *m, int fd, const uint8_t *q, size_t n)
+{
+	struct buf reply;
+	int e;
+	buf_init(&reply, MON_MAX_MSG);
+	if ((e = mon_request(m, q, n, &reply)) == SSH_OK)
+		send_buf(fd, &reply);
+	buf_free(&reply);
+	return e;
+}
+
+/* Two sockets, so that answers never cross: the monitor's own (sign
+ * requests, the server's and after the login the user's process's for
+ * re-keys), whose refusals end the connection; and the login recorder's
+ * and PAM's, which refuse and go on as the root helper always did. The
+ * loop ends when either closes: the server is gone. */
+static void monitor_loop(struct mon_state *m, struct recorder *r, int monfd, int recfd)
+{
+	size_t cap = MON_MAX_MSG > recorder_max_request() ? MON_MAX_MSG : recorder_max_request();
+	uint8_t *q = malloc(cap);
+	struct pollfd p[2] = {{.fd = monfd, .events = POLLIN}, {.fd = recfd, .events = POLLIN}};
+	ssize_t n;
+
+	while (q) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents) {
+			if ((n = recv_rec(monfd, q, cap)) <= 0 || mon_one(m, monfd, q, (size_t)n) != SSH_OK)
+				break;
+		}
+		if (p[1].revents) {
+			if ((n = recv_rec(recfd, q, cap)) <= 0)
+				break;
+			recorder_request(r, recfd, q, (size_t)n);
+		}
+	}
+	if (q)
+		explicit_bzero(q, cap);
+	free(q);
+}
+
+/* loads the keys and tells the server their public halves, or why not;
+ * the number of keys, or -1 */
+static int monitor_keys(const struct config *cfg, const struct logger *log, int fd, struct hostkey *keys, int max)
+{
+	char err[512];
+	struct buf b;
+	int n = hostkeys_load(cfg, log, keys, max, err, sizeof err);
+
+	buf_init(&b, MON_MAX_MSG);
+	if (n >= 0 && mon_keys_msg(keys, n, &b) != SSH_OK) {
+		snprintf(err, sizeof err, "monitor: the host keys do not fit one message");
+		n = -1;
+	}
+	if (n < 0) {
+		/* the server logs it, as it does when the monitor cannot start */
+		b.len = 0;
+		b.err = 0;
+		buf_u8(&b, MON_KEYS_FAIL);
+		buf_cstring(&b, err);
+	}
+	send_buf(fd, &b);
+	buf_free(&b);
+	return n;
+}
+
+static void monitor_run(const struct config *cfg, const struct logger *log, const char *host, int fd, int recfd)
+{
+	struct hostkey keys[CONFIG_MAX_LIST];
+	struct mon_state m;
+	struct logger l = *log;
+	struct recorder *r;
+	int n;
+
+	memset(keys, 0, sizeof keys);
+	/* a hangup or terminate for the whole group must not skip the
+	 * logout records and pam_close_session: the monitor ends when the
+	 * server's end of the socket closes, whatever ended the server */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	/* before stderr goes: a key error is said where it was before */
+	n = monitor_keys(cfg, log, fd, keys, CONFIG_MAX_LIST);
+	if (n < 0)
+		return;
+	/* stderr may be the client's socket: the -E file or else syslog */
+	l.to_stderr = 0;
+	close_inherited(fd, recfd, l.fd);
+	closelog();
+	log_open(&l, l.facility);
+	memset(&m, 0, sizeof m);
+	m.log = &l;
+	m.keys = keys;
+	m.nkeys = n;
+	r = recorder_new(&l, host);
+	if (r)
+		monitor_loop(&m, r, fd, recfd);
+	recorder_end(r);
+	for (int i = 0; i < n; i++)
+		hostkey_free(&keys[i]);
+	explicit_bzero(&m, sizeof m);
+}
+
+static void close2(int *sv)
+{
+	close(sv[0]);
+	close(sv[1]);
+}
+
+int monitor_start(const struct config *cfg, const struct logger *log, const char *host, struct hostkey *keys,
+		  int max, int *nkeys, int *recfd, char *err, size_t errlen)
+{
+	int sv[2], rv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		snprintf(err, errlen, "monitor: socketpair: %s", strerror(errno));
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rv) != 0) {
+		snprintf(err, errlen, "monitor: socketpair: %s", strerror(errno));
+		close2(sv);
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		snprintf(err, errlen, "monitor: fork: %s", strerror(errno));
+		close2(sv);
+		close2(rv);
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		close(rv[0]);
+		monitor_run(cfg, log, host, sv[1], rv[1]);
+		_exit(0);
+	}
+	close(sv[1]);
+	close(rv[1]);
+	if (mon_client_keys(sv[0], keys, max, nkeys, err, errlen) != SSH_OK) {
+		close(sv[0]);
+		close(rv[0]);
+		return -1;
+	}
+	*recfd = rv[0];
+	return sv[0];
+}

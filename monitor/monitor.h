@@ -1,0 +1,37 @@
+/* Privilege separation's root side (docs/ARCHITECTURE.md, "Processes").
+ *
+ * When sshd-lite is started as root, a monitor is forked first, while the
+ * process is small and before any host key is read: the monitor loads the
+ * host keys, keeps their private halves, and hands the server only the
+ * public blobs. It answers the server's fixed requests over a
+ * SOCK_SEQPACKET socketpair (mon_proto.h): signatures of exchange hashes,
+ * and, as the root helper did, login records, group lists and PAM
+ * (services/loginrec.h). The server, and the process that becomes the user
+ * after authentication, never hold a host private key. */
+#ifndef SSHL_MONITOR_H
+#define SSHL_MONITOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "kex/hostkey.h"
+#include "transport/buf.h"
+#include "transport/log.h"
+
+struct conn;
+
+/* Forks the monitor (only as root: callers check). Returns the server's
+ * end of the monitor's own socket (sign requests), with keys[0..*nkeys)
+ * public-only and *recfd the end of the login recorder's and PAM's socket
+ * (services/loginrec.h: conn's rootfd); or -1 with err set when the
+ * monitor could not load the keys or could not start. */
+int monitor_start(const struct config *cfg, const struct logger *log, const char *host, struct hostkey *keys,
+		  int max, int *nkeys, int *recfd, char *err, size_t errlen);
+
+/* conn's sign hook (transport/conn.h): asks the monitor on c->monfd to
+ * sign data with k, one of c->keys */
+int monitor_sign(struct conn *c, const struct hostkey *k, const struct sigalg *alg, const uint8_t *data,
+		 size_t len, struct buf *out);
+
+#endif
