@@ -17,32 +17,35 @@
 #include "services/loginrec.h"
 #include "transport/err.h"
 
-/* everything but the monitor's sockets and the log file goes: above all
- * the client's connection, which must end when the server does */
-static void close_inherited(int a, int b, int logfd)
+/* everything but the fds in keep[] (the monitor's sockets, the log file,
+ * HostKeyAgent connections) goes: above all the client's connection, which
+ * must end when the server does */
+static void close_inherited(int *keep, int n)
 {
 	int null = open("/dev/null", O_RDWR);
-	int k[3] = {a, b, logfd};
 	unsigned next = 3;
 
-	for (int fd = 0; fd < 3; fd++)
-		if (fd != a && fd != b && fd != logfd && null >= 0 && fd != null)
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && keep[j] < keep[j - 1]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (int fd = 0; fd < 3; fd++) {
+		int kept = 0;
+		for (int i = 0; i < n; i++)
+			kept |= keep[i] == fd;
+		if (!kept && null >= 0 && fd != null)
 			dup2(null, fd);
-	/* sorted, then close_range over the gaps: a loop to RLIMIT_NOFILE
-	 * was 20,000 close() calls a login */
-	for (int i = 0; i < 3; i++)
-		for (int j = i + 1; j < 3; j++)
-			if (k[j] < k[i]) {
-				int t = k[i];
-				k[i] = k[j];
-				k[j] = t;
-			}
-	for (int i = 0; i < 3; i++) {
-		if (k[i] < (int)next)
+	}
+	/* close_range over the gaps: a loop to RLIMIT_NOFILE was 20,000
+	 * close() calls a login */
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < (int)next)
 			continue;
-		if ((unsigned)k[i] > next)
-			close_range(next, (unsigned)k[i] - 1, 0);
-		next = (unsigned)k[i] + 1;
+		if ((unsigned)keep[i] > next)
+			close_range(next, (unsigned)keep[i] - 1, 0);
+		next = (unsigned)keep[i] + 1;
 	}
 	close_range(next, ~0U, 0);
 }
@@ -154,7 +157,16 @@ static void monitor_run(const struct config *cfg, const struct logger *log, cons
 		return;
 	/* stderr may be the client's socket: the -E file or else syslog */
 	l.to_stderr = 0;
-	close_inherited(fd, recfd, l.fd);
+	{
+		int keep[3 + CONFIG_MAX_LIST], nk = 0;
+		keep[nk++] = fd;
+		keep[nk++] = recfd;
+		keep[nk++] = l.fd;
+		for (int i = 0; i < n; i++)
+			if (keys[i].agent_fd > 0)
+				keep[nk++] = keys[i].agent_fd;
+		close_inherited(keep, nk);
+	}
 	closelog();
 	log_open(&l, l.facility);
 	memset(&m, 0, sizeof m);
