@@ -61,6 +61,16 @@ const struct keyword keywords[] = {
 	{"HostKeyCreate", K_KEYCREATE, F(host_key_create)},
 	{"UsePAM", K_BOOL, F(use_pam)},
 	{"PAMServiceName", K_STR, F(pam_service_name)},
+	{"ForceCommand", K_STR, F(force_command)},
+	{"ChrootDirectory", K_STR, F(chroot_directory)},
+	{"SetEnv", K_ENV, F(set_env)},
+	{"PermitOpen", K_PERMIT, F(permit_open)},
+	{"PermitListen", K_PERMIT, F(permit_listen)},
+	{"DisableForwarding", K_BOOL, F(disable_forwarding)},
+	{"ExposeAuthInfo", K_BOOL, F(expose_auth_info)},
+	{"ChannelTimeout", K_CHANTIMEOUT, F(channel_timeout)},
+	{"UnusedConnectionTimeout", K_TIMENONE, F(unused_connection_timeout)},
+	{"RefuseConnection", K_BOOL, F(refuse_connection)},
 	/* the launcher owns the listening socket: accepted so that an
 	 * sshd_config can be shared, and otherwise ignored */
 	{"Port", K_IGNORED, 0},
@@ -265,7 +275,8 @@ void config_free(struct config *c)
 		if (keywords[i].type == K_STR || keywords[i].type == K_ALG || keywords[i].type == K_FACILITY ||
 		    keywords[i].type == K_SUBSYS || keywords[i].type == K_KEYCREATE)
 			free(*(char **)p);
-		else if (keywords[i].type == K_LIST)
+		else if (keywords[i].type == K_LIST || keywords[i].type == K_ENV || keywords[i].type == K_PERMIT ||
+			 keywords[i].type == K_CHANTIMEOUT)
 			strlist_clear(p);
 	}
 	free(c->kex_list);

@@ -14,7 +14,7 @@
 #define F(field) offsetof(struct config, field)
 
 /* OpenSSH time format: 90, 90s, 2m, 1h30m, 1d */
-static int parse_time(const char *s, int *out)
+int config_parse_time(const char *s, int *out)
 {
 	long total = 0;
 	if (!*s)
@@ -150,7 +150,7 @@ static int set_bool(struct config *c, const struct keyword *k, char *val, char *
 static int set_time(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
 {
 	(void)err, (void)errlen;
-	return parse_time(val, field(c, k));
+	return config_parse_time(val, field(c, k));
 }
 
 /* a name from a NULL-terminated table of names, case-insensitive: its
@@ -267,7 +267,7 @@ static int set_rekey(struct config *c, const struct keyword *k, char *val, char 
 		sp++;
 	if (!strcasecmp(sp, "none") || !strcasecmp(sp, "default"))
 		c->rekey_seconds = 0;
-	else if (parse_time(sp, &c->rekey_seconds) < 0)
+	else if (config_parse_time(sp, &c->rekey_seconds) < 0)
 		return -1;
 	return 0;
 }
@@ -294,7 +294,8 @@ static setter *const setters[] = {
 	[K_STR] = set_str, [K_ALG] = set_str, [K_INT] = set_int, [K_BOOL] = set_bool, [K_TIME] = set_time,
 	[K_LIST] = set_list, [K_ROOT] = set_root, [K_COMP] = set_comp, [K_LOGLEVEL] = set_loglevel,
 	[K_REKEY] = set_rekey, [K_SUBSYS] = set_subsys, [K_FACILITY] = set_facility,
-	[K_KEYCREATE] = set_keycreate, [K_IGNORED] = set_ignored,
+	[K_KEYCREATE] = set_keycreate, [K_IGNORED] = set_ignored, [K_ENV] = set_env, [K_PERMIT] = set_permit,
+	[K_CHANTIMEOUT] = set_chantimeout, [K_TIMENONE] = set_timenone,
 };
 
 int config_set(struct config *c, const char *line_in, char *err, size_t errlen)

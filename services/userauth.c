@@ -11,6 +11,7 @@
 #include "services/pam.h"
 #include "services/privdrop.h"
 #include "services/service.h"
+#include "services/session.h"
 #include "services/userauth.h"
 #include "transport/msg.h"
 #include "transport/namelist.h"
@@ -228,6 +229,8 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	/* Root is given up for good here, before the service runs; utmp,
 	 * wtmp and lastlog need it later, and the root helper keeps it */
 	loginrec_start(c, a);
+	if ((e = session_force_command(c, a)) != SSH_OK || (e = session_chroot(c, a)) != SSH_OK)
+		return e;
 	if ((e = privdrop(a)) != SSH_OK) {
 		logit(c->log, LOG_ERR, "cannot change to user %s: privileges not dropped", a->user);
 		return e;
