@@ -107,6 +107,9 @@ struct keyspec {
 };
 const struct keyspec *keyspec_find(const char *name);
 
+/* OpenSSH's time format (90, 2m, 1h30m) into seconds; 0 or -1 */
+int config_parse_time(const char *s, int *out);
+
 void config_defaults(struct config *c);
 /* one "Keyword value" or "Keyword=value"; err receives a message.
  * Returns 0 or -1. */

@@ -39,8 +39,6 @@ extern const struct facility {
 	int value;
 } facilities[];
 
-/* OpenSSH's time format (90, 2m, 1h30m) into seconds; 0 or -1 */
-int config_parse_time(const char *s, int *out);
 
 /* the parsers of the session keywords (config_session.c), with the
  * signature of config_set.c's setters */

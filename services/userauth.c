@@ -289,6 +289,12 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 		logit(c->log, LOG_INFO, "Invalid user %s from %s port %d", u->logname, c->addr, c->port);
 	else if (!u->user.allowed)
 		logit(c->log, LOG_INFO, "User %s from %s not allowed because %s", u->logname, c->addr, u->user.why);
+	/* RefuseConnection: once the user is known (OpenSSH 10's line) */
+	if (c->cfg->refuse_connection) {
+		logit(c->log, LOG_INFO, "administratively prohibited connection for %s%s from %s port %d",
+		      u->user.valid ? "" : "invalid user ", u->logname, c->addr, c->port);
+		return SSH_ERR_REFUSED;
+	}
 	u->started = 1;
 	return send_banner(c);
 }
