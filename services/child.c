@@ -119,6 +119,8 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 		env_set(e, "SSH_ORIGINAL_COMMAND", sp->orig_command);
 	if (fwd_agent_path(sp->s))
 		env_set(e, "SSH_AUTH_SOCK", fwd_agent_path(sp->s));
+	if (session_auth_info_file(c))
+		env_set(e, "SSH_USER_AUTH", session_auth_info_file(c));
 }
 
 /* /etc/motd for interactive logins, unless ~/.hushlogin exists */

@@ -45,6 +45,9 @@ int session_chroot(struct conn *c, const struct auth_result *a);
 /* ForceCommand in place of authorized_keys' command= (OpenSSH: the
  * administrator's wins); SSH_OK or SSH_ERR_ALLOC */
 int session_force_command(struct conn *c, struct auth_result *a);
+/* ExposeAuthInfo's file for SSH_USER_AUTH, made on first use; NULL when
+ * off or when it cannot be made */
+const char *session_auth_info_file(struct conn *c);
 
 int session_start(struct conn *c, struct channel *ch, int how, const char *cmd);
 

@@ -55,6 +55,9 @@ void auth_result_clear(struct auth_result *a)
 	if (a->recorder > 0)
 		close(a->recorder);
 	free(a->command);
+	free(a->auth_info);
+	if (a->auth_info_file[0])
+		unlink(a->auth_info_file);
 	for (int i = 0; i < a->npermitopen; i++)
 		free(a->permitopen[i]);
 	for (int i = 0; i < a->npermitlisten; i++)
@@ -211,6 +214,11 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	snprintf(a->home, sizeof a->home, "%s", u->user.home);
 	snprintf(a->shell, sizeof a->shell, "%s", u->user.shell);
 	snprintf(a->method, sizeof a->method, "%s", method);
+	if (!a->auth_info && !(a->auth_info = strdup(method))) {
+		auth_result_clear(a);
+		free(a);
+		return SSH_ERR_ALLOC;
+	}
 	c->auth = a;
 	/* the session opens in the helper while the server is still root,
 	 * before any channel (OpenSSH opens it before its post-auth child) */
