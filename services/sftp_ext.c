@@ -181,8 +181,9 @@ static int x_home_directory(struct sftp *s, struct sftp_req *q)
 	return sftp_one_name(s, q->id, pw->pw_dir);
 }
 
-/* a string holding a name per id of ids (empty when unknown) */
-static int put_names(struct buf *b, struct rd *ids, int groups)
+/* a string holding a name per id of ids (empty when unknown);
+ * SSH_ERR_TOOBIG once the buffer passes limit */
+static int put_names(struct buf *b, struct rd *ids, int groups, size_t limit)
 {
 	size_t mark;
 	uint32_t id;
@@ -199,6 +200,8 @@ static int put_names(struct buf *b, struct rd *ids, int groups)
 			name = pw ? pw->pw_name : "";
 		}
 		buf_cstring(b, name);
+		if (b->len > limit)
+			return SSH_ERR_TOOBIG;
 	}
 	buf_string_end(b, mark);
 	return SSH_OK;
@@ -217,10 +220,19 @@ static int x_users_groups(struct sftp *s, struct sftp_req *q)
 	/* each id at most once in a request of at most 256 KiB: 64 Ki names */
 	if (rd_left(&uids) % 4 || rd_left(&gids) % 4)
 		return SSH_ERR_FORMAT;
+	/* The reply must fit the packet size every client takes (its length
+	 * at most SFTP_MAX_MSG, as sftp-server's requests): a list whose
+	 * names would not fit gets a FAILURE status and the session goes on,
+	 * where a longer reply would make OpenSSH's sftp give up the session
+	 * ("Received message too long") */
 	b = sftp_reply(s, SSH_FXP_EXTENDED_REPLY, q->id, &mark);
-	if ((e = put_names(b, &uids, 0)) != SSH_OK || (e = put_names(b, &gids, 1)) != SSH_OK) {
+	if ((e = put_names(b, &uids, 0, start + 4 + SFTP_MAX_MSG)) != SSH_OK ||
+	    (e = put_names(b, &gids, 1, start + 4 + SFTP_MAX_MSG)) != SSH_OK) {
 		s->out.len = start;
-		return e;
+		if (e != SSH_ERR_TOOBIG)
+			return e;
+		sftp_log(s, LOG_INFO, "get-users-groups-by-id: the reply would exceed %u bytes", SFTP_MAX_MSG);
+		return sftp_status(s, q->id, SSH_FX_FAILURE);
 	}
 	return sftp_reply_end(s, mark);
 }

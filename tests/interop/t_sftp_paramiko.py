@@ -205,6 +205,20 @@ r.send(200, s_("users-groups-by-id@openssh.com") + s_(struct.pack(">II", uid, 40
 p = r.recv()
 ug = [strings(x) for x in strings(p[5:])] if p and p[0] == 201 else None
 rep.check("users-groups-by-id@openssh.com", ug == [[user.encode(), b""], [b"root"]], repr(ug))
+r.send(200, s_("users-groups-by-id@openssh.com") + s_(struct.pack(">I", uid) * 1000) + s_(b""))
+p = r.recv()
+ug = [strings(x) for x in strings(p[5:])] if p and p[0] == 201 else None
+rep.check("users-groups-by-id@openssh.com: 1000 ids, 1000 names", ug is not None and ug[0] == [user.encode()] * 1000,
+          repr(p)[:200])
+# a request within the limits whose names would not fit one reply: a
+# FAILURE status, and the session goes on (issue 17)
+r.send(200, s_("users-groups-by-id@openssh.com") + s_(struct.pack(">I", uid) * 65000) + s_(b""))
+p = r.recv()
+rep.check("users-groups-by-id@openssh.com: 65000 ids whose names exceed a reply: FAILURE", r.status(p) == 4,
+          repr(p)[:200])
+r.send(200, s_("home-directory") + s_(user))
+p = r.recv()
+rep.check("users-groups-by-id@openssh.com: the session goes on after it", p and p[0] == 104, repr(p)[:200])
 r.send(200, s_("no-such@example.com"))
 rep.check("unknown extension: OP_UNSUPPORTED", r.status(r.recv()) == 8)
 
