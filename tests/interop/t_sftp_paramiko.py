@@ -174,6 +174,27 @@ rep.check("copy-data: OK", r.status(r.recv()) == 0)
 r.send(200, s_("fsync@openssh.com") + s_(hw))
 rep.check("fsync@openssh.com: OK", r.status(r.recv()) == 0)
 rep.check("copy-data: the same bytes", open(W + "/dst", "rb").read() == data)
+# a big copy goes in steps between the connection's other work (issue
+# 17): a request on another channel sent after it is answered before it ends
+with open(W + "/bigsrc", "wb") as f:
+    f.truncate(64 << 20)
+if made:
+    os.chown(W + "/bigsrc", os.stat(home).st_uid, os.stat(home).st_gid)
+hb = r.open(W + "/bigsrc", 1)
+hbw = r.open(W + "/bigdst", 2 | 8 | 0x10)
+r2 = Raw(t)
+r2.init()
+r.send(200, s_("copy-data") + s_(hb) + struct.pack(">QQ", 0, 0) + s_(hbw) + struct.pack(">Q", 0))
+r2.send(17, s_(W))
+p2 = r2.recv()
+copying = not r.ch.recv_ready()
+rep.check("copy-data of 64 MiB: another channel's STAT is answered while it runs", p2 and p2[0] == 105 and copying,
+          "stat reply %r, copy answered already: %s" % (p2[:5] if p2 else p2, not copying))
+rep.check("copy-data of 64 MiB: OK once done", r.status(r.recv()) == 0)
+rep.check("copy-data of 64 MiB: the whole file", os.path.getsize(W + "/bigdst") == 64 << 20)
+r2.ch.close()
+os.unlink(W + "/bigsrc")
+os.unlink(W + "/bigdst")
 r.send(200, s_("copy-data") + s_(hr) + struct.pack(">QQ", 0, 10) + s_(hr) + struct.pack(">Q", 5))
 rep.check("copy-data: overlapping ranges of one handle refused", r.status(r.recv()) == 4)
 r.send(200, s_("fstatvfs@openssh.com") + s_(hr))
