@@ -1,9 +1,7 @@
 /* The value parsers of the session keywords (SetEnv, PermitOpen,
  * PermitListen, ChannelTimeout, UnusedConnectionTimeout), apart from
- * config_set.c's generic ones. As in OpenSSH, the first line of a list
- * keyword (SetEnv, ChannelTimeout) is the one that counts: later lines
- * are checked, then ignored, so that an earlier (or, with Match, more
- * specific) line is not widened. */
+ * config_set.c's generic ones. Each replaces the field: which line counts
+ * (the first, or a Match block's) is set_row's business. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,8 +53,9 @@ static char *next_word(char **p, int *bad)
 int set_env(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
 {
 	struct strlist *l = list_field(c, k);
-	int first = l->n == 0, bad = 0;
+	int first = 1, bad = 0;
 	char *w;
+	strlist_clear(l);
 	while ((w = next_word(&val, &bad))) {
 		char *eq = strchr(w, '=');
 		int dup = 0;
@@ -125,8 +124,7 @@ int set_permit(struct config *c, const struct keyword *k, char *val, char *err, 
 		strlist_clear(&got);
 		return -1;
 	}
-	/* the last line counts here: "any" after a list must be able to
-	 * widen it back; "any" is the empty list */
+	/* "any" is the empty list */
 	if (got.n == 1 && !strcmp(got.v[0], "any"))
 		strlist_clear(&got);
 	strlist_clear(l);
@@ -139,7 +137,7 @@ int set_permit(struct config *c, const struct keyword *k, char *val, char *err, 
 int set_chantimeout(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
 {
 	struct strlist *l = list_field(c, k);
-	int first = l->n == 0, bad = 0, secs;
+	int bad = 0, secs;
 	char *w;
 	struct strlist got = {{0}, 0};
 	while ((w = next_word(&val, &bad))) {
@@ -153,10 +151,11 @@ int set_chantimeout(struct config *c, const struct keyword *k, char *val, char *
 		}
 		strlist_add(&got, w);
 	}
-	if (!first || bad) {
+	if (bad) {
 		strlist_clear(&got);
-		return bad ? -1 : 0;
+		return -1;
 	}
+	strlist_clear(l);
 	*l = got;
 	return 0;
 }
