@@ -23,6 +23,8 @@ enum ktype {
 	K_PERMIT,      /* PermitOpen, PermitListen: "any" (empty), "none" or [host:]port words */
 	K_CHANTIMEOUT, /* ChannelTimeout: type=interval words, "none" (empty) */
 	K_TIMENONE,    /* a time where "none" or 0 means none */
+	K_FWD,  /* yes|all|no|local|remote: FWD_LOCAL and FWD_REMOTE bits */
+	K_MODE, /* an octal file mode */
 };
 
 /* a strlist field that config_free and config_copy must own */

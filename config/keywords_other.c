@@ -38,14 +38,11 @@ const struct other_keyword other_keywords[] = {
 	{"IPQoS", M, "lowdelay throughput", NULL, "socket options are the launcher's"},
 	{"RDomain", M, NULL, NULL, "the launcher binds the socket's routing domain"},
 	{"DebianBanner", 0, NULL, "yes|no", "Debian's: the version string carries no distribution banner"},
-	/* no X11, stream-local or tunnel forwarding yet: what they would allow
+	/* no X11 or tunnel forwarding yet: what they would allow
 	 * is refused anyway */
 	{"X11DisplayOffset", M, "10", NULL, "X11 forwarding is not implemented"},
 	{"X11UseLocalhost", M, "yes", "yes|no", "X11 forwarding is not implemented"},
 	{"XAuthLocation", 0, "/usr/bin/xauth", NULL, "X11 forwarding is not implemented"},
-	{"AllowStreamLocalForwarding", M, "yes", "yes|no|all|local|remote", "Unix-socket forwarding is not implemented, so always refused"},
-	{"StreamLocalBindMask", M, "0177", NULL, "Unix-socket forwarding is not implemented"},
-	{"StreamLocalBindUnlink", M, "no", "yes|no", "Unix-socket forwarding is not implemented"},
 	{"PermitTunnel", M, "no", "no", "tunnel forwarding is not implemented"},
 	{"FingerprintHash", 0, "SHA256", "sha256", "fingerprints in the log are SHA256"},
 	{"SecurityKeyProvider", 0, "internal", NULL, "the server never uses security keys itself"},

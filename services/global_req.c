@@ -28,6 +28,8 @@ static const struct global_req global_reqs[] = {
 	{"no-more-sessions@openssh.com", no_more_sessions},
 	{"tcpip-forward", fwd_tcpip_forward},
 	{"cancel-tcpip-forward", fwd_cancel_tcpip_forward},
+	{"streamlocal-forward@openssh.com", fwd_streamlocal_forward},
+	{"cancel-streamlocal-forward@openssh.com", fwd_cancel_streamlocal_forward},
 	/* keepalive@openssh.com is answered with failure like any unknown
 	 * request: that is what OpenSSH clients expect */
 	{NULL, NULL},
