@@ -576,6 +576,82 @@ def bench_bulk(servers, unsupported, runs, mib):
     return tput, cpu, mem
 
 
+SFTP_SERVER = "/usr/lib/openssh/sftp-server"
+
+
+def sftp_argv(ssh, batch):
+    """the same client options as Run's ssh, for OpenSSH's sftp -b"""
+    opts = ssh[ssh.index("-T") + 1:ssh.index("-l")]
+    return ["sftp", "-q", "-F", "/dev/null", "-b", batch] + opts + ["-o", "User=" + USER, HOST]
+
+
+def bench_sftp(runs, mib):
+    """sftp get and put of one file through sshd-lite twice: with its own
+    internal-sftp, and with OpenSSH's sftp-server as its Subsystem; the
+    server, keys, cipher and client are the same, only the subsystem
+    differs (issue 17 point 5)"""
+    if not os.access(SFTP_SERVER, os.X_OK):
+        progress("sftp: %s is not installed, skipped" % SFTP_SERVER)
+        return {}
+    cfg = os.path.join(RUN, "sshd-lite_config")
+    alt = os.path.join(RUN, "sshd-lite-sftp-server_config")
+    with open(cfg) as f, open(alt, "w") as g:
+        g.write(f.read() + "Subsystem sftp %s\n" % SFTP_SERVER)
+    lite = os.path.join(RUN, "sshd-lite")
+    variants = {"internal-sftp": [lite, "-i", "-f", cfg], "sftp-server": [lite, "-i", "-f", alt]}
+    src, local = os.path.join(HOME, "sftp-src"), os.path.join(RUN, "sftp-local")
+    block = os.urandom(1 << 20)
+    for path in (src, local):
+        with open(path, "wb") as f:
+            for _ in range(mib):
+                f.write(block)
+    pw = pwd.getpwnam(USER)
+    os.chown(src, pw.pw_uid, pw.pw_gid)
+    down, up = os.path.join(RUN, "sftp-down"), os.path.join(HOME, "sftp-up")
+    res = {}
+    for d, line, result in (("get", "get sftp-src %s" % down, down), ("put", "put %s sftp-up" % local, up)):
+        batch = os.path.join(RUN, "sftp-%s.batch" % d)
+        with open(batch, "w") as f:
+            f.write(line + "\n")
+        progress("sftp: %s of %d MiB, %d runs" % (d, mib, runs))
+        for i in range(runs):
+            for v in rotation(list(variants), i):
+                r = Run("sshd-lite", BULK_KEX, CIPHERS[0], "true", argv=variants[v])
+                r.ssh = sftp_argv(r.ssh, batch)
+                r.go()
+                if not r.ok() or os.path.getsize(result) != mib << 20:
+                    die("sftp %s through %s failed: %s" % (d, v, r.stderr.strip()[-300:]))
+                os.unlink(result)
+                res.setdefault((d, v), {"mibs": [], "cpu": []})
+                res[(d, v)]["mibs"].append(mib / r.wall)
+                res[(d, v)]["cpu"].append(r.cpu)
+    os.unlink(src)
+    os.unlink(local)
+    return res
+
+
+def sftp_section(res, mib, runs):
+    if not res:
+        return ""
+    L = ["", "## SFTP: internal-sftp against OpenSSH's sftp-server", "",
+         "`sftp -b` get and put of a %d MiB file (OpenSSH's sftp: 64 requests of 32 KiB in flight) through "
+         "sshd-lite with its built-in `internal-sftp` and with `Subsystem sftp %s`: the same server, keys, "
+         "client and cipher (%s), only the subsystem differs; %d runs per cell, alternated. Throughput in MiB/s "
+         "(wall time of the whole sftp run, connection included) and server CPU in s (all the server's "
+         "processes, sftp-server included). The issue's goal: at least 1.2x the throughput with less CPU."
+         % (mib, SFTP_SERVER, CIPHERS[0][0], runs), "",
+         "| transfer | internal-sftp MiB/s | sftp-server MiB/s | throughput ratio | internal-sftp CPU s "
+         "| sftp-server CPU s | CPU ratio |", "|---|---|---|---|---|---|---|"]
+    for d in ("get", "put"):
+        a, b = res.get((d, "internal-sftp")), res.get((d, "sftp-server"))
+        if not a or not b:
+            continue
+        L.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            d, cell(a["mibs"]), cell(b["mibs"]), fmt_ratio(ratio(a["mibs"], b["mibs"])),
+            cell(a["cpu"], 2), cell(b["cpu"], 2), fmt_ratio(ratio(a["cpu"], b["cpu"]))))
+    return "\n".join(L) + "\n"
+
+
 def bench_idle(servers, runs, secs=2.0):
     mem = {}
     progress("memory: idle session, %d runs" % runs)
@@ -1158,8 +1234,9 @@ def main():
     ap.add_argument("--pq-runs", type=int, help="runs per post-quantum row (default 60, quick 20)")
     ap.add_argument("--pq-kex-runs", type=int,
                     help="runs per post-quantum key-exchange-only row (default 300, quick 100)")
-    ap.add_argument("--only", default="latency,bulk,memory,size,pq",
-                    help="comma-separated sections: latency, bulk, memory, size, pq")
+    ap.add_argument("--only", default="latency,bulk,memory,size,pq,sftp",
+                    help="comma-separated sections: latency, bulk, memory, size, pq, sftp")
+    ap.add_argument("--sftp-mib", type=int, help="MiB per sftp get and put (default 1024, quick 16)")
     ap.add_argument("--servers", default=",".join(SERVERS), help="comma-separated: " + ",".join(SERVERS))
     ap.add_argument("--profile", action="store_true",
                     help="profile sshd-lite under callgrind instead (connections and --bulk-mib transfers, default 16)")
@@ -1175,6 +1252,7 @@ def main():
     if args.bulk_mib is None:
         args.bulk_mib = 16 if args.profile or q else 512
     args.bulk_runs = args.bulk_runs or (1 if q else 3)
+    args.sftp_mib = args.sftp_mib or (16 if q else 1024)
     args.idle_runs = args.idle_runs or (1 if q else 5)
     args.pq_runs = args.pq_runs or (20 if q else 60)
     args.pq_kex_runs = args.pq_kex_runs or (100 if q else 300)
@@ -1208,7 +1286,7 @@ def main():
         servers, unsupported = preflight([s for s in SERVERS if s in want]), set()
         if not servers:
             die("no server could log in")
-        lat = lcpu = tput = bcpu = bmem = idle = size = pq = {}
+        lat = lcpu = tput = bcpu = bmem = idle = size = pq = sftp = {}
         if "latency" in only:
             lat, lcpu = bench_latency(servers, unsupported, args.runs)
         if "bulk" in only:
@@ -1219,11 +1297,14 @@ def main():
             size = sizes(servers)
         if "pq" in only and "sshd-lite" in servers:
             pq = run_pq(args, ver)
+        if "sftp" in only and "sshd-lite" in servers:
+            sftp = bench_sftp(args.bulk_runs, args.sftp_mib)
         ver["load"] = "%.2f at the start, %.2f at the end (1-minute load average)" % (load0[0], os.getloadavg()[0])
     finally:
         remove_user()
         shutil.rmtree(HOME, ignore_errors=True)
     text = report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver, pq)
+    text += sftp_section(sftp, args.sftp_mib, args.bulk_runs)
     out = args.output
     if not out:
         full = not q and only >= {"latency", "bulk", "memory", "size"} and servers == SERVERS

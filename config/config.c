@@ -83,6 +83,16 @@ const struct keyword keywords[] = {
 	{"HostKeyCreate", K_KEYCREATE, F(host_key_create), 0},
 	{"UsePAM", K_BOOL, F(use_pam), 0},
 	{"PAMServiceName", K_STR, F(pam_service_name), KW_MATCH},
+	{"ForceCommand", K_STR, F(force_command), KW_MATCH},
+	{"ChrootDirectory", K_STR, F(chroot_directory), KW_MATCH},
+	{"SetEnv", K_ENV, F(set_env), KW_MATCH},
+	{"PermitOpen", K_PERMIT, F(permit_open), KW_MATCH},
+	{"PermitListen", K_PERMIT, F(permit_listen), KW_MATCH},
+	{"DisableForwarding", K_BOOL, F(disable_forwarding), KW_MATCH},
+	{"ExposeAuthInfo", K_BOOL, F(expose_auth_info), KW_MATCH},
+	{"ChannelTimeout", K_CHANTIMEOUT, F(channel_timeout), KW_MATCH},
+	{"UnusedConnectionTimeout", K_TIMENONE, F(unused_connection_timeout), KW_MATCH},
+	{"RefuseConnection", K_BOOL, F(refuse_connection), KW_MATCH},
 };
 
 const size_t nkeywords = sizeof keywords / sizeof keywords[0];
@@ -408,7 +418,7 @@ int config_copy(struct config *dst, const struct config *src)
 			continue; /* an alias: its field is copied with its keyword */
 		if (owns_string(keywords[i].type)) {
 			*(char **)p = dup_or_null(*(char **)p);
-		} else if (keywords[i].type == K_LIST || keywords[i].type == K_PATLIST) {
+		} else if (K_OWNS_LIST(keywords[i].type)) {
 			struct strlist *l = p;
 			for (int j = 0; j < l->n; j++)
 				l->v[j] = strdup(l->v[j]);
@@ -431,7 +441,7 @@ void config_free(struct config *c)
 			continue;
 		if (owns_string(keywords[i].type))
 			free(*(char **)p);
-		else if (keywords[i].type == K_LIST || keywords[i].type == K_PATLIST)
+		else if (K_OWNS_LIST(keywords[i].type))
 			strlist_clear(p);
 	}
 	for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++)

@@ -103,6 +103,18 @@ struct config {
 	int print_last_log;
 	int use_dns;
 	char *version_addendum;
+	/* sessions (services/session_cfg.c and friends); a string "none" is
+	 * OpenSSH's way of saying none */
+	char *force_command;        /* ForceCommand: the client's command goes to SSH_ORIGINAL_COMMAND */
+	char *chroot_directory;     /* ChrootDirectory, with %h %u %U %% */
+	struct strlist set_env;     /* SetEnv NAME=value */
+	struct strlist permit_open; /* PermitOpen host:port; empty = any, "none" = none */
+	struct strlist permit_listen; /* PermitListen [host:]port; empty = any, "none" = none */
+	int disable_forwarding;     /* DisableForwarding: every kind of forwarding off */
+	int expose_auth_info;       /* ExposeAuthInfo: SSH_USER_AUTH names a file of the methods */
+	struct strlist channel_timeout; /* ChannelTimeout type=interval; empty = none */
+	int unused_connection_timeout;  /* seconds without a channel; 0 = none */
+	int refuse_connection;      /* RefuseConnection: end at the first authentication request */
 	/* sshd-lite's own, for pipe mode and key creation */
 	int pipe_auth;              /* PipeAuthentication: log in with none as the invoking user */
 	int pipe_auth_root;         /* PipeAuthenticationAllowRoot */
@@ -147,6 +159,9 @@ struct keyspec {
 	int bits; /* RSA modulus or ECDSA curve size; 0 for ed25519 */
 };
 const struct keyspec *keyspec_find(const char *name);
+
+/* OpenSSH's time format (90, 2m, 1h30m) into seconds; 0 or -1 */
+int config_parse_time(const char *s, int *out);
 
 void config_defaults(struct config *c);
 /* an AuthenticationMethods value made canonical (comma lists separated by

@@ -138,6 +138,27 @@ void config_print(const struct config *c, int fd)
 		case K_SUBSYS:
 			dprintf(fd, "subsystem sftp %s\n", c->sftp_server);
 			break;
+		case K_ENV:
+			/* one line each, nothing when empty (sshd -T) */
+			for (int n = 0; n < ((const struct strlist *)src)->n; n++)
+				pr(fd, lower, ((const struct strlist *)src)->v[n]);
+			break;
+		case K_PERMIT:
+			if (((const struct strlist *)src)->n)
+				print_list(fd, lower, src, 0);
+			else
+				pr(fd, lower, "any");
+			break;
+		case K_CHANTIMEOUT:
+			if (((const struct strlist *)src)->n)
+				print_list(fd, lower, src, 0);
+			break;
+		case K_TIMENONE:
+			if (*(const int *)src)
+				dprintf(fd, "%s %d\n", lower, *(const int *)src);
+			else
+				pr(fd, lower, "none");
+			break;
 		}
 	}
 	print_others(c, fd);

@@ -15,7 +15,7 @@
 #define F(field) offsetof(struct config, field)
 
 /* OpenSSH time format: 90, 90s, 2m, 1h30m, 1d */
-static int parse_time(const char *s, int *out)
+int config_parse_time(const char *s, int *out)
 {
 	long total = 0;
 	if (!*s)
@@ -137,7 +137,7 @@ static int set_bool(struct config *c, const struct keyword *k, char *val, char *
 static int set_time(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
 {
 	(void)err, (void)errlen;
-	return parse_time(val, field(c, k));
+	return config_parse_time(val, field(c, k));
 }
 
 /* a name from a NULL-terminated table of names, case-insensitive: its
@@ -352,7 +352,7 @@ static int set_rekey(struct config *c, const struct keyword *k, char *val, char 
 		sp++;
 	if (!strcasecmp(sp, "none") || !strcasecmp(sp, "default"))
 		c->rekey_seconds = 0;
-	else if (parse_time(sp, &c->rekey_seconds) < 0)
+	else if (config_parse_time(sp, &c->rekey_seconds) < 0)
 		return -1;
 	return 0;
 }
@@ -381,6 +381,7 @@ static setter *const setters[] = {
 	[K_REKEY] = set_rekey, [K_SUBSYS] = set_subsys, [K_FACILITY] = set_facility,
 	[K_KEYCREATE] = set_keycreate, [K_FWD] = set_fwd, [K_MODE] = set_mode,
 	[K_PATLIST] = set_patlist, [K_AUTHMETHODS] = set_authmethods, [K_PKOPTS] = set_pkopts,
+	[K_ENV] = set_env, [K_PERMIT] = set_permit, [K_CHANTIMEOUT] = set_chantimeout, [K_TIMENONE] = set_timenone,
 };
 
 /* a value among allowed's '|'-separated ones, case-insensitive */

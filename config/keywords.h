@@ -19,12 +19,19 @@
 enum ktype {
 	K_STR, K_INT, K_BOOL, K_TIME, K_LIST, K_ROOT, K_COMP, K_LOGLEVEL, K_REKEY, K_SUBSYS, K_ALG,
 	K_FACILITY, K_KEYCREATE,
+	K_ENV,         /* SetEnv: NAME=value words, quotes kept together */
+	K_PERMIT,      /* PermitOpen, PermitListen: "any" (empty), "none" or [host:]port words */
+	K_CHANTIMEOUT, /* ChannelTimeout: type=interval words, "none" (empty) */
+	K_TIMENONE,    /* a time where "none" or 0 means none */
 	K_FWD,  /* yes|all|no|local|remote: FWD_LOCAL and FWD_REMOTE bits */
 	K_MODE, /* an octal file mode */
 	K_PATLIST, /* whitespace-separated patterns, appended, never cut */
 	K_AUTHMETHODS,
 	K_PKOPTS,
 };
+
+/* a strlist field that config_free and config_copy must own */
+#define K_OWNS_LIST(t) ((t) == K_LIST || (t) == K_PATLIST || (t) == K_ENV || (t) == K_PERMIT || (t) == K_CHANTIMEOUT)
 
 /* flags of a row */
 #define KW_MATCH  0x01 /* allowed inside a Match block (OpenSSH's SSHCFG_MATCH) */
@@ -64,6 +71,7 @@ size_t keyword_slot(const struct keyword *k);
 size_t other_slot(const struct other_keyword *o);
 
 struct strlist;
+struct config;
 /* a copy of v at the end of the list, when there is room */
 void strlist_add(struct strlist *l, const char *v);
 /* the same, -1 when the list is full */
@@ -79,5 +87,12 @@ extern const struct facility {
 	const char *name;
 	int value;
 } facilities[];
+
+/* the parsers of the session keywords (config_session.c), with the
+ * signature of config_set.c's setters */
+int set_env(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen);
+int set_permit(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen);
+int set_chantimeout(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen);
+int set_timenone(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen);
 
 #endif

@@ -67,16 +67,6 @@ const struct other_keyword other_keywords[] = {
 	{"GSSAPIKexAlgorithms", 0, NULL, NULL, NO_GSS},
 	/* being implemented (issue 14): until then only their defaults, since
 	 * each restricts access or a session and must not be ignored */
-	{"ForceCommand", M, "none", "none", NOT_YET},
-	{"ChrootDirectory", M, "none", "none", NOT_YET},
-	{"SetEnv", M, NULL, "", NOT_YET},
-	{"PermitOpen", M, "any", "any", NOT_YET},
-	{"PermitListen", M, "any", "any", NOT_YET},
-	{"DisableForwarding", M, "no", "no", NOT_YET},
-	{"ExposeAuthInfo", M, "no", "no", NOT_YET},
-	{"ChannelTimeout", M, "none", "none", NOT_YET},
-	{"UnusedConnectionTimeout", M, "none", "none", NOT_YET},
-	{"RefuseConnection", M, NULL, "no", NOT_YET},
 	/* OpenSSH accepts and ignores these itself */
 	{"Protocol", 0, NULL, NULL, "SSH-2 only, as OpenSSH"},
 	{"UsePrivilegeSeparation", 0, NULL, NULL, DEPRECATED},

@@ -32,6 +32,11 @@ struct auth_result {
 	int npam_env;
 	gid_t *groups;          /* the user's groups, owned; NULL until looked up */
 	int ngroups;
+	/* ExposeAuthInfo: what authenticated the user, a line as OpenSSH
+	 * writes it ("publickey TYPE BASE64", "password"), and the file that
+	 * SSH_USER_AUTH names (session_cfg.c), removed at the end */
+	char *auth_info;
+	char auth_info_file[64];
 	/* our end of the login recorder's socket (loginrec.c), 0 for none
 	 * (fd 0 is always the connection) */
 	int recorder;

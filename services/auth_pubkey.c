@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kex/base64.h"
 #include "kex/hostkey.h"
 #include "services/cert.h"
 #include "services/privdrop.h"
@@ -376,6 +377,26 @@ static int revoked(struct conn *c, struct userauth *u, const char *type, const u
 	return 1;
 }
 
+/* ExposeAuthInfo's line for the key that authenticated: "publickey", the
+ * key type and the blob in base64, as OpenSSH writes it */
+static int record_key(struct userauth *u, const struct pkalg *a, const uint8_t *blob, size_t len)
+{
+	struct buf b;
+	size_t pre = strlen("publickey ") + strlen(a->keytype) + 1;
+	int e;
+	buf_init(&b, pre + len * 2 + 8);
+	if ((e = buf_put(&b, "publickey ", 10)) == SSH_OK && (e = buf_put(&b, a->keytype, strlen(a->keytype))) == SSH_OK &&
+	    (e = buf_put(&b, " ", 1)) == SSH_OK && (e = b64_encode(blob, len, 1, &b)) == SSH_OK) {
+		free(u->res.auth_info);
+		if ((u->res.auth_info = calloc(1, b.len + 1)))
+			memcpy(u->res.auth_info, b.d, b.len);
+		else
+			e = SSH_ERR_ALLOC;
+	}
+	buf_free(&b);
+	return e;
+}
+
 /* The key's checks before any file of the user's: a certificate parsed
  * and its CA's signature checked, the log line's tail, RSA sizes (the
  * key's and an RSA CA's),
@@ -491,5 +512,7 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 		return UA_FAILURE;
 	logit(c->log, LOG_DEBUG, "publickey signature %s verified", a->name);
 	am_key_add(&u->am, kb, kl);
-	return (e = keep_options(c, u)) != SSH_OK ? e : UA_SUCCESS;
+	if ((e = keep_options(c, u)) != SSH_OK || (e = record_key(u, a, blob, len)) != SSH_OK)
+		return e;
+	return UA_SUCCESS;
 }

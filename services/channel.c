@@ -88,7 +88,7 @@ struct channel *channel_new(struct conn *c, const struct chan_type *type)
 	ch->id = i;
 	ch->rfd = ch->wfd = ch->efd = -1;
 	ch->lwin = CHAN_WINDOW;
-	ch->last_read_ms = chan_now_ms();
+	ch->last_read_ms = ch->active_ms = chan_now_ms();
 	s->tab[i] = ch;
 	return ch;
 }
@@ -210,6 +210,8 @@ long channel_send_data(struct conn *c, struct channel *ch, uint32_t code, const 
 	int e;
 	if (ch->eof_sent || ch->close_sent || ch->close_rcvd)
 		return SSH_ERR_INTERNAL;
+	if (n)
+		ch->active_ms = chan_now_ms();
 	while (sent < n && ch->rwin > 0) {
 		size_t k = n - sent;
 		if (k > ch->rwin)
@@ -354,6 +356,7 @@ int channel_deliver(struct conn *c, struct channel *ch, uint32_t code, const uin
 	if (n > ch->lwin)
 		return SSH_ERR_PROTO; /* beyond the window we offered */
 	ch->lwin -= (uint32_t)n;
+	ch->active_ms = chan_now_ms();
 	if (ch->close_sent || ch->eof_rcvd || ch->wfd_done)
 		return channel_consumed(c, ch, n);
 	if (ch->type->data)

@@ -115,6 +115,7 @@ struct channel {
 	int rfd, wfd, efd;
 	struct chq in, out, err;
 	int64_t last_read_ms; /* monotonic time of the last read from rfd/efd */
+	int64_t active_ms;    /* the last data either way, for ChannelTimeout (idle.c) */
 	unsigned eof_rcvd : 1, eof_sent : 1, close_rcvd : 1, close_sent : 1, wfd_done : 1;
 	void *priv;           /* the type's state */
 	int pf_start, pf_n;   /* its PF_TYPE entries in the current poll set */
@@ -138,6 +139,9 @@ struct connection {
 	int norphans;
 	/* forwarding's listeners and connects in progress (forward.h) */
 	struct fwd_watch *fwd;
+	/* UnusedConnectionTimeout: since when no channel is open, -1 while
+	 * one is (idle.c) */
+	int64_t unused_since_ms;
 };
 
 /* monotonic milliseconds */
@@ -213,6 +217,14 @@ int alive_timeout(struct conn *c);
 void child_orphan(struct conn *c, int pid);
 void child_reap_orphans(struct conn *c);
 int child_orphans_timeout(struct conn *c);
+
+/* idle.c: ChannelTimeout closes channels without traffic for their type's
+ * interval ("global": all of them once none has had any), and
+ * UnusedConnectionTimeout ends a connection that has had no channel open
+ * for its interval. idle_check acts on what is due (SSH_ERR_TIMEOUT ends
+ * the connection); idle_timeout is -1 or milliseconds to the next due. */
+int idle_check(struct conn *c);
+int idle_timeout(struct conn *c);
 void child_linger(struct conn *c);
 
 /* the channel types the peer may open, NULL-terminated; forwarding types

@@ -94,9 +94,12 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 		env_assign(e, sp->s->env[i]);
 	for (int i = 0; i < a->nenvironment; i++)
 		env_assign(e, a->environment[i]);
-	/* then PAM's, as OpenSSH's do_setup_env (no SetEnv here) */
+	/* then PAM's, as OpenSSH's do_setup_env */
 	for (int i = 0; i < a->npam_env; i++)
 		env_assign(e, a->pam_env[i]);
+	/* SetEnv overrides what the client sent and the key's environment= */
+	for (int i = 0; i < c->cfg->set_env.n; i++)
+		env_assign(e, c->cfg->set_env.v[i]);
 	/* last, so that neither can forge them */
 	if (unknown) {
 		/* a pipe has no addresses: say so as OpenSSH does */
@@ -116,6 +119,8 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 		env_set(e, "SSH_ORIGINAL_COMMAND", sp->orig_command);
 	if (fwd_agent_path(sp->s))
 		env_set(e, "SSH_AUTH_SOCK", fwd_agent_path(sp->s));
+	if (session_auth_info_file(c))
+		env_set(e, "SSH_USER_AUTH", session_auth_info_file(c));
 }
 
 /* /etc/motd for interactive logins, unless ~/.hushlogin exists */

@@ -250,14 +250,19 @@ static int hook_events(struct conn *c, struct pollfd *fds, int n)
 	if ((e = fwd_events(c, fds, n)) != SSH_OK || (e = channel_events(c, fds, n)) != SSH_OK)
 		return e;
 	child_reap_orphans(c);
+	if ((e = idle_check(c)) != SSH_OK)
+		return e;
 	return alive_check(c);
 }
 
 static int hook_timeout(struct conn *c)
 {
 	int a = channel_timeout(c), b = alive_timeout(c), o = child_orphans_timeout(c), f = fwd_timeout(c);
+	int i = idle_timeout(c);
 	if (b >= 0 && (a < 0 || b < a))
 		a = b;
+	if (i >= 0 && (a < 0 || i < a))
+		a = i;
 	if (o >= 0 && (a < 0 || o < a))
 		a = o;
 	if (f >= 0 && (a < 0 || f < a))
@@ -291,7 +296,7 @@ int connection_install(struct conn *c)
 	if (!(s = calloc(1, sizeof *s)))
 		return SSH_ERR_ALLOC;
 	c->connection = s;
-	s->alive_last_ms = chan_now_ms();
+	s->alive_last_ms = s->unused_since_ms = chan_now_ms();
 	s->alive_seen = c->rx.packets;
 	c->dispatch[SSH_MSG_GLOBAL_REQUEST] = global_request;
 	c->dispatch[SSH_MSG_REQUEST_SUCCESS] = global_reply;

@@ -98,9 +98,12 @@ int fwd_agent_request(struct conn *c, struct channel *ch, struct session *s, str
 	/* no fields */
 	if ((e = rd_end(r)) != SSH_OK)
 		return e;
-	if (!c->cfg->allow_agent_forwarding || !c->auth || c->auth->no_agent_forwarding) {
+	if (c->cfg->disable_forwarding || !c->cfg->allow_agent_forwarding || !c->auth ||
+	    c->auth->no_agent_forwarding) {
 		logit(c->log, LOG_INFO, "agent forwarding refused: %s",
-		      c->cfg->allow_agent_forwarding ? "no-agent-forwarding in authorized_keys" : "AllowAgentForwarding no");
+		      c->cfg->disable_forwarding ? "DisableForwarding yes"
+		      : c->cfg->allow_agent_forwarding ? "no-agent-forwarding in authorized_keys"
+						       : "AllowAgentForwarding no");
 		return 0;
 	}
 	/* the environment of a running child cannot change any more */

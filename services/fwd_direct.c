@@ -32,6 +32,10 @@ struct dconn {
 
 int fwd_tcp_allowed(struct conn *c, const char *what)
 {
+	if (c->cfg->disable_forwarding) {
+		logit(c->log, LOG_INFO, "%s refused: DisableForwarding yes", what);
+		return 0;
+	}
 	if (!c->cfg->allow_tcp_forwarding) {
 		logit(c->log, LOG_INFO, "%s refused: AllowTcpForwarding no", what);
 		return 0;
@@ -82,19 +86,34 @@ int fwd_port_matches(const char *pat, uint32_t port)
 	return v == port;
 }
 
-/* permitopen="host:port": the host as the client names it (case aside) or
- * "*", the port or "*"; no entries means anything */
-static int open_permitted(const struct auth_result *a, const char *host, uint32_t port)
+/* permitopen="host:port" and PermitOpen: the host as the client names it
+ * (case aside) or "*", the port or "*"; "none" matches nothing */
+static int open_listed(char *const *v, int n, const char *host, uint32_t port)
 {
 	char h[HOST_MAX + 1];
 	const char *pp;
-	if (!a || !a->npermitopen)
-		return 1;
-	for (int i = 0; i < a->npermitopen; i++)
-		if (fwd_split_hostport(a->permitopen[i], h, sizeof h, &pp) && fwd_port_matches(pp, port) &&
+	for (int i = 0; i < n; i++)
+		if (fwd_split_hostport(v[i], h, sizeof h, &pp) && fwd_port_matches(pp, port) &&
 		    (!strcmp(h, "*") || !strcasecmp(h, host)))
 			return 1;
 	return 0;
+}
+
+/* both lists must allow it (OpenSSH: the user's and the administrator's);
+ * an empty list allows anything. The refusal is logged with its list. */
+static int open_permitted(struct conn *c, const char *host, uint32_t port)
+{
+	const struct auth_result *a = c->auth;
+	const struct strlist *adm = &c->cfg->permit_open;
+	if (a && a->npermitopen && !open_listed(a->permitopen, a->npermitopen, host, port)) {
+		logit(c->log, LOG_INFO, "direct-tcpip to %s port %u refused: not in permitopen", host, port);
+		return 0;
+	}
+	if (adm->n && !open_listed(adm->v, adm->n, host, port)) {
+		logit(c->log, LOG_INFO, "direct-tcpip to %s port %u refused: not in PermitOpen", host, port);
+		return 0;
+	}
+	return 1;
 }
 
 static struct dconn *of(struct fwd_watch *w) { return (struct dconn *)(void *)w; }
@@ -208,10 +227,8 @@ static int d_open(struct conn *c, struct channel *ch, struct rd *extra)
 	ch->priv = d;
 	logit(c->log, LOG_DEBUG, "direct-tcpip channel %u: to %s port %u from %.*s port %u", ch->id, d->host, port,
 	      (int)(olen > 64 ? 64 : olen), orig, oport);
-	if (!open_permitted(c->auth, d->host, port)) {
-		logit(c->log, LOG_INFO, "direct-tcpip to %s port %u refused: not in permitopen", d->host, port);
+	if (!open_permitted(c, d->host, port))
 		return OPEN_ADMINISTRATIVELY_PROHIBITED;
-	}
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;

@@ -214,25 +214,39 @@ static int l_ready(struct conn *c, struct fwd_watch *w, short revents)
 	return SSH_OK;
 }
 
-/* permitlisten="[host:]port": a bare port allows any address; the host is
- * a pattern, matched without regard to case */
-static int listen_permitted(const struct auth_result *a, const char *addr, uint32_t port)
+/* permitlisten="[host:]port" and PermitListen: a bare port allows any
+ * address; the host is a pattern, matched without regard to case; "none"
+ * matches nothing */
+static int listen_listed(char *const *v, int n, const char *addr, uint32_t port)
 {
 	char host[ADDR_MAX + 1];
 	const char *pp;
-	if (!a || !a->npermitlisten)
-		return 1;
-	for (int i = 0; i < a->npermitlisten; i++) {
-		const char *v = a->permitlisten[i];
-		if (v[0] != '[' && !strchr(v, ':')) {
-			if (fwd_port_matches(v, port))
+	for (int i = 0; i < n; i++) {
+		if (v[i][0] != '[' && !strchr(v[i], ':')) {
+			if (fwd_port_matches(v[i], port))
 				return 1;
-		} else if (fwd_split_hostport(v, host, sizeof host, &pp) && fwd_port_matches(pp, port) &&
+		} else if (fwd_split_hostport(v[i], host, sizeof host, &pp) && fwd_port_matches(pp, port) &&
 			   fnmatch(host, addr, FNM_CASEFOLD) == 0) {
 			return 1;
 		}
 	}
 	return 0;
+}
+
+/* both the key's list and the administrator's must allow it */
+static int listen_permitted(struct conn *c, const char *addr, uint32_t port)
+{
+	const struct auth_result *a = c->auth;
+	const struct strlist *adm = &c->cfg->permit_listen;
+	if (a && a->npermitlisten && !listen_listed(a->permitlisten, a->npermitlisten, addr, port)) {
+		logit(c->log, LOG_INFO, "remote forward to %s port %u refused: not in permitlisten", addr, port);
+		return 0;
+	}
+	if (adm->n && !listen_listed(adm->v, adm->n, addr, port)) {
+		logit(c->log, LOG_INFO, "remote forward to %s port %u refused: not in PermitListen", addr, port);
+		return 0;
+	}
+	return 1;
 }
 
 /* What to bind for the address the client asked for: with GatewayPorts no
@@ -418,10 +432,8 @@ int fwd_tcpip_forward(struct conn *c, struct rd *r, struct buf *reply)
 		logit(c->log, LOG_INFO, "remote forward: bad port %u", port);
 		return 0;
 	}
-	if (!listen_permitted(c->auth, addr, port)) {
-		logit(c->log, LOG_INFO, "remote forward to %s port %u refused: not in permitlisten", addr, port);
+	if (!listen_permitted(c, addr, port))
 		return 0;
-	}
 	if (port && find_listener(c, addr, port, &l)) {
 		logit(c->log, LOG_INFO, "remote forward: %s port %u is forwarded already", addr, port);
 		return 0;

@@ -39,6 +39,10 @@ static struct ulistener *of(struct fwd_watch *w) { return (struct ulistener *)(v
  * (OpenSSH's restriction covers both kinds); logs the refusal */
 static int allowed(struct conn *c, int dir, const char *what, const char *path)
 {
+	if (c->cfg->disable_forwarding) {
+		logit(c->log, LOG_INFO, "refused %s to %.100s: DisableForwarding yes", what, path);
+		return 0;
+	}
 	if (!(c->cfg->allow_streamlocal_forwarding & dir)) {
 		logit(c->log, LOG_INFO, "refused %s to %.100s: AllowStreamLocalForwarding %s", what, path,
 		      c->cfg->allow_streamlocal_forwarding ? (dir == FWD_LOCAL ? "remote" : "local") : "no");

@@ -11,6 +11,7 @@
 struct conn;
 struct channel;
 struct rd;
+struct auth_result;
 
 /* variables a client may set with "env" per session */
 #define SESSION_ENV_MAX 64
@@ -37,6 +38,17 @@ enum { START_SHELL, START_EXEC, START_SUBSYSTEM };
 
 /* session.c: starts the child for shell, exec (cmd) or subsystem (cmd is
  * the program from the configuration). 1 on success, 0 on refusal. */
+/* chroot.c: ChrootDirectory for this user, while still root, before the
+ * privilege drop; SSH_OK when none is configured or it is entered, else
+ * an error after OpenSSH's log line (the login must end) */
+int session_chroot(struct conn *c, const struct auth_result *a);
+/* ForceCommand in place of authorized_keys' command= (OpenSSH: the
+ * administrator's wins); SSH_OK or SSH_ERR_ALLOC */
+int session_force_command(struct conn *c, struct auth_result *a);
+/* ExposeAuthInfo's file for SSH_USER_AUTH, made on first use; NULL when
+ * off or when it cannot be made */
+const char *session_auth_info_file(struct conn *c);
+
 int session_start(struct conn *c, struct channel *ch, int how, const char *cmd);
 
 /* sftp_chan.c: internal-sftp on this session, in this process (args are

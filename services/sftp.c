@@ -399,9 +399,13 @@ void sftp_sent(struct sftp *s, size_t n)
 	}
 }
 
+int sftp_busy(const struct sftp *s) { return s->copy.active; }
+
 int sftp_ready(const struct sftp *s)
 {
 	size_t avail = sftp_inlen(s);
+	if (!s->dead && s->copy.active)
+		return 1;
 	if (s->dead || avail < 4)
 		return 0;
 	return get_u32(s->in.d + s->in_off) > SFTP_MAX_MSG || avail - 4 >= get_u32(s->in.d + s->in_off);
@@ -459,7 +463,14 @@ static int one(struct sftp *s, const uint8_t *p, size_t len)
 int sftp_run(struct sftp *s)
 {
 	int e;
-	while (!s->dead && sftp_outlen(s) < SFTP_OUT_HIGH && sftp_ready(s)) {
+	if (!s->dead && s->copy.active) {
+		if (sftp_outlen(s) < SFTP_OUT_HIGH && (e = sftp_copy_step(s)) != SSH_OK) {
+			s->dead = 1;
+			return e;
+		}
+		return SSH_OK;
+	}
+	while (!s->dead && sftp_outlen(s) < SFTP_OUT_HIGH && sftp_ready(s) && !s->copy.active) {
 		uint32_t len = get_u32(s->in.d + s->in_off);
 		if (len > SFTP_MAX_MSG) {
 			logit(s->log, LOG_ERR, "internal-sftp: bad message from %s local user %s: length %u", s->from,

@@ -30,6 +30,8 @@
 #define SFTP_OUT_HIGH (512u * 1024)
 /* input buffered beyond which the caller stops acknowledging it */
 #define SFTP_IN_HIGH (512u * 1024)
+/* bytes copy-data copies between two looks at the rest of the connection */
+#define SFTP_COPY_STEP (1024u * 1024)
 
 /* packet types */
 enum {
@@ -93,6 +95,16 @@ struct sftp {
 	struct buf in, out;
 	size_t in_off, out_off;
 	int dead;             /* a fatal error: nothing more is handled */
+	/* a copy-data in progress: done a step (SFTP_COPY_STEP bytes) per
+	 * sftp_run, so a big copy does not hold up the connection's other
+	 * channels; no request is handled until it has answered */
+	struct sftp_copy {
+		int active;
+		uint32_t id;
+		struct sftp_handle *r, *w;
+		uint64_t roff, woff, left; /* left 0: to the end of the file */
+		int to_end;
+	} copy;
 };
 
 /* One request as the handlers see it: its id and its fields. */
@@ -107,10 +119,17 @@ struct sftp *sftp_new(const struct logger *log, const char *args, const char *us
 		      const char *from);
 void sftp_free(struct sftp *s);
 int sftp_input(struct sftp *s, const uint8_t *p, size_t n);
-/* handles what it can; SSH_OK, or an error after which the session ends */
+/* handles what it can; SSH_OK, or an error after which the session ends.
+ * While a copy-data runs, one step of it and nothing else: call again
+ * after serving the rest of the connection (sftp_busy). */
 int sftp_run(struct sftp *s);
-/* 1 when a complete request waits */
+/* 1 when a complete request waits or a copy has more to do */
 int sftp_ready(const struct sftp *s);
+/* 1 while a copy-data is in progress */
+int sftp_busy(const struct sftp *s);
+/* sftp_ext.c: the next step of the copy in progress; the status reply
+ * when it ends */
+int sftp_copy_step(struct sftp *s);
 size_t sftp_inlen(const struct sftp *s);
 size_t sftp_outlen(const struct sftp *s);
 const uint8_t *sftp_out(const struct sftp *s);

@@ -56,6 +56,13 @@ static int work(struct conn *c, struct channel *ch, struct sftp_chan *x)
 			logit(c->log, LOG_INFO, "internal-sftp: session %u ends on a bad request stream", ch->id);
 			x->failed = 1;
 		}
+		/* a copy-data step done: the connection's other channels and
+		 * the transport come first, x_timeout brings us back */
+		if (sftp_busy(x->engine)) {
+			if ((e = flush(c, ch, x)) != SSH_OK)
+				return e;
+			break;
+		}
 	}
 	if (x->unacked && sftp_inlen(x->engine) < SFTP_IN_HIGH) {
 		size_t n = x->unacked;

@@ -181,8 +181,9 @@ static int x_home_directory(struct sftp *s, struct sftp_req *q)
 	return sftp_one_name(s, q->id, pw->pw_dir);
 }
 
-/* a string holding a name per id of ids (empty when unknown) */
-static int put_names(struct buf *b, struct rd *ids, int groups)
+/* a string holding a name per id of ids (empty when unknown);
+ * SSH_ERR_TOOBIG once the buffer passes limit */
+static int put_names(struct buf *b, struct rd *ids, int groups, size_t limit)
 {
 	size_t mark;
 	uint32_t id;
@@ -199,6 +200,8 @@ static int put_names(struct buf *b, struct rd *ids, int groups)
 			name = pw ? pw->pw_name : "";
 		}
 		buf_cstring(b, name);
+		if (b->len > limit)
+			return SSH_ERR_TOOBIG;
 	}
 	buf_string_end(b, mark);
 	return SSH_OK;
@@ -217,41 +220,64 @@ static int x_users_groups(struct sftp *s, struct sftp_req *q)
 	/* each id at most once in a request of at most 256 KiB: 64 Ki names */
 	if (rd_left(&uids) % 4 || rd_left(&gids) % 4)
 		return SSH_ERR_FORMAT;
+	/* The reply must fit the packet size every client takes (its length
+	 * at most SFTP_MAX_MSG, as sftp-server's requests): a list whose
+	 * names would not fit gets a FAILURE status and the session goes on,
+	 * where a longer reply would make OpenSSH's sftp give up the session
+	 * ("Received message too long") */
 	b = sftp_reply(s, SSH_FXP_EXTENDED_REPLY, q->id, &mark);
-	if ((e = put_names(b, &uids, 0)) != SSH_OK || (e = put_names(b, &gids, 1)) != SSH_OK) {
+	if ((e = put_names(b, &uids, 0, start + 4 + SFTP_MAX_MSG)) != SSH_OK ||
+	    (e = put_names(b, &gids, 1, start + 4 + SFTP_MAX_MSG)) != SSH_OK) {
 		s->out.len = start;
-		return e;
+		if (e != SSH_ERR_TOOBIG)
+			return e;
+		sftp_log(s, LOG_INFO, "get-users-groups-by-id: the reply would exceed %u bytes", SFTP_MAX_MSG);
+		return sftp_status(s, q->id, SSH_FX_FAILURE);
 	}
 	return sftp_reply_end(s, mark);
 }
 
-static int copy_range(struct sftp_handle *r, uint64_t roff, uint64_t len, struct sftp_handle *w, uint64_t woff)
+/* up to SFTP_COPY_STEP bytes of the copy in progress: -1 when more
+ * remains, else its status (OK, EOF before the length, or the error) */
+static int copy_range(struct sftp_copy *k)
 {
 	uint8_t chunk[COPY_CHUNK];
-	for (;;) {
-		size_t want = len && len < COPY_CHUNK ? (size_t)len : COPY_CHUNK;
-		ssize_t n = pread(r->fd, chunk, want, (off_t)roff);
+	size_t budget = SFTP_COPY_STEP;
+	while (budget) {
+		size_t want = k->left && k->left < COPY_CHUNK ? (size_t)k->left : COPY_CHUNK;
+		ssize_t n = pread(k->r->fd, chunk, want, (off_t)k->roff);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return sftp_errno(errno);
 		if (n == 0)
-			return len ? SSH_FX_EOF : SSH_FX_OK;
-		for (ssize_t k = 0; k < n;) {
-			ssize_t m = pwrite(w->fd, chunk + k, (size_t)(n - k), (off_t)(woff + (uint64_t)k));
+			return k->to_end ? SSH_FX_OK : SSH_FX_EOF;
+		for (ssize_t j = 0; j < n;) {
+			ssize_t m = pwrite(k->w->fd, chunk + j, (size_t)(n - j), (off_t)(k->woff + (uint64_t)j));
 			if (m < 0 && errno == EINTR)
 				continue;
 			if (m <= 0)
 				return m < 0 ? sftp_errno(errno) : SSH_FX_FAILURE;
-			k += m;
+			j += m;
 		}
-		r->rbytes += (uint64_t)n;
-		w->wbytes += (uint64_t)n;
-		roff += (uint64_t)n;
-		woff += (uint64_t)n;
-		if (len && !(len -= (uint64_t)n))
+		k->r->rbytes += (uint64_t)n;
+		k->w->wbytes += (uint64_t)n;
+		k->roff += (uint64_t)n;
+		k->woff += (uint64_t)n;
+		budget -= (size_t)n < budget ? (size_t)n : budget;
+		if (!k->to_end && !(k->left -= (uint64_t)n))
 			return SSH_FX_OK;
 	}
+	return -1;
+}
+
+int sftp_copy_step(struct sftp *s)
+{
+	int st = copy_range(&s->copy);
+	if (st < 0)
+		return SSH_OK;
+	s->copy.active = 0;
+	return sftp_status(s, s->copy.id, (uint32_t)st);
 }
 
 static int x_copy_data(struct sftp *s, struct sftp_req *q)
@@ -278,7 +304,9 @@ static int x_copy_data(struct sftp *s, struct sftp_req *q)
 #endif
 	if (r == w && (!len || (roff < woff + len && woff < roff + len)))
 		return sftp_status(s, q->id, SSH_FX_FAILURE);
-	return sftp_status(s, q->id, (uint32_t)copy_range(r, roff, len, w, woff));
+	/* the first step now, the rest from sftp_run between other work */
+	s->copy = (struct sftp_copy){1, q->id, r, w, roff, woff, len, !len};
+	return sftp_copy_step(s);
 }
 
 static const struct {

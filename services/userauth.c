@@ -12,6 +12,7 @@
 #include "services/pam.h"
 #include "services/privdrop.h"
 #include "services/service.h"
+#include "services/session.h"
 #include "services/userauth.h"
 #include "transport/msg.h"
 #include "transport/namelist.h"
@@ -56,6 +57,9 @@ void auth_result_clear(struct auth_result *a)
 	if (a->recorder > 0)
 		close(a->recorder);
 	free(a->command);
+	free(a->auth_info);
+	if (a->auth_info_file[0])
+		unlink(a->auth_info_file);
 	for (int i = 0; i < a->npermitopen; i++)
 		free(a->permitopen[i]);
 	for (int i = 0; i < a->npermitlisten; i++)
@@ -235,6 +239,11 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	snprintf(a->home, sizeof a->home, "%s", u->user.home);
 	snprintf(a->shell, sizeof a->shell, "%s", u->user.shell);
 	snprintf(a->method, sizeof a->method, "%s", method);
+	if (!a->auth_info && !(a->auth_info = strdup(method))) {
+		auth_result_clear(a);
+		free(a);
+		return SSH_ERR_ALLOC;
+	}
 	c->auth = a;
 	/* the session opens in the helper while the server is still root,
 	 * before any channel (OpenSSH opens it before its post-auth child) */
@@ -253,6 +262,8 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	/* Root is given up for good here, before the service runs; utmp,
 	 * wtmp and lastlog need it later, and the root helper keeps it */
 	loginrec_start(c, a);
+	if ((e = session_force_command(c, a)) != SSH_OK || (e = session_chroot(c, a)) != SSH_OK)
+		return e;
 	if ((e = privdrop(a)) != SSH_OK) {
 		logit(c->log, LOG_ERR, "cannot change to user %s: privileges not dropped", a->user);
 		return e;
@@ -358,6 +369,12 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 		logit(c->log, LOG_INFO, "Invalid user %s from %s port %d", u->logname, c->addr, c->port);
 	else if (!u->user.allowed)
 		logit(c->log, LOG_INFO, "User %s from %s not allowed because %s", u->logname, c->addr, u->user.why);
+	/* RefuseConnection: once the user is known (OpenSSH 10's line) */
+	if (c->cfg->refuse_connection) {
+		logit(c->log, LOG_INFO, "administratively prohibited connection for %s%s from %s port %d",
+		      u->user.valid ? "" : "invalid user ", u->logname, c->addr, c->port);
+		return SSH_ERR_REFUSED;
+	}
 	u->started = 1;
 	return send_banner(c);
 }

@@ -28,6 +28,7 @@ enum {
 	SSH_ERR_LIMIT = -21,     /* a resource limit was reached */
 	SSH_ERR_AUTH = -22,      /* too many authentication failures */
 	SSH_ERR_INTERNAL = -23,
+	SSH_ERR_REFUSED = -24,   /* the configuration refuses this connection */
 };
 
 /* RFC 4253 11.1 reason codes */

@@ -174,6 +174,27 @@ rep.check("copy-data: OK", r.status(r.recv()) == 0)
 r.send(200, s_("fsync@openssh.com") + s_(hw))
 rep.check("fsync@openssh.com: OK", r.status(r.recv()) == 0)
 rep.check("copy-data: the same bytes", open(W + "/dst", "rb").read() == data)
+# a big copy goes in steps between the connection's other work (issue
+# 17): a request on another channel sent after it is answered before it ends
+with open(W + "/bigsrc", "wb") as f:
+    f.truncate(64 << 20)
+if made:
+    os.chown(W + "/bigsrc", os.stat(home).st_uid, os.stat(home).st_gid)
+hb = r.open(W + "/bigsrc", 1)
+hbw = r.open(W + "/bigdst", 2 | 8 | 0x10)
+r2 = Raw(t)
+r2.init()
+r.send(200, s_("copy-data") + s_(hb) + struct.pack(">QQ", 0, 0) + s_(hbw) + struct.pack(">Q", 0))
+r2.send(17, s_(W))
+p2 = r2.recv()
+copying = not r.ch.recv_ready()
+rep.check("copy-data of 64 MiB: another channel's STAT is answered while it runs", p2 and p2[0] == 105 and copying,
+          "stat reply %r, copy answered already: %s" % (p2[:5] if p2 else p2, not copying))
+rep.check("copy-data of 64 MiB: OK once done", r.status(r.recv()) == 0)
+rep.check("copy-data of 64 MiB: the whole file", os.path.getsize(W + "/bigdst") == 64 << 20)
+r2.ch.close()
+os.unlink(W + "/bigsrc")
+os.unlink(W + "/bigdst")
 r.send(200, s_("copy-data") + s_(hr) + struct.pack(">QQ", 0, 10) + s_(hr) + struct.pack(">Q", 5))
 rep.check("copy-data: overlapping ranges of one handle refused", r.status(r.recv()) == 4)
 r.send(200, s_("fstatvfs@openssh.com") + s_(hr))
@@ -205,6 +226,20 @@ r.send(200, s_("users-groups-by-id@openssh.com") + s_(struct.pack(">II", uid, 40
 p = r.recv()
 ug = [strings(x) for x in strings(p[5:])] if p and p[0] == 201 else None
 rep.check("users-groups-by-id@openssh.com", ug == [[user.encode(), b""], [b"root"]], repr(ug))
+r.send(200, s_("users-groups-by-id@openssh.com") + s_(struct.pack(">I", uid) * 1000) + s_(b""))
+p = r.recv()
+ug = [strings(x) for x in strings(p[5:])] if p and p[0] == 201 else None
+rep.check("users-groups-by-id@openssh.com: 1000 ids, 1000 names", ug is not None and ug[0] == [user.encode()] * 1000,
+          repr(p)[:200])
+# a request within the limits whose names would not fit one reply: a
+# FAILURE status, and the session goes on (issue 17)
+r.send(200, s_("users-groups-by-id@openssh.com") + s_(struct.pack(">I", uid) * 65000) + s_(b""))
+p = r.recv()
+rep.check("users-groups-by-id@openssh.com: 65000 ids whose names exceed a reply: FAILURE", r.status(p) == 4,
+          repr(p)[:200])
+r.send(200, s_("home-directory") + s_(user))
+p = r.recv()
+rep.check("users-groups-by-id@openssh.com: the session goes on after it", p and p[0] == 104, repr(p)[:200])
 r.send(200, s_("no-such@example.com"))
 rep.check("unknown extension: OP_UNSUPPORTED", r.status(r.recv()) == 8)
 
