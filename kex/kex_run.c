@@ -236,7 +236,9 @@ static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *
 	if (!c->session_id_len) {
 		memcpy(c->session_id, h, hlen);
 		c->session_id_len = hlen;
+		c->initial_hostkey = hk;
 	}
+	c->hostkey_alg = k->algs.hostkey;
 	if ((e = hostkey_sign(hk, k->algs.hostkey, h, hlen, &sig)) != SSH_OK ||
 	    (e = derive_all(c, k, &secret, h, hlen)) != SSH_OK)
 		goto out;
