@@ -510,16 +510,21 @@ static int read_reply(struct client *k, const struct conn *s, struct pkt_keys ke
 	return e;
 }
 
-/* the server's EXT_INFO after the first NEWKEYS: server-sig-algs */
+/* the server's EXT_INFO after the first NEWKEYS: server-sig-algs, then
+ * publickey-hostbound@openssh.com version "0" */
 static int read_ext_info(struct client *k)
 {
 	struct rd r;
 	uint32_t n;
-	const uint8_t *name;
-	size_t nl;
+	const uint8_t *name, *v;
+	size_t nl, vl;
 	int e = expect(k->c, SSH_MSG_EXT_INFO, &r);
 	if (e == SSH_OK && (e = rd_u32(&r, &n)) == SSH_OK && (e = rd_string(&r, &name, &nl)) == SSH_OK)
-		e = n == 1 && name_eq("server-sig-algs", name, nl) ? SSH_OK : SSH_ERR_PROTO;
+		e = n == 2 && name_eq("server-sig-algs", name, nl) ? SSH_OK : SSH_ERR_PROTO;
+	if (e == SSH_OK && (e = rd_string(&r, &v, &vl)) == SSH_OK && (e = rd_string(&r, &name, &nl)) == SSH_OK &&
+	    (e = rd_string(&r, &v, &vl)) == SSH_OK && (e = rd_end(&r)) == SSH_OK)
+		e = name_eq("publickey-hostbound@openssh.com", name, nl) && name_eq("0", v, vl) ? SSH_OK
+											   : SSH_ERR_PROTO;
 	return e;
 }
 
