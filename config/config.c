@@ -44,6 +44,9 @@ const struct keyword keywords[] = {
 	{"AllowTcpForwarding", K_BOOL, F(allow_tcp_forwarding)},
 	{"AllowAgentForwarding", K_BOOL, F(allow_agent_forwarding)},
 	{"X11Forwarding", K_BOOL, F(x11_forwarding)},
+	{"X11DisplayOffset", K_INT, F(x11_display_offset)},
+	{"X11UseLocalhost", K_BOOL, F(x11_use_localhost)},
+	{"XAuthLocation", K_STR, F(xauth_location)},
 	{"PermitTTY", K_BOOL, F(permit_tty)},
 	{"PermitUserRC", K_BOOL, F(permit_user_rc)},
 	{"PermitUserEnvironment", K_BOOL, F(permit_user_environment)},
@@ -141,6 +144,11 @@ void config_defaults(struct config *c)
 	c->strict_modes = 1;
 	c->allow_tcp_forwarding = 1;
 	c->allow_agent_forwarding = 1;
+	/* OpenSSH's defaults: X11 off (Debian's stock file turns it on),
+	 * displays from localhost:10 */
+	c->x11_display_offset = 10;
+	c->x11_use_localhost = 1;
+	c->xauth_location = strdup("/usr/bin/xauth");
 	c->permit_tty = 1;
 	c->permit_user_rc = 1;
 	c->client_alive_count_max = 3;
