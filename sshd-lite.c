@@ -38,8 +38,8 @@
 #define MAX_OPTS 128
 
 static const char usage_text[] =
-	"usage: sshd-lite [-46deiqTtV] [-E log_file] [-f config_file] [-h host_key_file]\n"
-	"                 [-K key_type] [-o option] [-Q query]\n"
+	"usage: sshd-lite [-46deiqTtV] [-C connection_spec] [-E log_file] [-f config_file]\n"
+	"                 [-h host_key_file] [-K key_type] [-o option] [-Q query]\n"
 	"  -i            inetd mode: serve the connection on stdin/stdout (always)\n"
 	"  -h FILE       host key file (repeatable; default the /etc/ssh/ssh_host_*_key that exist)\n"
 	"  -f FILE       read settings from FILE (default " SSHD_LITE_CONFIG " when it exists)\n"
@@ -50,6 +50,8 @@ static const char usage_text[] =
 	"  -q            quiet: log errors only\n"
 	"  -t            check the configuration and the host keys, then exit 0 or 1\n"
 	"  -T            print the effective configuration, then exit\n"
+	"  -C SPEC       with -T: the configuration of a connection after Match, SPEC being\n"
+	"                user=U,host=H,addr=A,laddr=L,lport=P,rdomain=R (as sshd -C)\n"
 	"  -K TYPE       write a new host key of TYPE (ed25519, ecdsa, ecdsa-384, ecdsa-521,\n"
 	"                rsa, rsa-2048, rsa-4096) to the one -h FILE, then exit\n"
 	"  -Q KIND       list the supported kex, cipher, mac, key, sig or compression names\n"
@@ -57,9 +59,12 @@ static const char usage_text[] =
 	"  -?, --help    print this help, then exit\n";
 
 struct args {
-	const char *config_file, *keygen, *logfile, *query;
+	const char *config_file, *keygen, *logfile, *query, *conn_spec;
 	const char *opts[MAX_OPTS], *hkeys[CONFIG_MAX_LIST];
 	int nopts, nh, test, print, debug, quiet, to_stderr;
+	/* -t, -T, -Q, -V, -K: no connection is served, so stderr is a person's
+	 * even when it is the same file as stdout (`>out 2>&1`, `2>&1 | grep`) */
+	int offline;
 };
 
 static int same_file(int a, int b)
@@ -75,16 +80,11 @@ static int stderr_is_conn(void) { return same_file(2, 0) || same_file(2, 1); }
  * journal, ssh's own stderr for a ProxyCommand), else to syslog, since
  * bytes on the connection would only confuse the client. Returns 1, the
  * exit status. */
-static int fail(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
+static int failv(int offline, const char *fmt, va_list ap)
 {
 	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (!stderr_is_conn()) {
+	if (offline || !stderr_is_conn()) {
 		fprintf(stderr, "sshd-lite: %s\n", msg);
 	} else {
 		openlog("sshd-lite", LOG_PID, LOG_AUTH);
@@ -92,6 +92,29 @@ static int fail(const char *fmt, ...)
 		closelog();
 	}
 	return 1;
+}
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = failv(0, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* an error of a run that serves no connection: always on stderr */
+static int fail_off(const struct args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail_off(const struct args *a, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = failv(a->offline, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* A launcher may start us with fd 2 closed; a log file opened later
@@ -119,22 +142,23 @@ static int parse_args(int argc, char **argv, struct args *a)
 	static const struct option longopts[] = {{"help", no_argument, NULL, 'H'}, {NULL, 0, NULL, 0}};
 	int ch;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "46deiqtTVf:h:o:E:K:Q:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "46deiqtTVf:h:o:C:E:K:Q:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case '4': case '6': case 'i':
 			break; /* the launcher listens; we are always in inetd mode */
 		case 'd': a->debug = 1; break;
 		case 'e': a->to_stderr = 1; break;
 		case 'q': a->quiet = 1; break;
-		case 't': a->test = 1; break;
-		case 'T': a->print = 1; break;
+		case 't': a->test = a->offline = 1; break;
+		case 'T': a->print = a->offline = 1; break;
+		case 'C': a->conn_spec = optarg; break;
 		case 'V':
 			fprintf(stderr, "sshd-lite_%s\n", SSHD_LITE_VERSION);
 			return 2;
 		case 'f': a->config_file = optarg; break;
 		case 'E': a->logfile = optarg; break;
-		case 'K': a->keygen = optarg; break;
-		case 'Q': a->query = optarg; break;
+		case 'K': a->keygen = optarg; a->offline = 1; break;
+		case 'Q': a->query = optarg; a->offline = 1; break;
 		case 'h':
 			if (a->nh >= CONFIG_MAX_LIST)
 				return fail("too many host keys (at most %d)", CONFIG_MAX_LIST);
@@ -153,34 +177,40 @@ static int parse_args(int argc, char **argv, struct args *a)
 				usage_out();
 				return 2;
 			}
-			if (optopt && strchr("fhoEKQ", optopt))
-				fail("option -%c needs an argument", optopt);
+			if (optopt && strchr("fhoCEKQ", optopt))
+				fail_off(a, "option -%c needs an argument", optopt);
 			else if (optopt)
-				fail("unknown option -%c", optopt);
+				fail_off(a, "unknown option -%c", optopt);
 			else
-				fail("unknown option %s", argv[optind - 1]);
-			if (!stderr_is_conn())
+				fail_off(a, "unknown option %s", argv[optind - 1]);
+			if (a->offline || !stderr_is_conn())
 				fputs(usage_text, stderr);
 			return 1;
 		}
 	}
 	if (optind < argc)
-		return fail("unexpected argument '%s'", argv[optind]);
+		return fail_off(a, "unexpected argument '%s'", argv[optind]);
+	if (a->conn_spec && !a->print)
+		return fail_off(a, "Config test connection parameter (-C) provided without test mode (-T)");
 	return 0;
 }
 
-/* config file, then -o, then -h: the command line wins */
+/* -o, then the config file, then -h. As in OpenSSH the first value
+ * obtained for a keyword wins, so the command line wins over the file;
+ * among -o options the last one wins, as sshd-lite always had it */
 static int configure(struct config *cfg, const struct args *a)
 {
 	char err[512];
 	const char *file = a->config_file;
 	if (!file && access(SSHD_LITE_CONFIG, F_OK) == 0)
 		file = SSHD_LITE_CONFIG;
-	if (file && config_read_file(cfg, file, err, sizeof err) < 0)
-		return fail("%s", err);
+	cfg->override = 1;
 	for (int i = 0; i < a->nopts; i++)
 		if (config_set(cfg, a->opts[i], err, sizeof err) < 0)
-			return fail("-o %s: %s", a->opts[i], err);
+			return fail_off(a, "-o %s: %s", a->opts[i], err);
+	cfg->override = 0;
+	if (file && config_read_file(cfg, file, err, sizeof err) < 0)
+		return fail_off(a, "%s", err);
 	if (a->nh) {
 		for (int i = 0; i < cfg->host_keys.n; i++)
 			free(cfg->host_keys.v[i]);
@@ -195,8 +225,31 @@ static int configure(struct config *cfg, const struct args *a)
 	if (a->quiet)
 		cfg->log_level = LOG_ERR;
 	if (config_finish(cfg, algs_names, err, sizeof err) < 0)
-		return fail("%s", err);
+		return fail_off(a, "%s", err);
 	return 0;
+}
+
+/* -T [-C spec]: the configuration, after Match for that connection */
+static int print_config(const struct config *cfg, const struct args *a)
+{
+	struct config m;
+	struct match_ctx ctx = {.lport = -1, .version = "sshd-lite_" SSHD_LITE_VERSION, .test = 1};
+	char err[512], *spec;
+	int rc;
+	if (!a->conn_spec) {
+		config_print(cfg, 1);
+		return 0;
+	}
+	if (!(spec = strdup(a->conn_spec)))
+		return 1;
+	rc = match_ctx_parse(&ctx, spec, err, sizeof err) < 0 || config_match(cfg, &ctx, &m, err, sizeof err) < 0;
+	if (rc)
+		fail_off(a, "%s", err);
+	else
+		config_print(&m, 1);
+	config_free(&m);
+	free(spec);
+	return rc;
 }
 
 static int open_log(struct logger *log, const struct config *cfg, const struct args *a)
@@ -284,7 +337,11 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	c->lport = peer.lport;
 	c->network_peer = peer.network;
 	logit(log, LOG_INFO, "Connection from %s port %d on %s port %d", c->addr, c->port, c->laddr, c->lport);
-	rc = transport_run(c, transport_services);
+	/* Match blocks on Address, Host, LocalAddress, LocalPort apply from
+	 * the start; the user's come with the first USERAUTH_REQUEST */
+	rc = conn_match(c, NULL, 0);
+	if (rc == SSH_OK)
+		rc = transport_run(c, transport_services);
 	signo = signal_taken(c->sigfd);
 	if (signo)
 		transport_disconnect(c, SSH_DISCONNECT_BY_APPLICATION, "server shutting down");
@@ -298,18 +355,21 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	userauth_free(c);
 	conn_free(c);
 	free(c);
+	/* as sshd -i after "Protocol mismatch." (fatal) */
+	if (rc == SSH_ERR_VERSION)
+		return 255;
 	return signo || (rc != SSH_OK && rc != SSH_ERR_PEER_DISC && rc != SSH_ERR_EOF);
 }
 
 /* -t: connections trust the public half stored in a key file, so the check
  * that it belongs to the private half is made here */
-static int selftest(const struct hostkey *keys, int n)
+static int selftest(const struct args *a, const struct hostkey *keys, int n)
 {
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
 		int e = hostkey_selftest(&keys[i]);
 		if (e != SSH_OK) {
-			fail("%s: the public key does not match the private key (%s)",
+			fail_off(a, "%s: the public key does not match the private key (%s)",
 			     keys[i].path ? keys[i].path : "generated key", ssh_err(e));
 			rc = 1;
 		}
@@ -332,24 +392,25 @@ int main(int argc, char **argv)
 		return rc == 2 ? 0 : 1;
 	if (a.query) {
 		if (algs_query(a.query, 1) < 0)
-			return fail("-Q: unknown query '%s' (kex, cipher, mac, key, sig, compression)", a.query);
+			return fail_off(&a, "-Q: unknown query '%s' (kex, cipher, mac, key, sig, compression)", a.query);
 		return 0;
 	}
 	config_defaults(&cfg);
 	if (crypto_init() < 0)
-		return fail("cannot initialise the crypto library");
+		return fail_off(&a, "cannot initialise the crypto library");
 	if (configure(&cfg, &a))
 		return 1;
 	if (a.keygen) {
 		if (cfg.host_keys.n != 1)
-			return fail("-K needs exactly one -h FILE");
+			return fail_off(&a, "-K needs exactly one -h FILE");
 		if (hostkeys_generate_file(a.keygen, cfg.host_keys.v[0], err, sizeof err) < 0)
-			return fail("%s", err);
+			return fail_off(&a, "%s", err);
 		return 0;
 	}
 	if (a.print) {
-		config_print(&cfg, 1);
-		return 0;
+		rc = print_config(&cfg, &a);
+		config_free(&cfg);
+		return rc;
 	}
 	if (open_log(&log, &cfg, &a))
 		return 1;
@@ -357,11 +418,11 @@ int main(int argc, char **argv)
 	if (nkeys < 0) {
 		logit(&log, LOG_ERR, "%s", err);
 		/* the log may be a file or syslog: say it where a person looks too */
-		if (!log.to_stderr && !stderr_is_conn())
-			fail("%s", err);
+		if (!log.to_stderr && (a.offline || !stderr_is_conn()))
+			fail_off(&a, "%s", err);
 		rc = 1;
 	} else if (a.test) {
-		rc = selftest(keys, nkeys);
+		rc = selftest(&a, keys, nkeys);
 	} else {
 		rc = serve(&cfg, &log, keys, nkeys);
 	}

@@ -10,70 +10,102 @@
 
 #include "config.h"
 #include "config/keywords.h"
+#include "config/config_src.h"
 
 #define F(field) offsetof(struct config, field)
 
 const struct keyword keywords[] = {
-	{"HostKey", K_LIST, F(host_keys)},
-	{"KexAlgorithms", K_ALG, F(kex_algorithms)},
-	{"Ciphers", K_ALG, F(ciphers)},
-	{"MACs", K_ALG, F(macs)},
-	{"HostKeyAlgorithms", K_ALG, F(host_key_algorithms)},
-	{"PubkeyAcceptedAlgorithms", K_ALG, F(pubkey_accepted_algorithms)},
-	{"Compression", K_COMP, F(compression)},
-	{"LoginGraceTime", K_TIME, F(login_grace_time)},
-	{"MaxAuthTries", K_INT, F(max_auth_tries)},
-	{"MaxSessions", K_INT, F(max_sessions)},
-	{"RequiredRSASize", K_INT, F(required_rsa_size)},
-	{"RekeyLimit", K_REKEY, F(rekey_bytes)},
-	{"ModuliFile", K_STR, F(moduli_file)},
-	{"LogLevel", K_LOGLEVEL, F(log_level)},
-	{"SyslogFacility", K_FACILITY, F(syslog_facility)},
-	{"AuthorizedKeysFile", K_LIST, F(authorized_keys_files)},
-	{"TrustedUserCAKeys", K_STR, F(trusted_user_ca_keys)},
-	{"AuthorizedPrincipalsFile", K_STR, F(authorized_principals_file)},
-	{"CASignatureAlgorithms", K_STR, F(ca_signature_algorithms)},
-	{"RevokedKeys", K_STR, F(revoked_keys)},
-	{"PubkeyAuthentication", K_BOOL, F(pubkey_authentication)},
-	{"PasswordAuthentication", K_BOOL, F(password_authentication)},
-	{"KbdInteractiveAuthentication", K_BOOL, F(kbd_interactive_authentication)},
-	{"PermitEmptyPasswords", K_BOOL, F(permit_empty_passwords)},
-	{"PermitRootLogin", K_ROOT, F(permit_root_login)},
-	{"StrictModes", K_BOOL, F(strict_modes)},
-	{"Banner", K_STR, F(banner)},
-	{"AllowTcpForwarding", K_BOOL, F(allow_tcp_forwarding)},
-	{"AllowAgentForwarding", K_BOOL, F(allow_agent_forwarding)},
-	{"X11Forwarding", K_BOOL, F(x11_forwarding)},
-	{"X11DisplayOffset", K_INT, F(x11_display_offset)},
-	{"X11UseLocalhost", K_BOOL, F(x11_use_localhost)},
-	{"XAuthLocation", K_STR, F(xauth_location)},
-	{"PermitTTY", K_BOOL, F(permit_tty)},
-	{"PermitUserRC", K_BOOL, F(permit_user_rc)},
-	{"PermitUserEnvironment", K_BOOL, F(permit_user_environment)},
-	{"AcceptEnv", K_LIST, F(accept_env)},
-	{"Subsystem", K_SUBSYS, F(sftp_server)},
-	{"ClientAliveInterval", K_TIME, F(client_alive_interval)},
-	{"ClientAliveCountMax", K_INT, F(client_alive_count_max)},
-	{"GatewayPorts", K_BOOL, F(gateway_ports)},
-	{"PrintMotd", K_BOOL, F(print_motd)},
-	{"PrintLastLog", K_BOOL, F(print_last_log)},
-	{"UseDNS", K_BOOL, F(use_dns)},
-	{"VersionAddendum", K_STR, F(version_addendum)},
-	{"PipeAuthentication", K_BOOL, F(pipe_auth)},
-	{"PipeAuthenticationAllowRoot", K_BOOL, F(pipe_auth_root)},
-	{"HostKeyCreate", K_KEYCREATE, F(host_key_create)},
-	{"UsePAM", K_BOOL, F(use_pam)},
-	{"PAMServiceName", K_STR, F(pam_service_name)},
-	/* the launcher owns the listening socket: accepted so that an
-	 * sshd_config can be shared, and otherwise ignored */
-	{"Port", K_IGNORED, 0},
-	{"ListenAddress", K_IGNORED, 0},
-	{"AddressFamily", K_IGNORED, 0},
-	{"PidFile", K_IGNORED, 0},
-	{"MaxStartups", K_IGNORED, 0},
+	{"HostKey", K_LIST, F(host_keys), KW_APPEND},
+	{"HostDSAKey", K_LIST, F(host_keys), KW_APPEND | KW_ALIAS},
+	{"KexAlgorithms", K_ALG, F(kex_algorithms), 0},
+	{"Ciphers", K_ALG, F(ciphers), 0},
+	{"MACs", K_ALG, F(macs), 0},
+	{"HostKeyAlgorithms", K_ALG, F(host_key_algorithms), 0},
+	{"PubkeyAcceptedAlgorithms", K_ALG, F(pubkey_accepted_algorithms), KW_MATCH},
+	{"PubkeyAcceptedKeyTypes", K_ALG, F(pubkey_accepted_algorithms), KW_MATCH | KW_ALIAS},
+	{"Compression", K_COMP, F(compression), 0},
+	{"LoginGraceTime", K_TIME, F(login_grace_time), 0},
+	{"MaxAuthTries", K_INT, F(max_auth_tries), KW_MATCH},
+	{"MaxSessions", K_INT, F(max_sessions), KW_MATCH},
+	{"RequiredRSASize", K_INT, F(required_rsa_size), KW_MATCH},
+	{"RekeyLimit", K_REKEY, F(rekey_bytes), KW_MATCH},
+	{"ModuliFile", K_STR, F(moduli_file), 0},
+	{"LogLevel", K_LOGLEVEL, F(log_level), KW_MATCH},
+	{"SyslogFacility", K_FACILITY, F(syslog_facility), 0},
+	{"AuthorizedKeysFile", K_LIST, F(authorized_keys_files), KW_MATCH},
+	{"TrustedUserCAKeys", K_STR, F(trusted_user_ca_keys), KW_MATCH},
+	{"AuthorizedPrincipalsFile", K_STR, F(authorized_principals_file), KW_MATCH},
+	{"CASignatureAlgorithms", K_STR, F(ca_signature_algorithms), KW_MATCH},
+	{"RevokedKeys", K_STR, F(revoked_keys), KW_MATCH},
+	{"PubkeyAuthentication", K_BOOL, F(pubkey_authentication), KW_MATCH},
+	{"DSAAuthentication", K_BOOL, F(pubkey_authentication), KW_ALIAS},
+	{"PasswordAuthentication", K_BOOL, F(password_authentication), KW_MATCH},
+	{"KbdInteractiveAuthentication", K_BOOL, F(kbd_interactive_authentication), KW_MATCH},
+	{"ChallengeResponseAuthentication", K_BOOL, F(kbd_interactive_authentication), KW_MATCH | KW_ALIAS},
+	{"SKeyAuthentication", K_BOOL, F(kbd_interactive_authentication), KW_MATCH | KW_ALIAS},
+	{"PermitEmptyPasswords", K_BOOL, F(permit_empty_passwords), KW_MATCH},
+	{"PermitRootLogin", K_ROOT, F(permit_root_login), KW_MATCH},
+	{"StrictModes", K_BOOL, F(strict_modes), 0},
+	{"Banner", K_STR, F(banner), KW_MATCH},
+	{"AllowTcpForwarding", K_BOOL, F(allow_tcp_forwarding), KW_MATCH},
+	{"AllowAgentForwarding", K_BOOL, F(allow_agent_forwarding), KW_MATCH},
+	{"X11Forwarding", K_BOOL, F(x11_forwarding), KW_MATCH},
+	{"X11DisplayOffset", K_INT, F(x11_display_offset), KW_MATCH},
+	{"X11UseLocalhost", K_BOOL, F(x11_use_localhost), KW_MATCH},
+	{"XAuthLocation", K_STR, F(xauth_location), 0},
+	{"PermitTTY", K_BOOL, F(permit_tty), KW_MATCH},
+	{"PermitUserRC", K_BOOL, F(permit_user_rc), KW_MATCH},
+	{"PermitUserEnvironment", K_BOOL, F(permit_user_environment), 0},
+	{"AcceptEnv", K_LIST, F(accept_env), KW_MATCH | KW_APPEND},
+	{"Subsystem", K_SUBSYS, F(sftp_server), KW_MATCH},
+	{"ClientAliveInterval", K_TIME, F(client_alive_interval), KW_MATCH},
+	{"ClientAliveCountMax", K_INT, F(client_alive_count_max), KW_MATCH},
+	{"GatewayPorts", K_BOOL, F(gateway_ports), KW_MATCH},
+	{"PrintMotd", K_BOOL, F(print_motd), 0},
+	{"PrintLastLog", K_BOOL, F(print_last_log), 0},
+	{"UseDNS", K_BOOL, F(use_dns), 0},
+	{"VersionAddendum", K_STR, F(version_addendum), 0},
+	{"PipeAuthentication", K_BOOL, F(pipe_auth), 0},
+	{"PipeAuthenticationAllowRoot", K_BOOL, F(pipe_auth_root), 0},
+	{"HostKeyCreate", K_KEYCREATE, F(host_key_create), 0},
+	{"UsePAM", K_BOOL, F(use_pam), 0},
+	{"PAMServiceName", K_STR, F(pam_service_name), KW_MATCH},
 };
 
 const size_t nkeywords = sizeof keywords / sizeof keywords[0];
+_Static_assert(sizeof keywords / sizeof keywords[0] <= CONFIG_MAX_KEYWORDS, "raise CONFIG_MAX_KEYWORDS");
+
+const void *keyword_find(const char *name, int *other)
+{
+	for (size_t i = 0; i < nkeywords; i++)
+		if (!strcasecmp(keywords[i].name, name)) {
+			*other = 0;
+			return &keywords[i];
+		}
+	for (size_t i = 0; i < nother_keywords; i++)
+		if (!strcasecmp(other_keywords[i].name, name)) {
+			*other = 1;
+			return &other_keywords[i];
+		}
+	return NULL;
+}
+
+size_t keyword_slot(const struct keyword *k)
+{
+	for (size_t i = 0; i < nkeywords; i++)
+		if (keywords[i].off == k->off)
+			return i;
+	return (size_t)(k - keywords);
+}
+
+size_t other_slot(const struct other_keyword *o)
+{
+	size_t i = (size_t)(o - other_keywords);
+	/* an alias follows its keyword */
+	while (i > 0 && (other_keywords[i].flags & KW_ALIAS))
+		i--;
+	return i;
+}
 
 const struct loglevel loglevels[] = {
 	{"QUIET", LOG_CRIT}, {"FATAL", LOG_CRIT}, {"ERROR", LOG_ERR}, {"INFO", LOG_INFO},
@@ -162,42 +194,6 @@ void config_defaults(struct config *c)
 	c->pam_service_name = strdup("sshd-lite");
 }
 
-int config_read_file(struct config *c, const char *path, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	char line[4096], e2[512];
-	int lineno = 0;
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof line, f)) {
-		char *p = line;
-		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			snprintf(err, errlen, "%s line %d: line too long", path, lineno);
-			fclose(f);
-			return -1;
-		}
-		while (isspace((unsigned char)*p))
-			p++;
-		if (!*p || *p == '#')
-			continue;
-		if (!strncasecmp(p, "Match", 5) && isspace((unsigned char)p[5])) {
-			snprintf(err, errlen, "%s line %d: Match blocks are not supported", path, lineno);
-			fclose(f);
-			return -1;
-		}
-		if (config_set(c, p, e2, sizeof e2) < 0) {
-			snprintf(err, errlen, "%s line %d: %s", path, lineno, e2);
-			fclose(f);
-			return -1;
-		}
-	}
-	fclose(f);
-	return 0;
-}
-
 static int resolve(char **out, const char *spec, const char *defaults, const char *supported,
 		   const char *what, char *err, size_t errlen)
 {
@@ -231,6 +227,7 @@ static const struct {
 int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errlen)
 {
 	char def[2048], sup[2048];
+	c->names = names;
 	if (c->kbd_interactive_authentication < 0)
 		c->kbd_interactive_authentication = c->password_authentication;
 #ifndef USE_PAM
@@ -266,21 +263,59 @@ int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errl
 	return 0;
 }
 
+/* the fields of one row that own memory: what config_copy duplicates and
+ * config_free frees (a new kind of value that allocates belongs here) */
+static int owns_string(enum ktype t)
+{
+	return t == K_STR || t == K_ALG || t == K_FACILITY || t == K_SUBSYS || t == K_KEYCREATE;
+}
+
+static const size_t derived[] = {F(kex_list), F(cipher_list), F(mac_list), F(hostkey_alg_list), F(comp_list),
+				 F(pubkey_alg_list)};
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+int config_copy(struct config *dst, const struct config *src)
+{
+	*dst = *src;
+	dst->src_owner = 0;
+	for (size_t i = 0; i < nkeywords; i++) {
+		void *p = (char *)dst + keywords[i].off;
+		if (keyword_slot(&keywords[i]) != i)
+			continue; /* an alias: its field is copied with its keyword */
+		if (owns_string(keywords[i].type)) {
+			*(char **)p = dup_or_null(*(char **)p);
+		} else if (keywords[i].type == K_LIST) {
+			struct strlist *l = p;
+			for (int j = 0; j < l->n; j++)
+				l->v[j] = strdup(l->v[j]);
+		}
+	}
+	for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++) {
+		char **p = (char **)((char *)dst + derived[i]);
+		*p = dup_or_null(*p);
+	}
+	for (size_t i = 0; i < CONFIG_MAX_OTHER; i++)
+		dst->other[i] = dup_or_null(dst->other[i]);
+	return 0;
+}
+
 void config_free(struct config *c)
 {
 	for (size_t i = 0; i < nkeywords; i++) {
 		void *p = (char *)c + keywords[i].off;
-		if (keywords[i].type == K_STR || keywords[i].type == K_ALG || keywords[i].type == K_FACILITY ||
-		    keywords[i].type == K_SUBSYS || keywords[i].type == K_KEYCREATE)
+		if (keyword_slot(&keywords[i]) != i)
+			continue;
+		if (owns_string(keywords[i].type))
 			free(*(char **)p);
 		else if (keywords[i].type == K_LIST)
 			strlist_clear(p);
 	}
-	free(c->kex_list);
-	free(c->cipher_list);
-	free(c->mac_list);
-	free(c->hostkey_alg_list);
-	free(c->comp_list);
-	free(c->pubkey_alg_list);
+	for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++)
+		free(*(char **)((char *)c + derived[i]));
+	for (size_t i = 0; i < CONFIG_MAX_OTHER; i++)
+		free(c->other[i]);
+	if (c->src_owner)
+		config_src_free(c->src);
 	memset(c, 0, sizeof *c);
 }

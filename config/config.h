@@ -8,6 +8,10 @@
 #include <stdint.h>
 
 #define CONFIG_MAX_LIST 32
+/* room for the first-wins bookkeeping of each table (checked where the
+ * tables are defined) */
+#define CONFIG_MAX_KEYWORDS 160
+#define CONFIG_MAX_OTHER 128
 
 enum { ROOT_NO = 0, ROOT_PROHIBIT_PASSWORD, ROOT_FORCED_COMMANDS, ROOT_YES };
 /* COMP_PREAUTH: also plain zlib, which starts at NEWKEYS, before
@@ -18,6 +22,17 @@ struct strlist {
 	char *v[CONFIG_MAX_LIST];
 	int n;
 };
+
+/* The algorithm-list keywords. The names each list may hold live in the
+ * tables of the layers (kex/, transport/, services/); the entry point's
+ * wiring (wiring.c) hands config_finish a function that reads them, so
+ * configuration includes none of those layers. */
+enum algs_kind { ALGS_KEX, ALGS_CIPHER, ALGS_MAC, ALGS_SIG, ALGS_PUBKEY };
+/* writes the comma list of one kind's names: the defaults (all 0) or every
+ * supported name (all 1) */
+typedef void algs_names_fn(enum algs_kind kind, int all, char *out, size_t outlen);
+
+struct config_src; /* the Match blocks as read (config_src.c) */
 
 struct config {
 	struct strlist host_keys;
@@ -77,16 +92,33 @@ struct config {
 
 	/* resolved by config_finish: comma-separated lists the server offers */
 	char *kex_list, *cipher_list, *mac_list, *hostkey_alg_list, *comp_list, *pubkey_alg_list;
+
+	/* the keywords of other_keywords[] (keywords.h), as text for -T */
+	char *other[CONFIG_MAX_OTHER];
+	/* the parser's bookkeeping: OpenSSH keeps the first value obtained
+	 * for a keyword, so each pass (the main section, then the Match
+	 * blocks of one connection) marks what it has set */
+	unsigned char seen[CONFIG_MAX_KEYWORDS], seen_other[CONFIG_MAX_OTHER];
+	int in_match;                /* lines now come from a Match block */
+	int override;                /* -o lines: a later one replaces an earlier one */
+	struct config_src *src;      /* Match blocks; shared by config_match's copies */
+	int src_owner;               /* this config frees src */
+	algs_names_fn *names;        /* as config_finish got it, for config_match */
 };
 
-/* The algorithm-list keywords. The names each list may hold live in the
- * tables of the layers (kex/, transport/, services/); the entry point's
- * wiring (wiring.c) hands config_finish a function that reads them, so
- * configuration includes none of those layers. */
-enum algs_kind { ALGS_KEX, ALGS_CIPHER, ALGS_MAC, ALGS_SIG, ALGS_PUBKEY };
-/* writes the comma list of one kind's names: the defaults (all 0) or every
- * supported name (all 1) */
-typedef void algs_names_fn(enum algs_kind kind, int all, char *out, size_t outlen);
+/* What a Match block is tested against: one connection (or -C's spec) */
+struct match_ctx {
+	const char *user;    /* NULL: not known yet (blocks that need it do not match) */
+	int invalid_user;    /* the user does not exist */
+	const char *host;    /* the peer's name (its address unless UseDNS) */
+	const char *addr;    /* the peer's address */
+	const char *laddr;   /* our address */
+	int lport;           /* our port; -1 unknown */
+	const char *rdomain; /* routing domain (VRF); NULL: none */
+	const char *version; /* the server's version, for Match Version */
+	int test;            /* from -C: a criterion it does not give is an error */
+};
+
 
 /* a host key type as -K and HostKeyCreate spell it: ed25519, ecdsa,
  * ecdsa-256, ecdsa-384, ecdsa-521, rsa, rsa-2048, rsa-3072, rsa-4096 */
@@ -107,6 +139,19 @@ int config_read_file(struct config *c, const char *path, char *err, size_t errle
 /* applies defaults that depend on other settings, resolves algorithm lists
  * against the names names() gives */
 int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errlen);
+/* the configuration of one connection: a copy of base with the lines of
+ * the Match blocks ctx matches applied over it, first match winning per
+ * keyword, as OpenSSH's parse_server_match_config does. out is finished
+ * and is config_free'd by the caller. 0, or -1 with a message. */
+int config_match(const struct config *base, const struct match_ctx *ctx, struct config *out, char *err,
+		 size_t errlen);
+/* whether the configuration has any Match block */
+int config_has_match(const struct config *c);
+/* -C's "user=u,host=h,addr=a,laddr=l,lport=p,rdomain=r,invalid-user": ctx
+ * points into spec, which is modified. 0 or -1 with a message. */
+int match_ctx_parse(struct match_ctx *ctx, char *spec, char *err, size_t errlen);
+/* a copy of src, its lists and strings its own (Match blocks shared) */
+int config_copy(struct config *dst, const struct config *src);
 /* prints the effective configuration (-T), one "keyword value" per line */
 void config_print(const struct config *c, int fd);
 void config_free(struct config *c);

@@ -2,6 +2,7 @@
  * OpenSSH's lower-case form, so scripts written for sshd -T work. */
 #include <ctype.h>
 #include <stdio.h>
+#include <strings.h>
 
 #include "config/config.h"
 #include "config/keywords.h"
@@ -9,6 +10,14 @@
 #define F(field) offsetof(struct config, field)
 
 static void pr(int fd, const char *k, const char *v) { dprintf(fd, "%s %s\n", k, v ? v : "none"); }
+
+static void lower_name(const char *name, char *out, size_t outlen)
+{
+	size_t j;
+	for (j = 0; name[j] && j < outlen - 1; j++)
+		out[j] = (char)tolower((unsigned char)name[j]);
+	out[j] = 0;
+}
 
 static const char *alg_list(const struct config *c, size_t off)
 {
@@ -32,17 +41,34 @@ static void print_list(int fd, const char *name, const struct strlist *l, int on
 	dprintf(fd, "%s\n", l->n ? "" : " none");
 }
 
+/* the keywords sshd-lite does not implement, as accepted (or their
+ * default), unless a row of keywords[] has taken the name over */
+static void print_others(const struct config *c, int fd)
+{
+	for (size_t i = 0; i < nother_keywords; i++) {
+		const struct other_keyword *o = &other_keywords[i];
+		const char *v = c->other[i] ? c->other[i] : o->def;
+		char lower[64];
+		int other;
+		if ((o->flags & KW_ALIAS) || !v || keyword_find(o->name, &other) != o)
+			continue;
+		lower_name(o->name, lower, sizeof lower);
+		pr(fd, lower, v);
+	}
+}
+
 void config_print(const struct config *c, int fd)
 {
-	static const char *const root[] = {"no", "prohibit-password", "forced-commands-only", "yes"};
+	/* OpenSSH prints prohibit-password by its older name */
+	static const char *const root[] = {"no", "without-password", "forced-commands-only", "yes"};
 	for (size_t i = 0; i < nkeywords; i++) {
 		const struct keyword *k = &keywords[i];
 		const void *src = (const char *)c + k->off;
 		char lower[64];
 		size_t j;
-		for (j = 0; k->name[j] && j < sizeof lower - 1; j++)
-			lower[j] = (char)tolower((unsigned char)k->name[j]);
-		lower[j] = 0;
+		if (k->flags & KW_ALIAS)
+			continue;
+		lower_name(k->name, lower, sizeof lower);
 		switch (k->type) {
 		case K_STR:
 		case K_FACILITY:
@@ -62,7 +88,7 @@ void config_print(const struct config *c, int fd)
 			pr(fd, lower, *(const int *)src ? "yes" : "no");
 			break;
 		case K_LIST:
-			print_list(fd, lower, src, k->off == F(host_keys));
+			print_list(fd, lower, src, k->flags & KW_APPEND);
 			break;
 		case K_ROOT:
 			pr(fd, lower, root[c->permit_root_login]);
@@ -88,8 +114,7 @@ void config_print(const struct config *c, int fd)
 		case K_SUBSYS:
 			dprintf(fd, "subsystem sftp %s\n", c->sftp_server);
 			break;
-		case K_IGNORED:
-			break;
 		}
 	}
+	print_others(c, fd);
 }

@@ -73,14 +73,6 @@ static int parse_bool(const char *v, int *out)
 	return 0;
 }
 
-static const struct keyword *find_kw(const char *name)
-{
-	for (size_t i = 0; i < nkeywords; i++)
-		if (!strcasecmp(keywords[i].name, name))
-			return &keywords[i];
-	return NULL;
-}
-
 /* splits "Keyword value" / "Keyword=value"; value keeps inner spaces */
 static int split(char *line, char **kw, size_t *kwlen, char **val)
 {
@@ -121,12 +113,6 @@ static int set_str(struct config *c, const struct keyword *k, char *val, char *e
 	(void)err, (void)errlen;
 	free(*dst);
 	*dst = strdup(val);
-	return 0;
-}
-
-static int set_ignored(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
-{
-	(void)c, (void)k, (void)val, (void)err, (void)errlen;
 	return 0;
 }
 
@@ -294,15 +280,70 @@ static setter *const setters[] = {
 	[K_STR] = set_str, [K_ALG] = set_str, [K_INT] = set_int, [K_BOOL] = set_bool, [K_TIME] = set_time,
 	[K_LIST] = set_list, [K_ROOT] = set_root, [K_COMP] = set_comp, [K_LOGLEVEL] = set_loglevel,
 	[K_REKEY] = set_rekey, [K_SUBSYS] = set_subsys, [K_FACILITY] = set_facility,
-	[K_KEYCREATE] = set_keycreate, [K_IGNORED] = set_ignored,
+	[K_KEYCREATE] = set_keycreate,
 };
+
+/* a value among allowed's '|'-separated ones, case-insensitive */
+static int allowed_value(const char *allowed, const char *val)
+{
+	size_t vl = strlen(val);
+	while (*allowed) {
+		size_t n = strcspn(allowed, "|");
+		if (n == vl && !strncasecmp(allowed, val, n))
+			return 1;
+		allowed += n + (allowed[n] == '|');
+	}
+	return 0;
+}
+
+/* a keyword sshd-lite does not implement: kept as text when accepted */
+static int set_other(struct config *c, const struct other_keyword *o, const char *val, char *err, size_t errlen)
+{
+	size_t slot = other_slot(o);
+	if (c->override)
+		c->seen_other[slot] = 0;
+	if (o->allowed && !allowed_value(o->allowed, val)) {
+		snprintf(err, errlen, "%s %s: not supported by sshd-lite (%s)", o->name, val, o->why);
+		return -1;
+	}
+	if (c->seen_other[slot])
+		return 0;
+	c->seen_other[slot] = 1;
+	free(c->other[slot]);
+	c->other[slot] = strdup(val);
+	return 0;
+}
+
+/* an implemented keyword: the first value of a pass wins, as in OpenSSH;
+ * a later one is still checked. An appending list starts afresh in each
+ * pass, so that a Match block's AcceptEnv replaces the main section's. */
+static int set_row(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	size_t slot = keyword_slot(k);
+	int rc;
+	if (c->override && !(k->flags & KW_APPEND))
+		c->seen[slot] = 0;
+	if (c->seen[slot] && !(k->flags & KW_APPEND)) {
+		struct config t;
+		config_defaults(&t);
+		rc = setters[k->type](&t, k, val, err, errlen);
+		config_free(&t);
+		return rc;
+	}
+	if ((k->flags & KW_APPEND) && !c->seen[slot])
+		strlist_clear(field(c, k));
+	c->seen[slot] = 1;
+	return setters[k->type](c, k, val, err, errlen);
+}
 
 int config_set(struct config *c, const char *line_in, char *err, size_t errlen)
 {
 	char *line = strdup(line_in), *kw, *val;
 	size_t kwlen;
-	const struct keyword *k;
-	int rc = -1;
+	const void *row;
+	const char *name;
+	int other = 0, rc = -1;
+	unsigned flags;
 
 	if (!line) {
 		snprintf(err, errlen, "out of memory");
@@ -310,13 +351,23 @@ int config_set(struct config *c, const char *line_in, char *err, size_t errlen)
 	}
 	if (split(line, &kw, &kwlen, &val) < 0) {
 		snprintf(err, errlen, "missing keyword");
-	} else if (!(k = find_kw(kw))) {
-		snprintf(err, errlen, "unknown keyword '%s'", kw);
-	} else if (!*val) {
-		snprintf(err, errlen, "%s: missing value", k->name);
-	} else if ((rc = setters[k->type](c, k, val, err, errlen)) == -1) {
-		snprintf(err, errlen, "%s: bad value '%s'", k->name, val);
+		goto out;
 	}
+	if (!(row = keyword_find(kw, &other))) {
+		snprintf(err, errlen, "unknown keyword '%s'", kw);
+		goto out;
+	}
+	name = other ? ((const struct other_keyword *)row)->name : ((const struct keyword *)row)->name;
+	flags = other ? ((const struct other_keyword *)row)->flags : ((const struct keyword *)row)->flags;
+	if (c->in_match && !(flags & KW_MATCH))
+		snprintf(err, errlen, "Directive '%s' is not allowed within a Match block", name);
+	else if (!*val)
+		snprintf(err, errlen, "%s: missing value", name);
+	else if (other)
+		rc = set_other(c, row, val, err, errlen);
+	else if ((rc = set_row(c, row, val, err, errlen)) == -1)
+		snprintf(err, errlen, "%s: bad value '%s'", name, val);
+out:
 	free(line);
 	return rc < 0 ? -1 : 0;
 }

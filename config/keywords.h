@@ -1,4 +1,16 @@
-/* The keyword table shared by the parser (config.c) and -T (config_print.c). */
+/* The keyword tables shared by the parser (config_set.c), the Match layer
+ * (config_match.c) and -T (config_print.c).
+ *
+ * keywords[] (config.c) holds what sshd-lite implements: one row per
+ * keyword, {name, type, field, flags}. A row marked KW_MATCH may appear in
+ * a Match block and is then applied per connection: nothing else is needed
+ * for Match support (see docs/ARCHITECTURE.md, "Configuration").
+ *
+ * other_keywords[] (keywords_other.c) holds the rest of OpenSSH's
+ * sshd_config(5): keywords accepted with a documented reason, and
+ * keywords refused unless they keep their default, because ignoring them
+ * would silently weaken the server. A row in keywords[] with the same name
+ * takes precedence, so implementing one is adding its row to keywords[]. */
 #ifndef SSHL_KEYWORDS_H
 #define SSHL_KEYWORDS_H
 
@@ -7,17 +19,44 @@
 enum ktype {
 	K_STR, K_INT, K_BOOL, K_TIME, K_LIST, K_ROOT, K_COMP, K_LOGLEVEL, K_REKEY, K_SUBSYS, K_ALG,
 	K_FACILITY, K_KEYCREATE,
-	K_IGNORED, /* about the listening socket, which the launcher owns */
 };
+
+/* flags of a row */
+#define KW_MATCH  0x01 /* allowed inside a Match block (OpenSSH's SSHCFG_MATCH) */
+#define KW_ALIAS  0x02 /* another name of the row before it with the same field: not printed by -T */
+#define KW_APPEND 0x04 /* K_LIST: each line appends (HostKey, AcceptEnv) instead of the first winning */
 
 struct keyword {
 	const char *name;
 	enum ktype type;
 	size_t off; /* of the field in struct config */
+	unsigned flags;
 };
 
 extern const struct keyword keywords[];
 extern const size_t nkeywords;
+
+/* A keyword of OpenSSH's that sshd-lite does not implement. value is kept
+ * as text (c->other[]) for -T. */
+struct other_keyword {
+	const char *name;
+	unsigned flags;     /* KW_MATCH, KW_ALIAS */
+	const char *def;    /* what -T prints by default; NULL: not printed */
+	/* the values accepted, '|'-separated, case-insensitive; NULL: any
+	 * value; "": none (the keyword is refused) */
+	const char *allowed;
+	const char *why;    /* the reason, for the error and the documentation */
+};
+extern const struct other_keyword other_keywords[];
+extern const size_t nother_keywords;
+
+/* the row of a keyword (keywords[] first), or NULL; *other says which
+ * table it came from */
+const void *keyword_find(const char *name, int *other);
+/* the index that the first-wins bookkeeping uses for a row: aliases share
+ * their canonical row's */
+size_t keyword_slot(const struct keyword *k);
+size_t other_slot(const struct other_keyword *o);
 
 struct strlist;
 /* a copy of v at the end of the list, when there is room */

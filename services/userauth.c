@@ -267,6 +267,7 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 			 const uint8_t *svc, size_t sl)
 {
 	char cname[UA_NAME_MAX + 1];
+	int e;
 	u->svc = service_find(auth_services, (const char *)svc, sl);
 	if (!u->svc || sl > sizeof u->service) {
 		char s[130];
@@ -283,6 +284,9 @@ static int first_request(struct conn *c, struct userauth *u, const uint8_t *name
 	memcpy(cname, name, nl);
 	cname[nl] = 0;
 	user_lookup(cname, &u->user);
+	/* from here every layer reads the configuration for this user */
+	if ((e = conn_match(c, cname, !u->user.valid)) != SSH_OK)
+		return e;
 	user_groups_prefetch(c, &u->user);
 	if (!u->user.valid)
 		logit(c->log, LOG_INFO, "Invalid user %s from %s port %d", u->logname, c->addr, c->port);

@@ -1,8 +1,10 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "config/config.h"
 #include "kex/kex.h"
 #include "transport/conn.h"
 #include "transport/version.h"
@@ -12,7 +14,7 @@ void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const
 	memset(c, 0, sizeof *c);
 	c->rfd = rfd;
 	c->wfd = wfd;
-	c->cfg = cfg;
+	c->cfg = c->base_cfg = cfg;
 	c->log = log;
 	buf_init(&c->in, PKT_MAX_LEN + 2 * READ_BLOCK);
 	buf_init(&c->zin, PAYLOAD_MAX + 8192);
@@ -41,6 +43,12 @@ int64_t conn_now_ms(void)
 
 void conn_free(struct conn *c)
 {
+	if (c->match_cfg) {
+		config_free(c->match_cfg);
+		free(c->match_cfg);
+		c->match_cfg = NULL;
+		c->cfg = c->base_cfg;
+	}
 	if (c->kex) {
 		kex_free(c->kex);
 		c->kex = NULL;

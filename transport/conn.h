@@ -84,7 +84,12 @@ struct loop_hooks {
 
 struct conn {
 	int rfd, wfd;
+	/* the configuration every layer reads: the main section until
+	 * conn_match has applied the Match blocks that hold for this
+	 * connection, then that result (transport/conn_match.c) */
 	const struct config *cfg;
+	const struct config *base_cfg; /* the main section, as conn_init got it */
+	struct config *match_cfg;      /* owned: what cfg points to after a Match */
 	const struct logger *log;
 	struct hostkey *keys;
 	int nkeys;
@@ -152,6 +157,11 @@ struct conn {
 /* transport/conn.c */
 void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const struct logger *log);
 void conn_free(struct conn *c);
+/* transport/conn_match.c: makes c->cfg the configuration for this
+ * connection after Match: the criteria of the peer and our end at once
+ * (user NULL), and the user's once the first USERAUTH_REQUEST names it.
+ * Nothing changes when the configuration has no Match block. */
+int conn_match(struct conn *c, const char *user, int invalid_user);
 /* CLOCK_MONOTONIC in milliseconds. The timers (LoginGraceTime, RekeyLimit's
  * time) run on it: whole seconds of time(NULL) let a grace of N seconds end
  * after anything from N-1 to N (a 1 s grace at once), and the wall clock

@@ -227,7 +227,7 @@ static int loop(struct conn *c)
 	struct pollfd fds[MAX_POLL];
 	const uint8_t *p;
 	size_t n;
-	int e, nf, nh;
+	int e = SSH_ERR_SHORT, nf, nh;
 
 	for (;;) {
 		/* a packet at a time, so a service's backpressure and re-keying
