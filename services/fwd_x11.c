@@ -82,7 +82,7 @@ static int x11_ready(struct conn *c, struct fwd_watch *w, short revents)
 	struct x11_fwd *x = ((struct x11_sock *)w)->owner;
 	(void)revents;
 	for (int i = 0; i < ACCEPT_BURST; i++) {
-		struct sockaddr_storage peer;
+		struct sockaddr_storage peer = {0};
 		socklen_t pl = sizeof peer;
 		int fd = accept4(w->fd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC), e;
 		if (fd < 0)
