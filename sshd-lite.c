@@ -236,6 +236,7 @@ static int print_config(const struct config *cfg, const struct args *a)
 	struct match_ctx ctx = {.lport = -1, .version = "sshd-lite_" SSHD_LITE_VERSION, .test = 1};
 	char err[512], *spec;
 	int rc;
+	memset(&m, 0, sizeof m);
 	if (!a->conn_spec) {
 		config_print(cfg, 1);
 		return 0;

@@ -31,7 +31,8 @@ void algs_names(enum algs_kind kind, int all, char *out, size_t outlen)
 		break;
 	case ALGS_CIPHER:
 		for (i = 0; ciphers[i]; i++)
-			add(out, outlen, ciphers[i]->name);
+			if (all || !ciphers[i]->legacy)
+				add(out, outlen, ciphers[i]->name);
 		break;
 	case ALGS_MAC:
 		for (i = 0; macs[i]; i++)

@@ -61,6 +61,9 @@ const struct keyword keywords[] = {
 	{"ClientAliveInterval", K_TIME, F(client_alive_interval), KW_MATCH},
 	{"ClientAliveCountMax", K_INT, F(client_alive_count_max), KW_MATCH},
 	{"GatewayPorts", K_BOOL, F(gateway_ports), KW_MATCH},
+	{"AllowStreamLocalForwarding", K_FWD, F(allow_streamlocal_forwarding), KW_MATCH},
+	{"StreamLocalBindMask", K_MODE, F(streamlocal_bind_mask), KW_MATCH},
+	{"StreamLocalBindUnlink", K_BOOL, F(streamlocal_bind_unlink), KW_MATCH},
 	{"PrintMotd", K_BOOL, F(print_motd), 0},
 	{"PrintLastLog", K_BOOL, F(print_last_log), 0},
 	{"UseDNS", K_BOOL, F(use_dns), 0},
@@ -175,6 +178,8 @@ void config_defaults(struct config *c)
 	c->permit_root_login = ROOT_PROHIBIT_PASSWORD;
 	c->strict_modes = 1;
 	c->allow_tcp_forwarding = 1;
+	c->allow_streamlocal_forwarding = FWD_ALL;
+	c->streamlocal_bind_mask = 0177;
 	c->allow_agent_forwarding = 1;
 	/* OpenSSH's defaults: X11 off (Debian's stock file turns it on),
 	 * displays from localhost:10 */

@@ -14,6 +14,8 @@
 #define CONFIG_MAX_OTHER 128
 
 enum { ROOT_NO = 0, ROOT_PROHIBIT_PASSWORD, ROOT_FORCED_COMMANDS, ROOT_YES };
+/* which way a forwarding keyword allows (OpenSSH's FORWARD_LOCAL/REMOTE) */
+enum { FWD_LOCAL = 1, FWD_REMOTE = 2, FWD_ALL = 3 };
 /* COMP_PREAUTH: also plain zlib, which starts at NEWKEYS, before
  * authentication; only when named (`Compression zlib`) */
 enum { COMP_NO = 0, COMP_YES, COMP_PREAUTH };
@@ -81,6 +83,9 @@ struct config {
 	int client_alive_interval;
 	int client_alive_count_max;
 	int gateway_ports;
+	int allow_streamlocal_forwarding; /* FWD_ bits */
+	int streamlocal_bind_mask;        /* umask for the sockets streamlocal-forward makes */
+	int streamlocal_bind_unlink;      /* remove an existing socket file first */
 	int print_motd;
 	int print_last_log;
 	int use_dns;

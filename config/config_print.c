@@ -61,6 +61,7 @@ void config_print(const struct config *c, int fd)
 {
 	/* OpenSSH prints prohibit-password by its older name */
 	static const char *const root[] = {"no", "without-password", "forced-commands-only", "yes"};
+	static const char *const fwd[] = {"no", "local", "remote", "yes"};
 	for (size_t i = 0; i < nkeywords; i++) {
 		const struct keyword *k = &keywords[i];
 		const void *src = (const char *)c + k->off;
@@ -92,6 +93,12 @@ void config_print(const struct config *c, int fd)
 			break;
 		case K_ROOT:
 			pr(fd, lower, root[c->permit_root_login]);
+			break;
+		case K_FWD:
+			pr(fd, lower, fwd[*(const int *)src & FWD_ALL]);
+			break;
+		case K_MODE:
+			dprintf(fd, "%s %04o\n", lower, (unsigned)*(const int *)src);
 			break;
 		case K_COMP:
 			pr(fd, lower, c->compression == COMP_PREAUTH ? "zlib" : c->compression ? "yes" : "no");

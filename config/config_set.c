@@ -221,6 +221,35 @@ static int set_root(struct config *c, const struct keyword *k, char *val, char *
 	return 0;
 }
 
+static int set_fwd(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	int *dst = field(c, k);
+	(void)err, (void)errlen;
+	if (!strcasecmp(val, "yes") || !strcasecmp(val, "all"))
+		*dst = FWD_ALL;
+	else if (!strcasecmp(val, "no"))
+		*dst = 0;
+	else if (!strcasecmp(val, "local"))
+		*dst = FWD_LOCAL;
+	else if (!strcasecmp(val, "remote"))
+		*dst = FWD_REMOTE;
+	else
+		return -1;
+	return 0;
+}
+
+/* octal, as umask(1) takes it: 0177, 022 */
+static int set_mode(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	char *end;
+	long v = strtol(val, &end, 8);
+	(void)err, (void)errlen;
+	if (end == val || *end || v < 0 || v > 0777)
+		return -1;
+	*(int *)field(c, k) = (int)v;
+	return 0;
+}
+
 static int set_comp(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
 {
 	(void)k, (void)err, (void)errlen;
@@ -280,7 +309,7 @@ static setter *const setters[] = {
 	[K_STR] = set_str, [K_ALG] = set_str, [K_INT] = set_int, [K_BOOL] = set_bool, [K_TIME] = set_time,
 	[K_LIST] = set_list, [K_ROOT] = set_root, [K_COMP] = set_comp, [K_LOGLEVEL] = set_loglevel,
 	[K_REKEY] = set_rekey, [K_SUBSYS] = set_subsys, [K_FACILITY] = set_facility,
-	[K_KEYCREATE] = set_keycreate,
+	[K_KEYCREATE] = set_keycreate, [K_FWD] = set_fwd, [K_MODE] = set_mode,
 };
 
 /* a value among allowed's '|'-separated ones, case-insensitive */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "config/config.h"
 #include "config/config_src.h"
@@ -163,9 +164,11 @@ static int one_line(struct reader *r, char *p, int file_block, int *block, const
 
 static int enter(struct reader *r, const char *path)
 {
+	/* loops are found by the real path; a file without one (a memfd)
+	 * goes by its name, and fopen says what is wrong with it */
 	char *real = realpath(path, NULL);
-	if (!real) {
-		snprintf(r->err, r->errlen, "%s: %s", path, strerror(errno));
+	if (!real && !(real = strdup(path))) {
+		snprintf(r->err, r->errlen, "out of memory");
 		return -1;
 	}
 	for (int i = 0; i < r->depth; i++)
@@ -189,11 +192,16 @@ static int read_file(struct reader *r, const char *path, int block)
 {
 	char line[4096];
 	int lineno = 0, cur = block, rc = 0;
+	struct stat st;
 	FILE *f;
 	if (enter(r, path) < 0)
 		return -1;
 	if (!(f = fopen(path, "r"))) {
 		snprintf(r->err, r->errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	} else if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* a FIFO or a device would block or never end */
+		snprintf(r->err, r->errlen, "%s: not a regular file", path);
 		rc = -1;
 	}
 	while (rc == 0 && fgets(line, sizeof line, f)) {

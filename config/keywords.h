@@ -19,6 +19,8 @@
 enum ktype {
 	K_STR, K_INT, K_BOOL, K_TIME, K_LIST, K_ROOT, K_COMP, K_LOGLEVEL, K_REKEY, K_SUBSYS, K_ALG,
 	K_FACILITY, K_KEYCREATE,
+	K_FWD,  /* yes|all|no|local|remote: FWD_LOCAL and FWD_REMOTE bits */
+	K_MODE, /* an octal file mode */
 };
 
 /* flags of a row */

@@ -38,11 +38,7 @@ const struct other_keyword other_keywords[] = {
 	{"IPQoS", M, "lowdelay throughput", NULL, "socket options are the launcher's"},
 	{"RDomain", M, NULL, NULL, "the launcher binds the socket's routing domain"},
 	{"DebianBanner", 0, NULL, "yes|no", "Debian's: the version string carries no distribution banner"},
-	/* no stream-local or tunnel forwarding yet: what they would allow is
-	 * refused anyway */
-	{"AllowStreamLocalForwarding", M, "yes", "yes|no|all|local|remote", "Unix-socket forwarding is not implemented, so always refused"},
-	{"StreamLocalBindMask", M, "0177", NULL, "Unix-socket forwarding is not implemented"},
-	{"StreamLocalBindUnlink", M, "no", "yes|no", "Unix-socket forwarding is not implemented"},
+	/* no tunnel forwarding yet: what it would allow is refused anyway */
 	{"PermitTunnel", M, "no", "no", "tunnel forwarding is not implemented"},
 	{"FingerprintHash", 0, "SHA256", "sha256", "fingerprints in the log are SHA256"},
 	{"SecurityKeyProvider", 0, "internal", NULL, "the server never uses security keys itself"},

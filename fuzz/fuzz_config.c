@@ -1,6 +1,8 @@
 /* sshd_config parsing (config/config.c, alglist.c): each input line goes
  * through config_set on one configuration, and the whole input through
- * config_read_file on another; both are then finished, printed and freed. */
+ * config_read_file on another (Include, Match); both are then finished,
+ * printed and freed, the second also evaluated for a connection
+ * (config_match). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +25,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void finish(struct config *cfg)
 {
 	char err[256];
-	if (config_finish(cfg, algs_names, err, sizeof err) == 0)
+	if (config_finish(cfg, algs_names, err, sizeof err) == 0) {
+		struct match_ctx ctx = {.user = "root", .host = "10.1.2.3", .addr = "10.1.2.3", .laddr = "::1",
+					.lport = 22, .rdomain = "r", .version = "sshd-lite_0"};
+		struct config m;
 		config_print(cfg, devnull);
+		if (config_has_match(cfg) && config_match(cfg, &ctx, &m, err, sizeof err) == 0)
+			config_print(&m, devnull);
+		if (config_has_match(cfg))
+			config_free(&m);
+	}
 	config_free(cfg);
 }
 

@@ -163,12 +163,15 @@ static int send_ext_info(struct conn *c)
 	int e = pkt_begin(c, SSH_MSG_EXT_INFO, &b);
 	if (e != SSH_OK)
 		return e;
-	buf_u32(b, 2);
+	buf_u32(b, 3);
 	buf_cstring(b, "server-sig-algs");
 	buf_cstring(b, c->cfg->pubkey_alg_list);
 	/* PROTOCOL 2.5: userauth may bind to the host key, which agents'
 	 * destination constraints (ssh-add -h) need */
 	buf_cstring(b, "publickey-hostbound@openssh.com");
+	buf_cstring(b, "0");
+	/* answered by the transport (h_ping), version "0" as OpenSSH sends */
+	buf_cstring(b, "ping@openssh.com");
 	buf_cstring(b, "0");
 	return pkt_send(c);
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "kex/base64.h"
@@ -60,6 +61,9 @@ static int port_ok(const char *p)
 static int check_hostport(const char *v)
 {
 	const char *colon;
+	/* a Unix socket path (streamlocal forwarding, services/fwd_unix.c) */
+	if (*v == '/')
+		return strlen(v) < sizeof ((struct sockaddr_un *)0)->sun_path;
 	if (*v == '[') {
 		const char *close = strchr(v, ']');
 		if (!close || close == v + 1 || close[1] != ':')
@@ -76,7 +80,7 @@ static int check_hostport(const char *v)
 /* [host:]port */
 static int check_listen(const char *v)
 {
-	if (*v == '[' || strchr(v, ':'))
+	if (*v == '/' || *v == '[' || strchr(v, ':'))
 		return check_hostport(v);
 	return port_ok(v);
 }

@@ -15,6 +15,7 @@
 const struct chan_type *const chan_types[] = {
 	&session_type,
 	&direct_tcpip_type,
+	&direct_streamlocal_type,
 	NULL,
 };
 

@@ -67,6 +67,12 @@ int fwd_split_hostport(const char *s, char *host, size_t hlen, const char **port
 /* "*" or the decimal number equal to port */
 int fwd_port_matches(const char *pat, uint32_t port);
 
+/* fwd_unix.c: Unix-socket forwarding (streamlocal): the channel row and
+ * the global request rows, as the tcpip ones above */
+extern const struct chan_type direct_streamlocal_type;
+int fwd_streamlocal_forward(struct conn *c, struct rd *r, struct buf *reply);
+int fwd_cancel_streamlocal_forward(struct conn *c, struct rd *r, struct buf *reply);
+
 /* fwd_agent.c: the session request and the session's end */
 int fwd_agent_request(struct conn *c, struct channel *ch, struct session *s, struct rd *r);
 /* SSH_AUTH_SOCK for the session's children, or NULL */

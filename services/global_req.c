@@ -30,6 +30,8 @@ static const struct global_req global_reqs[] = {
 	{"tcpip-forward", fwd_tcpip_forward},
 	{"cancel-tcpip-forward", fwd_cancel_tcpip_forward},
 	{"hostkeys-prove-00@openssh.com", hostkeys_prove},
+	{"streamlocal-forward@openssh.com", fwd_streamlocal_forward},
+	{"cancel-streamlocal-forward@openssh.com", fwd_cancel_streamlocal_forward},
 	/* keepalive@openssh.com is answered with failure like any unknown
 	 * request: that is what OpenSSH clients expect */
 	{NULL, NULL},

@@ -17,6 +17,7 @@ struct cipher_ctx {
 	uint8_t accel;
 	union {
 		symmetric_CTR ctr;
+		symmetric_CBC cbc;
 		struct {
 			gcm_state st;
 			uint8_t iv[12]; /* 4 fixed bytes, 8-byte invocation counter */
@@ -55,6 +56,10 @@ struct cipher {
 	 * seal encrypts in place and writes the tag. */
 	int (*open)(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n);
 	int (*seal)(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n);
+	/* non-AEAD: the inverse of crypt, for received packets; NULL when
+	 * crypt is its own inverse (CTR) */
+	int (*decrypt)(struct cipher_ctx *c, uint8_t *p, size_t n);
+	uint8_t legacy; /* CBC and 3DES: offered only when enabled by name */
 };
 
 /* NULL-terminated, in the server's default order of preference */
@@ -62,6 +67,7 @@ extern const struct cipher *const ciphers[];
 extern const struct cipher cipher_none;
 extern const struct cipher cipher_chachapoly, cipher_aes128_gcm, cipher_aes256_gcm;
 extern const struct cipher cipher_aes128_ctr, cipher_aes192_ctr, cipher_aes256_ctr;
+extern const struct cipher cipher_aes128_cbc, cipher_aes192_cbc, cipher_aes256_cbc, cipher_3des_cbc;
 const struct cipher *cipher_find(const char *name, size_t len);
 
 #endif

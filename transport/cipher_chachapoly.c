@@ -140,4 +140,4 @@ static int cp_open(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n)
 	return e;
 }
 
-const struct cipher cipher_chachapoly = {"chacha20-poly1305@openssh.com", 64, 0, 8, 16, init, NULL, getlen, cp_open, cp_seal};
+const struct cipher cipher_chachapoly = {"chacha20-poly1305@openssh.com", 64, 0, 8, 16, init, NULL, getlen, cp_open, cp_seal, NULL, 0};

@@ -31,6 +31,6 @@ static int ctr_crypt(struct cipher_ctx *c, uint8_t *p, size_t n)
 	return ctr_encrypt(p, p, n, &c->u.ctr) == CRYPT_OK ? SSH_OK : SSH_ERR_CRYPTO;
 }
 
-const struct cipher cipher_aes128_ctr = {"aes128-ctr", 16, 16, 16, 0, init128, ctr_crypt, NULL, NULL, NULL};
-const struct cipher cipher_aes192_ctr = {"aes192-ctr", 24, 16, 16, 0, init192, ctr_crypt, NULL, NULL, NULL};
-const struct cipher cipher_aes256_ctr = {"aes256-ctr", 32, 16, 16, 0, init256, ctr_crypt, NULL, NULL, NULL};
+const struct cipher cipher_aes128_ctr = {"aes128-ctr", 16, 16, 16, 0, init128, ctr_crypt, NULL, NULL, NULL, NULL, 0};
+const struct cipher cipher_aes192_ctr = {"aes192-ctr", 24, 16, 16, 0, init192, ctr_crypt, NULL, NULL, NULL, NULL, 0};
+const struct cipher cipher_aes256_ctr = {"aes256-ctr", 32, 16, 16, 0, init256, ctr_crypt, NULL, NULL, NULL, NULL, 0};

@@ -79,5 +79,5 @@ static int gcm_open(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n)
 	return e;
 }
 
-const struct cipher cipher_aes128_gcm = {"aes128-gcm@openssh.com", 16, 12, 16, 16, init128, NULL, getlen, gcm_open, gcm_seal};
-const struct cipher cipher_aes256_gcm = {"aes256-gcm@openssh.com", 32, 12, 16, 16, init256, NULL, getlen, gcm_open, gcm_seal};
+const struct cipher cipher_aes128_gcm = {"aes128-gcm@openssh.com", 16, 12, 16, 16, init128, NULL, getlen, gcm_open, gcm_seal, NULL, 0};
+const struct cipher cipher_aes256_gcm = {"aes256-gcm@openssh.com", 32, 12, 16, 16, init256, NULL, getlen, gcm_open, gcm_seal, NULL, 0};

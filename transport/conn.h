@@ -90,6 +90,7 @@ struct conn {
 	const struct config *cfg;
 	const struct config *base_cfg; /* the main section, as conn_init got it */
 	struct config *match_cfg;      /* owned: what cfg points to after a Match */
+	struct logger match_log;       /* log points here when a Match set LogLevel */
 	const struct logger *log;
 	struct hostkey *keys;
 	int nkeys;

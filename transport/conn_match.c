@@ -38,6 +38,13 @@ int conn_match(struct conn *c, const char *user, int invalid_user)
 		free(c->match_cfg);
 	}
 	c->cfg = c->match_cfg = m;
+	/* LogLevel is allowed in a Match block: the connection logs through
+	 * a copy of the logger with the block's level */
+	if (m->log_level != c->base_cfg->log_level) {
+		c->match_log = *c->log;
+		c->match_log.level = m->log_level;
+		c->log = &c->match_log;
+	}
 	logit(c->log, LOG_DEBUG, "Match applied for %s%s from %s port %d", user ? "user " : "connection",
 	      user ? user : "", c->addr, c->port);
 	return SSH_OK;

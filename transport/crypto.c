@@ -97,7 +97,8 @@ int crypto_init(void)
 	ltc_mp = ltm_desc;
 	if (register_hash(&sha1_desc) < 0 || register_hash(&sha256_desc) < 0 ||
 	    register_hash(&sha384_desc) < 0 || register_hash(&sha512_desc) < 0 ||
-	    register_cipher(&aes_desc) < 0 || register_prng(&rng_desc) < 0)
+	    register_cipher(&aes_desc) < 0 || register_cipher(&des3_desc) < 0 ||
+	    register_hash(&md5_desc) < 0 || register_prng(&rng_desc) < 0)
 		return -1;
 	/* fail closed at the start, not in the middle of a key exchange */
 	if (fill(probe, sizeof probe) != 0)

@@ -5,15 +5,29 @@
 #include "mac.h"
 #include "namelist.h"
 
+static const struct mac m_umac64_etm = {"umac-64-etm@openssh.com", NULL, 16, 8, 1, 0};
+static const struct mac m_umac128_etm = {"umac-128-etm@openssh.com", NULL, 16, 16, 1, 0};
 static const struct mac m_sha256_etm = {"hmac-sha2-256-etm@openssh.com", "sha256", 32, 32, 1, 0};
 static const struct mac m_sha512_etm = {"hmac-sha2-512-etm@openssh.com", "sha512", 64, 64, 1, 0};
+static const struct mac m_sha1_etm = {"hmac-sha1-etm@openssh.com", "sha1", 20, 20, 1, 1};
+static const struct mac m_umac64 = {"umac-64@openssh.com", NULL, 16, 8, 0, 0};
+static const struct mac m_umac128 = {"umac-128@openssh.com", NULL, 16, 16, 0, 0};
 static const struct mac m_sha256 = {"hmac-sha2-256", "sha256", 32, 32, 0, 0};
 static const struct mac m_sha512 = {"hmac-sha2-512", "sha512", 64, 64, 0, 0};
-static const struct mac m_sha1_etm = {"hmac-sha1-etm@openssh.com", "sha1", 20, 20, 1, 1};
 static const struct mac m_sha1 = {"hmac-sha1", "sha1", 20, 20, 0, 1};
+/* for old devices, enabled by name: truncated SHA-1 and MD5 (RFC 4253 6.4) */
+static const struct mac m_sha1_96 = {"hmac-sha1-96", "sha1", 20, 12, 0, 1};
+static const struct mac m_md5 = {"hmac-md5", "md5", 16, 16, 0, 1};
+static const struct mac m_md5_96 = {"hmac-md5-96", "md5", 16, 12, 0, 1};
+static const struct mac m_sha1_96_etm = {"hmac-sha1-96-etm@openssh.com", "sha1", 20, 12, 1, 1};
+static const struct mac m_md5_etm = {"hmac-md5-etm@openssh.com", "md5", 16, 16, 1, 1};
+static const struct mac m_md5_96_etm = {"hmac-md5-96-etm@openssh.com", "md5", 16, 12, 1, 1};
 
+/* OpenSSH's default order (myproposal.h), the legacy rows after it */
 const struct mac *const macs[] = {
-	&m_sha256_etm, &m_sha512_etm, &m_sha256, &m_sha512, &m_sha1_etm, &m_sha1, NULL,
+	&m_umac64_etm, &m_umac128_etm, &m_sha256_etm, &m_sha512_etm, &m_sha1_etm,
+	&m_umac64, &m_umac128, &m_sha256, &m_sha512, &m_sha1,
+	&m_sha1_96, &m_md5, &m_md5_96, &m_sha1_96_etm, &m_md5_etm, &m_md5_96_etm, NULL,
 };
 
 const struct mac *mac_find(const char *name, size_t len)
@@ -58,11 +72,11 @@ out:
 }
 
 static int finish(int h, const hash_state *in0, const hash_state *out0, const uint8_t *pre, size_t prelen,
-		  const uint8_t *p, size_t n, uint8_t *mac)
+		  const uint8_t *p, size_t n, uint8_t *mac, size_t maclen)
 {
 	const struct ltc_hash_descriptor *d = &hash_descriptor[h];
 	hash_state st;
-	uint8_t inner[MAXBLOCKSIZE];
+	uint8_t inner[MAXBLOCKSIZE], full[MAXBLOCKSIZE];
 	int e = SSH_ERR_CRYPTO;
 
 	st = *in0;
@@ -70,12 +84,15 @@ static int finish(int h, const hash_state *in0, const hash_state *out0, const ui
 	    d->process(&st, p, (unsigned long)n) != CRYPT_OK || d->done(&st, inner) != CRYPT_OK)
 		goto out;
 	st = *out0;
-	if (d->process(&st, inner, d->hashsize) != CRYPT_OK || d->done(&st, mac) != CRYPT_OK)
+	if (d->process(&st, inner, d->hashsize) != CRYPT_OK || d->done(&st, full) != CRYPT_OK)
 		goto out;
+	/* maclen bytes: the -96 rows send the first 12 only */
+	memcpy(mac, full, maclen);
 	e = SSH_OK;
 out:
 	wipe(&st, sizeof st);
 	wipe(inner, sizeof inner);
+	wipe(full, sizeof full);
 	return e;
 }
 
@@ -83,6 +100,9 @@ int mac_init(struct mac_ctx *c, const struct mac *m, const uint8_t *key)
 {
 	int e;
 	c->m = m;
+	c->ni = 0;
+	if (!m->hash)
+		return umac_init(&c->umac, key, m->maclen);
 	c->hidx = find_hash(m->hash);
 	if (c->hidx < 0)
 		return SSH_ERR_INTERNAL;
@@ -96,7 +116,12 @@ int mac_init(struct mac_ctx *c, const struct mac *m, const uint8_t *key)
 
 int mac_compute(const struct mac_ctx *c, uint32_t seq, const uint8_t *p, size_t n, uint8_t *out)
 {
-	uint8_t s[4];
+	uint8_t s[8] = {0};
+	if (!c->m->hash) {
+		/* UMAC's nonce: the sequence number as a uint64 */
+		put_u32(s + 4, seq);
+		return umac_tag(&c->umac, s, p, n, out);
+	}
 	put_u32(s, seq);
 	if (c->ni) {
 		uint8_t inner[32];
@@ -105,7 +130,7 @@ int mac_compute(const struct mac_ctx *c, uint32_t seq, const uint8_t *p, size_t 
 		wipe(inner, sizeof inner);
 		return SSH_OK;
 	}
-	return finish(c->hidx, &c->inner, &c->outer, s, 4, p, n, out);
+	return finish(c->hidx, &c->inner, &c->outer, s, 4, p, n, out, c->m->maclen);
 }
 
 int hmac_oneshot(const char *hash, const uint8_t *key, size_t keylen,
@@ -117,7 +142,7 @@ int hmac_oneshot(const char *hash, const uint8_t *key, size_t keylen,
 		return SSH_ERR_INTERNAL;
 	e = keyed_states(h, key, keylen, &in, &o);
 	if (e == SSH_OK)
-		e = finish(h, &in, &o, NULL, 0, msg, n, out);
+		e = finish(h, &in, &o, NULL, 0, msg, n, out, hash_descriptor[h].hashsize);
 	if (outlen)
 		*outlen = hash_descriptor[h].hashsize;
 	wipe(&in, sizeof in);

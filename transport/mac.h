@@ -1,7 +1,9 @@
 /* HMAC over the sequence number and packet (RFC 4253 6.4), or over the
  * encrypted packet for the -etm@openssh.com rows. The keyed inner and outer
  * hash states are computed once per key exchange and copied per packet, so
- * a packet costs two hash finalisations and no key schedule. */
+ * a packet costs two hash finalisations and no key schedule. The umac rows
+ * (hash NULL) take the packet alone and the sequence number as UMAC's
+ * nonce, as OpenSSH does (transport/umac.h). */
 #ifndef SSHL_MAC_H
 #define SSHL_MAC_H
 
@@ -10,20 +12,27 @@
 
 #include <tomcrypt.h>
 
+#include "umac.h"
+
 struct mac {
 	const char *name;
-	const char *hash;  /* libtomcrypt hash name */
+	const char *hash;  /* libtomcrypt hash name; NULL for UMAC */
 	uint8_t keylen;
-	uint8_t maclen;
+	uint8_t maclen;    /* a truncated HMAC (-96) sends the first bytes */
 	uint8_t etm;       /* MAC over the ciphertext, length in the clear */
-	uint8_t legacy;    /* hmac-sha1: offered only when enabled */
+	uint8_t legacy;    /* SHA-1 and MD5: offered only when enabled */
 };
 
 struct mac_ctx {
 	const struct mac *m;
 	int hidx;
 	uint8_t ni; /* SHA-256 on the SHA extensions (transport/accel.h) */
-	hash_state inner, outer;
+	union {
+		struct {
+			hash_state inner, outer;
+		};
+		struct umac_ctx umac;
+	};
 };
 
 extern const struct mac *const macs[];

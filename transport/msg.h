@@ -37,6 +37,9 @@ enum {
 	SSH_MSG_CHANNEL_REQUEST = 98,
 	SSH_MSG_CHANNEL_SUCCESS = 99,
 	SSH_MSG_CHANNEL_FAILURE = 100,
+	/* OpenSSH's transport-level ping (PROTOCOL 1.9), in the local range */
+	SSH2_MSG_PING = 192,
+	SSH2_MSG_PONG = 193,
 };
 
 /* Ranges (RFC 4250 4.1.2) */

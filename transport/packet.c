@@ -13,6 +13,11 @@ static size_t authlen(const struct direction *d)
 {
 	return aead(d) ? d->cipher->taglen : d->mac ? d->mac->maclen : 0;
 }
+/* received bytes: CBC rows decrypt with their own function */
+static int decrypt(struct direction *d, uint8_t *p, size_t n)
+{
+	return d->cipher->decrypt ? d->cipher->decrypt(&d->cc, p, n) : d->cipher->crypt(&d->cc, p, n);
+}
 static size_t blocksize(const struct direction *d)
 {
 	return d->cipher->blocksize < 8 ? 8 : d->cipher->blocksize;
@@ -206,7 +211,7 @@ int pkt_read(struct conn *c, const uint8_t **payload, size_t *len)
 				return e;
 		} else {
 			/* a stream cipher's first block is decrypted once, here */
-			if (!etm(d) && (e = d->cipher->crypt(&d->cc, p, bs)) != SSH_OK)
+			if (!etm(d) && (e = decrypt(d, p, bs)) != SSH_OK)
 				return e;
 			plen = get_u32(p);
 		}
@@ -229,9 +234,9 @@ int pkt_read(struct conn *c, const uint8_t **payload, size_t *len)
 		if (e == SSH_OK && !ct_eq(mac, p + 4 + plen, alen))
 			e = SSH_ERR_MAC;
 		if (e == SSH_OK)
-			e = d->cipher->crypt(&d->cc, p + 4, plen);
+			e = decrypt(d, p + 4, plen);
 	} else {
-		e = d->cipher->crypt(&d->cc, p + bs, 4 + plen - bs);
+		e = decrypt(d, p + bs, 4 + plen - bs);
 		if (e == SSH_OK && d->mac) {
 			uint8_t mac[64];
 			e = mac_compute(&d->mc, d->seq, p, 4 + plen, mac);

@@ -71,6 +71,45 @@ static int h_debug(struct conn *c, uint8_t type, struct rd *r)
 	return SSH_OK;
 }
 
+/* ping@openssh.com: the data back in a PONG, as OpenSSH 10 answers it:
+ * never before authentication nor during a key exchange (where a queue of
+ * replies was CVE-2025-26466), so a ping costs the sender a packet each */
+static int h_ping(struct conn *c, uint8_t type, struct rd *r)
+{
+	const uint8_t *d;
+	size_t n;
+	struct buf *b;
+	int e;
+	(void)type;
+	/* data */
+	if ((e = rd_string(r, &d, &n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
+		return e;
+	logit(c->log, LOG_DEBUG, "Received SSH2_MSG_PING len %zu", n);
+	if (!c->authenticated) {
+		logit(c->log, LOG_DEBUG, "Won't reply to PING in preauth");
+		return SSH_OK;
+	}
+	if (c->kex || !transport_may_send(c)) {
+		logit(c->log, LOG_DEBUG, "Won't reply to PING during KEX");
+		return SSH_OK;
+	}
+	if ((e = pkt_begin(c, SSH2_MSG_PONG, &b)) != SSH_OK || (e = buf_string(b, d, n)) != SSH_OK)
+		return e;
+	return pkt_send(c);
+}
+
+static int h_pong(struct conn *c, uint8_t type, struct rd *r)
+{
+	size_t n;
+	int e;
+	(void)type;
+	/* data: we send no pings, so a PONG is only logged */
+	if ((e = rd_string(r, NULL, &n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
+		return e;
+	logit(c->log, LOG_DEBUG, "Received SSH2_MSG_PONG len %zu", n);
+	return SSH_OK;
+}
+
 static int h_service_request(struct conn *c, uint8_t type, struct rd *r)
 {
 	const uint8_t *name;
@@ -104,6 +143,8 @@ void transport_install(struct conn *c, const struct service *services)
 	c->dispatch[SSH_MSG_DEBUG] = h_debug;
 	/* EXT_INFO from a client is allowed (RFC 8308) but we ask for nothing */
 	c->dispatch[SSH_MSG_EXT_INFO] = h_ignore;
+	c->dispatch[SSH2_MSG_PING] = h_ping;
+	c->dispatch[SSH2_MSG_PONG] = h_pong;
 	kex_install(c);
 }
 
@@ -139,8 +180,10 @@ static int gate(struct conn *c, uint8_t type)
 	if (!kex_allows(c->kex, type))
 		return SSH_ERR_PROTO;
 	/* before authentication the connection protocol's numbers are unknown,
-	 * whatever a service may have installed */
-	if (type >= SSH_MSG_CONNECTION_FIRST && !c->authenticated)
+	 * whatever a service may have installed; a PING is the transport's
+	 * and goes unanswered instead, as OpenSSH leaves it */
+	if (type >= SSH_MSG_CONNECTION_FIRST && !c->authenticated && type != SSH2_MSG_PING &&
+	    type != SSH2_MSG_PONG)
 		return send_unimplemented(c, c->rx_cur_seq);
 	return 1;
 }

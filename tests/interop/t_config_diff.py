@@ -64,7 +64,7 @@ def cases(d, scratch):
     out = []
     for v in ("debian12", "debian13"):
         out.append((v, os.path.join(d, v, "sshd_config"), [None]))
-    for name in ("match", "include/main.conf"):
+    for name in ("match", "match2", "include/main.conf"):
         path = os.path.join(d, name)
         with open(path) as f:
             lines = f.read().splitlines()

@@ -11,10 +11,13 @@ the sequence number as 8 big-endian bytes with a 64-bit block counter, which
 is OpenSSL's 16-byte ChaCha20 IV as counter (8 bytes LE) || nonce.
 
 aes*-gcm@openssh.com (RFC 5647): the length field is the AAD, the IV is
-4 fixed bytes and an 8-byte counter that adds one per packet and wraps."""
+4 fixed bytes and an 8-byte counter that adds one per packet and wraps.
+
+aes*-cbc and 3des-cbc (RFC 4253 6.3): plain CBC whose chaining value goes
+on from one packet to the next: 96 bytes as one stream."""
 import struct
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.poly1305 import Poly1305
 
@@ -54,6 +57,15 @@ def main():
         for i in range(3):
             ivi = iv[:4] + ((ctr + i) % (1 << 64)).to_bytes(8, 'big')
             print('  out', p1[:4].hex() + AESGCM(gk).encrypt(ivi, p1[4:], p1[:4]).hex())
+
+    for name, keylen, bl in (('aes128-cbc', 16, 16), ('aes192-cbc', 24, 16), ('aes256-cbc', 32, 16),
+                             ('3des-cbc', 24, 8)):
+        ck = bytes((0x25 * i + keylen) & 0xff for i in range(keylen))
+        civ = bytes((0x3b * i + 1) & 0xff for i in range(bl))
+        pt = bytes((i * 13 + 5) & 0xff for i in range(96))
+        alg = algorithms.AES(ck) if bl == 16 else algorithms.TripleDES(ck)
+        ct = Cipher(alg, modes.CBC(civ)).encryptor().update(pt)
+        print('{"%s", "%s", "%s",\n "%s"},' % (name, ck.hex(), civ.hex(), ct.hex()))
 
 
 main()

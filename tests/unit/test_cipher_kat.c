@@ -11,6 +11,11 @@
  *   cipher_chachapoly.c uses (chacha_, poly1305_); the 64-bit-counter nonce
  *   form SSH uses is tied to the 96-bit one; the OpenSSH construction itself
  *   is checked through seal/open/getlen against OpenSSL-computed answers.
+ * - aes*-cbc and 3des-cbc (legacy rows): the rows' crypt and decrypt, the
+ *   chaining going on across calls as across packets, against answers
+ *   computed by OpenSSL (tests/unit/cipher_kat_gen.py).
+ * - HMAC-MD5, HMAC-SHA-1 and their -96 truncations: RFC 2202's cases
+ *   through mac_compute.
  * - HMAC-SHA-256/512: Wycheproof through hmac_oneshot, and through
  *   mac_init/mac_compute (whose input starts with the 4-byte sequence
  *   number, taken from the message's first 4 bytes) when the key length is
@@ -397,6 +402,75 @@ static void hmac_wycheproof(const char *file, const char *hash, const char *ssh_
 	      bad, total, viamac, ssh_name);
 }
 
+/* ---- CBC ---- */
+
+static const struct {
+	const char *name, *key, *iv, *ct;
+} cbc_vecs[] = {
+	{"aes128-cbc", "10355a7fa4c9ee13385d82a7ccf1163b", "013c77b2ed28639ed9144f8ac5003b76",
+	 "602e7952891e82d9dd0355aaaea3b7b657243336fe7c4a0ca570a5692e9296c01b068c72c085af9cd3893efa05703f2412feeee65d70a209cc3d1a5c57629cac62607a8c65b0e7676ae9f37357e93e583e46cecae5ba5458e4fd6cf839e9a009"},
+	{"aes192-cbc", "183d6287acd1f61b40658aafd4f91e43688db2d7fc21466b", "013c77b2ed28639ed9144f8ac5003b76",
+	 "ba0ba7fbbe3a07d5ff718decbba80630797108b384994b0934a12e34041a4d51d2252334acc66c5f680b395341350e837017a770ac3a3302fab47a432144c15387dc74bcdd1887ef56c9ec25a74307fe845047f98ef1c65c8d408bfb1053f777"},
+	{"aes256-cbc", "20456a8fb4d9fe23486d92b7dc01264b7095badf04294e7398bde2072c51769b", "013c77b2ed28639ed9144f8ac5003b76",
+	 "23e661e0e208b553bbd453ae40d8a124e46307ef0991481bb604ede99a7f21e11af6b59ff17735e78e02fe072202a12ac01728af27c162e6dc7c125de198ba81463b5b7fcf0b13c11dcbb81e9b32abceda172345e9bd188bd0a7e4ab39a30c8a"},
+	{"3des-cbc", "183d6287acd1f61b40658aafd4f91e43688db2d7fc21466b", "013c77b2ed28639e",
+	 "59d5e5799e4605d4136f848d0dfc8027ecff3525937567d7febde463070cc704ef494d7a6b573b2e0df860953df55a693201dc6f2128081b24ff8ef8da2d51b9a387e3757b27b90c7f94505a48af61f983a0237fc03e3806c8ac5c04f90abb39"},
+};
+
+/* 96 bytes as 48 + 48 (two packets); decrypted as the packet layer does,
+ * first block alone, then the rest */
+static void cbc_kat(void)
+{
+	for (size_t v = 0; v < sizeof cbc_vecs / sizeof cbc_vecs[0]; v++) {
+		const struct cipher *ci = cipher_find(cbc_vecs[v].name, strlen(cbc_vecs[v].name));
+		static struct cipher_ctx tx, rx;
+		uint8_t key[32], iv[16], want[96], pt[96], buf[96];
+		int ok = ci && ci->legacy && ci->decrypt;
+		for (int i = 0; i < 96; i++)
+			pt[i] = (uint8_t)(i * 13 + 5);
+		ok = ok && unhex(cbc_vecs[v].key, key, sizeof key) == ci->keylen &&
+		     unhex(cbc_vecs[v].iv, iv, sizeof iv) == ci->ivlen && unhex(cbc_vecs[v].ct, want, sizeof want) == 96;
+		memcpy(buf, pt, 96);
+		ok = ok && ci->init(&tx, key, iv) == SSH_OK && ci->crypt(&tx, buf, 48) == SSH_OK &&
+		     ci->crypt(&tx, buf + 48, 48) == SSH_OK && !memcmp(buf, want, 96);
+		ok = ok && ci->init(&rx, key, iv) == SSH_OK && ci->decrypt(&rx, buf, ci->blocksize) == SSH_OK &&
+		     ci->decrypt(&rx, buf + ci->blocksize, 48 - ci->blocksize) == SSH_OK &&
+		     ci->decrypt(&rx, buf + 48, 48) == SSH_OK && !memcmp(buf, pt, 96);
+		CHECK(ok, "%s: OpenSSL's answer, and back", cbc_vecs[v].name);
+	}
+}
+
+/* RFC 2202 through mac_compute: the message's first 4 bytes play the
+ * sequence number; the -96 rows are the first 12 bytes of the answer */
+static void hmac_rfc2202(void)
+{
+	static const struct {
+		const char *name;
+		uint8_t keybyte;
+		const char *msg, *want;
+	} v[] = {
+		{"hmac-md5", 0x0b, "Hi There", "9294727a3638bb1c13f48ef8158bfc9d"},
+		{"hmac-md5-etm@openssh.com", 0x0b, "Hi There", "9294727a3638bb1c13f48ef8158bfc9d"},
+		{"hmac-md5-96", 0x0c, "Test With Truncation", "56461ef2342edc00f9bab995"},
+		{"hmac-md5-96-etm@openssh.com", 0x0c, "Test With Truncation", "56461ef2342edc00f9bab995"},
+		{"hmac-sha1-96", 0x0c, "Test With Truncation", "4c1a03424b55e07fe7f27be1"},
+		{"hmac-sha1-96-etm@openssh.com", 0x0c, "Test With Truncation", "4c1a03424b55e07fe7f27be1"},
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		const struct mac *m = mac_find(v[i].name, strlen(v[i].name));
+		struct mac_ctx mc;
+		uint8_t key[20], out[20], want[20];
+		const uint8_t *msg = (const uint8_t *)v[i].msg;
+		size_t wl = unhex(v[i].want, want, sizeof want);
+		memset(key, v[i].keybyte, sizeof key);
+		memset(out, 0xee, sizeof out);
+		CHECK(m && m->legacy && m->maclen == wl && mac_init(&mc, m, key) == SSH_OK &&
+			      mac_compute(&mc, get_u32(msg), msg + 4, strlen(v[i].msg) - 4, out) == SSH_OK &&
+			      !memcmp(out, want, wl) && (wl == 20 || out[wl] == 0xee),
+		      "%s: RFC 2202 through mac_compute, %zu bytes written", v[i].name, wl);
+	}
+}
+
 /* RFC 2202 test case 1, for the one HMAC without a Wycheproof file */
 static void hmac_sha1(void)
 {
@@ -433,5 +507,7 @@ int main(void)
 	hmac_wycheproof("wycheproof/hmac_sha256_test.json", "sha256", "hmac-sha2-256");
 	hmac_wycheproof("wycheproof/hmac_sha512_test.json", "sha512", "hmac-sha2-512");
 	hmac_sha1();
+	hmac_rfc2202();
+	cbc_kat();
 	return t_done();
 }

@@ -510,22 +510,30 @@ static int read_reply(struct client *k, const struct conn *s, struct pkt_keys ke
 	return e;
 }
 
-/* the server's EXT_INFO after the first NEWKEYS: server-sig-algs, then
- * publickey-hostbound@openssh.com version "0" */
+/* the server's EXT_INFO after the first NEWKEYS: server-sig-algs first,
+ * ping@openssh.com with version "0" as OpenSSH 10 advertises it, and
+ * publickey-hostbound@openssh.com version "0" (PROTOCOL 2.5) */
 static int read_ext_info(struct client *k)
 {
 	struct rd r;
-	uint32_t n;
-	const uint8_t *name, *v;
+	uint32_t n, i;
+	const uint8_t *name, *val;
 	size_t nl, vl;
+	int ping = 0, bound = 0;
 	int e = expect(k->c, SSH_MSG_EXT_INFO, &r);
-	if (e == SSH_OK && (e = rd_u32(&r, &n)) == SSH_OK && (e = rd_string(&r, &name, &nl)) == SSH_OK)
-		e = n == 2 && name_eq("server-sig-algs", name, nl) ? SSH_OK : SSH_ERR_PROTO;
-	if (e == SSH_OK && (e = rd_string(&r, &v, &vl)) == SSH_OK && (e = rd_string(&r, &name, &nl)) == SSH_OK &&
-	    (e = rd_string(&r, &v, &vl)) == SSH_OK && (e = rd_end(&r)) == SSH_OK)
-		e = name_eq("publickey-hostbound@openssh.com", name, nl) && name_eq("0", v, vl) ? SSH_OK
-											   : SSH_ERR_PROTO;
-	return e;
+	if (e != SSH_OK || (e = rd_u32(&r, &n)) != SSH_OK)
+		return e;
+	for (i = 0; i < n; i++) {
+		if ((e = rd_string(&r, &name, &nl)) != SSH_OK || (e = rd_string(&r, &val, &vl)) != SSH_OK)
+			return e;
+		if (i == 0 && !name_eq("server-sig-algs", name, nl))
+			return SSH_ERR_PROTO;
+		if (name_eq("ping@openssh.com", name, nl))
+			ping = vl == 1 && val[0] == '0';
+		if (name_eq("publickey-hostbound@openssh.com", name, nl))
+			bound = vl == 1 && val[0] == '0';
+	}
+	return ping && bound ? rd_end(&r) : SSH_ERR_PROTO;
 }
 
 /* One exchange, the client's side, up to both NEWKEYS. round 1 is the
