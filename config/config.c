@@ -63,6 +63,9 @@ const struct keyword keywords[] = {
 	{"AllowTcpForwarding", K_BOOL, F(allow_tcp_forwarding), KW_MATCH},
 	{"AllowAgentForwarding", K_BOOL, F(allow_agent_forwarding), KW_MATCH},
 	{"X11Forwarding", K_BOOL, F(x11_forwarding), KW_MATCH},
+	{"X11DisplayOffset", K_INT, F(x11_display_offset), KW_MATCH},
+	{"X11UseLocalhost", K_BOOL, F(x11_use_localhost), KW_MATCH},
+	{"XAuthLocation", K_STR, F(xauth_location), 0},
 	{"PermitTTY", K_BOOL, F(permit_tty), KW_MATCH},
 	{"PermitUserRC", K_BOOL, F(permit_user_rc), KW_MATCH},
 	{"PermitUserEnvironment", K_BOOL, F(permit_user_environment), 0},
@@ -202,6 +205,11 @@ void config_defaults(struct config *c)
 	c->allow_streamlocal_forwarding = FWD_ALL;
 	c->streamlocal_bind_mask = 0177;
 	c->allow_agent_forwarding = 1;
+	/* OpenSSH's defaults: X11 off (Debian's stock file turns it on),
+	 * displays from localhost:10 */
+	c->x11_display_offset = 10;
+	c->x11_use_localhost = 1;
+	c->xauth_location = strdup("/usr/bin/xauth");
 	c->permit_tty = 1;
 	c->permit_user_rc = 1;
 	c->client_alive_count_max = 3;

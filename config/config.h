@@ -88,6 +88,9 @@ struct config {
 	int allow_tcp_forwarding;
 	int allow_agent_forwarding;
 	int x11_forwarding;
+	int x11_display_offset;     /* the first display number tried */
+	int x11_use_localhost;      /* listen on loopback only */
+	char *xauth_location;
 	int permit_tty;
 	int permit_user_rc;         /* run ~/.ssh/rc before the session */
 	int permit_user_environment;

@@ -38,11 +38,7 @@ const struct other_keyword other_keywords[] = {
 	{"IPQoS", M, "lowdelay throughput", NULL, "socket options are the launcher's"},
 	{"RDomain", M, NULL, NULL, "the launcher binds the socket's routing domain"},
 	{"DebianBanner", 0, NULL, "yes|no", "Debian's: the version string carries no distribution banner"},
-	/* no X11 or tunnel forwarding yet: what they would allow
-	 * is refused anyway */
-	{"X11DisplayOffset", M, "10", NULL, "X11 forwarding is not implemented"},
-	{"X11UseLocalhost", M, "yes", "yes|no", "X11 forwarding is not implemented"},
-	{"XAuthLocation", 0, "/usr/bin/xauth", NULL, "X11 forwarding is not implemented"},
+	/* no tunnel forwarding yet: what it would allow is refused anyway */
 	{"PermitTunnel", M, "no", "no", "tunnel forwarding is not implemented"},
 	{"FingerprintHash", 0, "SHA256", "sha256", "fingerprints in the log are SHA256"},
 	{"SecurityKeyProvider", 0, "internal", NULL, "the server never uses security keys itself"},

@@ -79,6 +79,11 @@ void kex_install(struct conn *c);
 int kex_allows(const struct kex *k, uint8_t type);
 void kex_free(struct kex *k);
 
+/* Signs data with host key k, one of c->keys: through the monitor when
+ * this process holds only public halves (c->sign), else here */
+int kex_host_sign(struct conn *c, const struct hostkey *k, const struct sigalg *alg, const uint8_t *data,
+		  size_t len, struct buf *out);
+
 /* negotiation, exposed for tests: picks the first of the client's names
  * that the server also has (RFC 4253 7.1). Returns the length of the name
  * chosen and sets *name, or 0 when none matches. */

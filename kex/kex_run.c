@@ -167,9 +167,13 @@ static int send_ext_info(struct conn *c)
 	int e = pkt_begin(c, SSH_MSG_EXT_INFO, &b);
 	if (e != SSH_OK)
 		return e;
-	buf_u32(b, 2);
+	buf_u32(b, 3);
 	buf_cstring(b, "server-sig-algs");
 	buf_cstring(b, c->cfg->pubkey_alg_list);
+	/* PROTOCOL 2.5: userauth may bind to the host key, which agents'
+	 * destination constraints (ssh-add -h) need */
+	buf_cstring(b, "publickey-hostbound@openssh.com");
+	buf_cstring(b, "0");
 	/* answered by the transport (h_ping), version "0" as OpenSSH sends */
 	buf_cstring(b, "ping@openssh.com");
 	buf_cstring(b, "0");
@@ -244,8 +248,10 @@ static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *
 	if (!c->session_id_len) {
 		memcpy(c->session_id, h, hlen);
 		c->session_id_len = hlen;
+		c->initial_hostkey = hk;
 	}
-	e = c->sign ? c->sign(c, hk, k->algs.hostkey, h, hlen, &sig) : hostkey_sign(hk, k->algs.hostkey, h, hlen, &sig);
+	c->hostkey_alg = k->algs.hostkey;
+	e = kex_host_sign(c, hk, k->algs.hostkey, h, hlen, &sig);
 	if (e != SSH_OK ||
 	    (e = derive_all(c, k, &secret, h, hlen)) != SSH_OK)
 		goto out;
@@ -352,4 +358,10 @@ void kex_install(struct conn *c)
 	c->dispatch[SSH_MSG_NEWKEYS] = h_newkeys;
 	for (int t = SSH_MSG_KEX_METHOD_FIRST; t <= SSH_MSG_KEX_LAST; t++)
 		c->dispatch[t] = h_method;
+}
+
+int kex_host_sign(struct conn *c, const struct hostkey *k, const struct sigalg *alg, const uint8_t *data,
+		  size_t len, struct buf *out)
+{
+	return c->sign ? c->sign(c, k, alg, data, len, out) : hostkey_sign(k, alg, data, len, out);
 }

@@ -17,6 +17,29 @@ static int refuse(const struct mon_state *m, const char *what)
 	return SSH_ERR_PROTO;
 }
 
+/* hostkeys-prove-00@openssh.com's data (OpenSSH's PROTOCOL 2.5): the
+ * monitor signs it only when it is exactly what the monitor itself would
+ * build from its own session identifier and the signing key's blob */
+static int is_prove(const struct mon_state *m, uint32_t idx, const uint8_t *d, size_t n)
+{
+	struct buf want, blob;
+	int same = 0;
+
+	if (!m->session_id_len)
+		return 0;
+	buf_init(&want, 0);
+	buf_init(&blob, 0);
+	if (hostkey_public_blob(&m->keys[idx], &blob) == SSH_OK) {
+		buf_cstring(&want, "hostkeys-prove-00@openssh.com");
+		buf_string(&want, m->session_id, m->session_id_len);
+		buf_string(&want, blob.d, blob.len);
+		same = !want.err && want.len == n && !memcmp(want.d, d, n);
+	}
+	buf_free(&want);
+	buf_free(&blob);
+	return same;
+}
+
 static int sign(struct mon_state *m, struct rd *r, struct buf *reply)
 {
 	uint32_t idx;
@@ -34,7 +57,7 @@ static int sign(struct mon_state *m, struct rd *r, struct buf *reply)
 		return refuse(m, "sign request for a key that is not loaded");
 	if (!(alg = sigalg_find(name, nl)) || alg->type != m->keys[idx].type)
 		return refuse(m, "sign request with an algorithm the key does not have");
-	if (!hash_len_ok(hl))
+	if (!hash_len_ok(hl) && !is_prove(m, idx, h, hl))
 		return refuse(m, "sign request for data that is not an exchange hash");
 	if (m->nsigns >= MON_MAX_SIGNS)
 		return refuse(m, "too many sign requests");

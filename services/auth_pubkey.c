@@ -318,10 +318,12 @@ static int signed_data(struct conn *c, struct userauth *u, const struct pkalg *a
 	buf_u8(b, SSH_MSG_USERAUTH_REQUEST);
 	buf_string(b, u->name, u->namelen);
 	buf_string(b, u->service, u->servicelen);
-	buf_cstring(b, "publickey");
+	buf_cstring(b, u->hostbound ? "publickey-hostbound-v00@openssh.com" : "publickey");
 	buf_bool(b, 1);
 	buf_cstring(b, a->name);
 	buf_string(b, blob, len);
+	if (u->hostbound)
+		buf_string(b, u->hostkey, u->hostkeylen);
 	return b->err;
 }
 
@@ -447,6 +449,37 @@ static int allowed(struct conn *c, struct userauth *u, const struct pkalg *a, co
 	return found;
 }
 
+/* publickey-hostbound-v00: the host key blob after the user's key must be
+ * the one the first key exchange was signed with (PROTOCOL 2.5); anything
+ * else is an attack on the binding and ends the connection, as in OpenSSH */
+static int hostbound_key(struct conn *c, struct userauth *u, struct rd *r)
+{
+	struct buf want;
+	int e, same;
+	u->hostkey = NULL;
+	u->hostkeylen = 0;
+	if (!u->hostbound)
+		return SSH_OK;
+	/* server host key */
+	if ((e = rd_string(r, &u->hostkey, &u->hostkeylen)) != SSH_OK)
+		return e;
+	if (!c->initial_hostkey) {
+		logit(c->log, LOG_ERR, "userauth_pubkey: internal error: initial hostkey not recorded");
+		return SSH_ERR_INTERNAL;
+	}
+	buf_init(&want, 0);
+	e = hostkey_public_blob(c->initial_hostkey, &want);
+	same = e == SSH_OK && want.len == u->hostkeylen && !memcmp(want.d, u->hostkey, want.len);
+	buf_free(&want);
+	if (e != SSH_OK)
+		return e;
+	if (!same) {
+		logit(c->log, LOG_ERR, "userauth_pubkey: publickey-hostbound-v00@openssh.com packet contained wrong host key");
+		return SSH_ERR_PROTO;
+	}
+	return SSH_OK;
+}
+
 int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 {
 	const uint8_t *an, *blob, *sig = NULL, *bt, *kb;
@@ -456,9 +489,9 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 	struct buf *b;
 	int has_sig, e, found, ok;
 
-	/* has signature, algorithm name, key blob[, signature] */
+	/* has signature, algorithm name, key blob[, host key][, signature] */
 	if ((e = rd_bool(r, &has_sig)) != SSH_OK || (e = rd_text(r, &an, &al)) != SSH_OK ||
-	    (e = rd_string(r, &blob, &len)) != SSH_OK)
+	    (e = rd_string(r, &blob, &len)) != SSH_OK || (e = hostbound_key(c, u, r)) != SSH_OK)
 		return e;
 	if (has_sig && (e = rd_string(r, &sig, &siglen)) != SSH_OK)
 		return e;

@@ -17,6 +17,7 @@
 #include "services/channel.h"
 #include "services/forward.h"
 #include "services/session.h"
+#include "services/x11.h"
 #include "transport/conn.h"
 
 /* how long a hung-up session may take to end before SIGTERM, and how long
@@ -121,6 +122,8 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 		env_set(e, "SSH_AUTH_SOCK", fwd_agent_path(sp->s));
 	if (session_auth_info_file(c))
 		env_set(e, "SSH_USER_AUTH", session_auth_info_file(c));
+	if (fwd_x11_display(sp->s))
+		env_set(e, "DISPLAY", fwd_x11_display(sp->s));
 }
 
 /* /etc/motd for interactive logins, unless ~/.hushlogin exists */
@@ -218,7 +221,11 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 		if (chdir("/") < 0)
 			_exit(1);
 	}
-	user_rc(c, env);
+	/* with X11 the rc gets the cookie, or xauth does */
+	if (sp->s->x11)
+		x11_child_setup(c, sp->s, has_user_rc(c), env);
+	else
+		user_rc(c, env);
 	if (sp->command) {
 		snprintf(argv0, sizeof argv0, "%s", base);
 		argv[0] = argv0;
@@ -271,7 +278,8 @@ int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, 
 	}
 	child[0] = p[0][0], child[1] = p[1][1], child[2] = p[2][1];
 	build_env(c, sp, shell, &e);
-	k = start(c, sp, shell, child, e.v, has_user_rc(c));
+	/* ~/.ssh/rc and xauth need a child of the child: a real fork */
+	k = start(c, sp, shell, child, e.v, has_user_rc(c) || sp->s->x11);
 	for (int i = 0; i < e.n; i++)
 		free(e.v[i]);
 	if (k < 0)

@@ -6,6 +6,7 @@
 
 #include "services/channel.h"
 #include "services/forward.h"
+#include "services/hostkey_rotate.h"
 #include "services/service.h"
 #include "transport/conn.h"
 #include "transport/msg.h"
@@ -313,5 +314,6 @@ int connection_install(struct conn *c)
 	c->dispatch[SSH_MSG_CHANNEL_SUCCESS] = h_request_reply;
 	c->dispatch[SSH_MSG_CHANNEL_FAILURE] = h_request_reply;
 	c->hooks = &connection_hooks;
-	return SSH_OK;
+	/* OpenSSH's notify_hostkeys: once, as the connection service starts */
+	return hostkeys_notify(c);
 }

@@ -4,6 +4,7 @@
 
 #include "services/channel.h"
 #include "services/forward.h"
+#include "services/hostkey_rotate.h"
 #include "transport/conn.h"
 #include "transport/msg.h"
 #include "transport/namelist.h"
@@ -28,6 +29,7 @@ static const struct global_req global_reqs[] = {
 	{"no-more-sessions@openssh.com", no_more_sessions},
 	{"tcpip-forward", fwd_tcpip_forward},
 	{"cancel-tcpip-forward", fwd_cancel_tcpip_forward},
+	{"hostkeys-prove-00@openssh.com", hostkeys_prove},
 	{"streamlocal-forward@openssh.com", fwd_streamlocal_forward},
 	{"cancel-streamlocal-forward@openssh.com", fwd_cancel_streamlocal_forward},
 	/* keepalive@openssh.com is answered with failure like any unknown
@@ -45,7 +47,8 @@ int global_request(struct conn *c, uint8_t type, struct rd *r)
 	/* request name, want reply; the rest is the request's */
 	if ((e = rd_text(r, &name, &n)) != SSH_OK || (e = rd_bool(r, &want)) != SSH_OK)
 		return e;
-	buf_init(&reply, 256);
+	/* room for hostkeys-prove: a signature per host key */
+	buf_init(&reply, 32768);
 	for (const struct global_req *g = global_reqs; g->name; g++) {
 		if (name_eq(g->name, name, n)) {
 			ok = g->handle(c, r, &reply);

@@ -13,6 +13,7 @@
 #include "services/forward.h"
 #include "services/loginrec.h"
 #include "services/session.h"
+#include "services/x11.h"
 #include "transport/conn.h"
 
 /* After a pty's session leader exits, processes it left behind may keep
@@ -59,6 +60,7 @@ static void s_close(struct conn *c, struct channel *ch)
 	if (s->pidfd >= 0)
 		close(s->pidfd);
 	fwd_agent_end(c, s);
+	fwd_x11_end(c, s);
 	/* the pty login ends with its channel (utmp/wtmp, loginrec.c) */
 	if (s->started && s->have_pty)
 		loginrec_logout(c, s->pty.name);

@@ -32,6 +32,7 @@ struct session {
 	char *env[SESSION_ENV_MAX]; /* NAME=value accepted from "env" */
 	int nenv;
 	struct agent_fwd *agent; /* agent forwarding (fwd_agent.c), or NULL */
+	struct x11_fwd *x11;     /* X11 forwarding (fwd_x11.c), or NULL */
 };
 
 enum { START_SHELL, START_EXEC, START_SUBSYSTEM };

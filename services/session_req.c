@@ -13,6 +13,7 @@
 #include "services/forward.h"
 #include "services/loginrec.h"
 #include "services/session.h"
+#include "services/x11.h"
 #include "transport/conn.h"
 #include "transport/namelist.h"
 
@@ -238,6 +239,7 @@ static const struct {
 	{"pty-req", r_pty}, {"env", r_env}, {"shell", r_shell}, {"exec", r_exec},
 	{"subsystem", r_subsystem}, {"window-change", r_window_change}, {"signal", r_signal},
 	{"break", r_break}, {"auth-agent-req@openssh.com", fwd_agent_request},
+	{"x11-req", fwd_x11_request},
 };
 
 int session_request(struct conn *c, struct channel *ch, const char *name, size_t nlen, int want_reply,

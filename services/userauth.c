@@ -22,17 +22,19 @@
 
 static const struct ua_method methods[] = {
 	/* none is never listed as a method that can continue (RFC 4252 5.2) */
-	{"none", NULL, auth_none},
-	{"publickey", auth_pubkey_enabled, auth_pubkey},
-	{"password", auth_password_enabled, auth_password},
-	{"keyboard-interactive", auth_kbdint_enabled, auth_kbdint},
-	{NULL, NULL, NULL},
+	{"none", NULL, NULL, auth_none},
+	/* PROTOCOL 2.5: publickey bound to the host key of the first key
+	 * exchange, which ssh-agent's destination constraints check */
+	{"publickey", "publickey-hostbound-v00@openssh.com", auth_pubkey_enabled, auth_pubkey},
+	{"password", NULL, auth_password_enabled, auth_password},
+	{"keyboard-interactive", NULL, auth_kbdint_enabled, auth_kbdint},
+	{NULL, NULL, NULL, NULL},
 };
 
 static const struct ua_method *method_find(const uint8_t *name, size_t n)
 {
 	for (const struct ua_method *m = methods; m->name; m++)
-		if (name_eq(m->name, name, n))
+		if (name_eq(m->name, name, n) || (m->synonym && name_eq(m->synonym, name, n)))
 			return m;
 	return NULL;
 }
@@ -422,6 +424,7 @@ static int h_request(struct conn *c, uint8_t type, struct rd *r)
 		u->failures++;
 		return ua_finish(c, u, UA_UNCOUNTED, m ? m->name : mn);
 	}
+	u->hostbound = m->synonym && name_eq(m->synonym, meth, ml);
 	result = m->handle(c, u, r);
 	return ua_finish(c, u, result, m->name);
 }

@@ -37,6 +37,9 @@ struct userauth {
 	int attempts;
 	int failures;
 	int kbd_pending;             /* INFO_REQUEST sent, awaiting the answer */
+	int hostbound;               /* this request is publickey-hostbound-v00 */
+	const uint8_t *hostkey;      /* its host key blob, in the request */
+	size_t hostkeylen;
 	/* UsePAM: the conversation turn the INFO_REQUEST carries (pam.h) */
 	uint8_t pam_styles[32];
 	int pam_nmsg, pam_nprompts;
@@ -57,6 +60,9 @@ struct userauth {
  * configuration offers it, and the handler for its request fields. */
 struct ua_method {
 	const char *name;
+	/* another name a request may use, as OpenSSH's methodcfg synonym:
+	 * logs, lists and AuthenticationMethods say name */
+	const char *synonym;
 	int (*enabled)(const struct conn *c);
 	int (*handle)(struct conn *c, struct userauth *u, struct rd *r);
 };

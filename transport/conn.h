@@ -133,6 +133,11 @@ struct conn {
 	int tx_hold;        /* our KEXINIT is out and our NEWKEYS not yet: service messages wait */
 	uint8_t session_id[64];
 	size_t session_id_len;
+	/* set by the key exchange: the host key the first exchange signed with
+	 * (publickey-hostbound binds to it) and the signature algorithm of the
+	 * latest exchange (hostkeys-prove signs RSA keys with it) */
+	const struct hostkey *initial_hostkey;
+	const struct sigalg *hostkey_alg;
 	int kex_count;      /* completed key exchanges, counted by transport_kex_done */
 	int strict_kex;     /* strict KEX, as the first KEXINITs agreed: the transport applies it */
 	uint64_t rekey_bytes;

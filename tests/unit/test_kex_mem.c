@@ -511,14 +511,15 @@ static int read_reply(struct client *k, const struct conn *s, struct pkt_keys ke
 }
 
 /* the server's EXT_INFO after the first NEWKEYS: server-sig-algs first,
- * and ping@openssh.com with version "0" as OpenSSH 10 advertises it */
+ * ping@openssh.com with version "0" as OpenSSH 10 advertises it, and
+ * publickey-hostbound@openssh.com version "0" (PROTOCOL 2.5) */
 static int read_ext_info(struct client *k)
 {
 	struct rd r;
 	uint32_t n, i;
 	const uint8_t *name, *val;
 	size_t nl, vl;
-	int ping = 0;
+	int ping = 0, bound = 0;
 	int e = expect(k->c, SSH_MSG_EXT_INFO, &r);
 	if (e != SSH_OK || (e = rd_u32(&r, &n)) != SSH_OK)
 		return e;
@@ -529,8 +530,10 @@ static int read_ext_info(struct client *k)
 			return SSH_ERR_PROTO;
 		if (name_eq("ping@openssh.com", name, nl))
 			ping = vl == 1 && val[0] == '0';
+		if (name_eq("publickey-hostbound@openssh.com", name, nl))
+			bound = vl == 1 && val[0] == '0';
 	}
-	return ping ? rd_end(&r) : SSH_ERR_PROTO;
+	return ping && bound ? rd_end(&r) : SSH_ERR_PROTO;
 }
 
 /* One exchange, the client's side, up to both NEWKEYS. round 1 is the

@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""X11 forwarding edges from a scripted client (paramiko): a single-
+connection request closes the display after its first client, a plain one
+takes several, each as an "x11" channel with the originator's address; a
+second x11-req on a session and a cookie xauth could not take are refused."""
+import logging
+import os
+import shutil
+import sys
+import threading
+
+try:
+    import paramiko
+except ImportError:
+    print("# paramiko is not installed (Debian: python3-paramiko); skipped")
+    sys.exit(0)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sshl_py import Env, Report, add_user, client_key, drain  # noqa: E402
+
+if not shutil.which("xauth"):
+    print("ok - # SKIP xauth is not installed (Debian: xauth)")
+    sys.exit(0)
+logging.getLogger("paramiko").addHandler(logging.NullHandler())
+env = Env("t_x11_paramiko")
+rep = Report()
+key, AK = client_key(env.dir)
+made = add_user(env.dir, "x")
+if not made:
+    print("ok - # SKIP needs root for a throwaway user")
+    sys.exit(0)
+user = made[0]
+COOKIE = "0123456789abcdef0123456789abcdef"
+# the session connects to its display twice and says what happened; it
+# waits for the end of the first connection (the handler closes its
+# channel), so the server has seen it before the second
+TWICE = ("python3 -c \"import os, socket\n"
+         "n = int(os.environ['DISPLAY'].split(':')[1].split('.')[0])\n"
+         "for i in (1, 2):\n"
+         "    try:\n"
+         "        s = socket.create_connection(('127.0.0.1', 6000 + n), 5); print(i, 'connected')\n"
+         "        s.settimeout(5); s.recv(1); s.close()\n"
+         "    except OSError as e:\n"
+         "        print(i, 'refused')\n\"")
+
+
+def session(single):
+    sock, proc = env.server("-o", "AuthorizedKeysFile=" + AK, "-o", "X11Forwarding=yes", "-o", "LogLevel=DEBUG")
+    t = paramiko.Transport(sock)
+    t.start_client(timeout=30)
+    t.auth_publickey(user, key)
+    got = []
+    lock = threading.Lock()
+
+    def handler(ch, origin):
+        with lock:
+            got.append(origin)
+        ch.close()
+
+    ch = t.open_session()
+    ch.request_x11(auth_protocol="MIT-MAGIC-COOKIE-1", auth_cookie=COOKIE, single_connection=single,
+                   handler=handler)
+    ch.exec_command(TWICE)
+    out = drain(ch).decode()
+    t.close()
+    return out, got
+
+
+out, got = session(True)
+rep.check("single connection: the first client connects", "1 connected" in out, out)
+rep.check("single connection: the second is refused", "2 refused" in out, out)
+rep.check("single connection: one x11 channel", len(got) == 1, repr(got))
+rep.check("x11 channel names its originator", bool(got) and got[0][0] == "127.0.0.1" and got[0][1] > 0, repr(got))
+out, got = session(False)
+rep.check("several connections: both connect", "1 connected" in out and "2 connected" in out, out)
+rep.check("several connections: two x11 channels", len(got) == 2, repr(got))
+
+sock, proc = env.server("-o", "AuthorizedKeysFile=" + AK, "-o", "X11Forwarding=yes")
+t = paramiko.Transport(sock)
+t.start_client(timeout=30)
+t.auth_publickey(user, key)
+ch = t.open_session()
+try:
+    ch.request_x11(auth_protocol="MIT-MAGIC-COOKIE-1", auth_cookie="ab cd\nadd evil", handler=lambda c, o: None)
+    bad = True
+except paramiko.SSHException:
+    bad = False
+rep.check("a cookie with a newline is refused", not bad)
+rep.check("log: Invalid X11 forwarding data", "Invalid X11 forwarding data" in env.log_text())
+# paramiko closes a channel whose request failed: a new session
+ch = t.open_session()
+ch.request_x11(auth_protocol="MIT-MAGIC-COOKIE-1", auth_cookie=COOKIE, handler=lambda c, o: None)
+try:
+    ch.request_x11(auth_protocol="MIT-MAGIC-COOKIE-1", auth_cookie=COOKIE, handler=lambda c, o: None)
+    again = True
+except paramiko.SSHException:
+    again = False
+rep.check("a second x11-req on the session is refused", not again)
+rep.check("log: already active", "x11 forwarding already active" in env.log_text())
+ch = t.open_session()
+ch.exec_command("echo alive")
+rep.check("the connection goes on", drain(ch) == b"alive\n")
+t.close()
+rep.finish()
