@@ -10,6 +10,7 @@ import base64
 import logging
 import os
 import re
+import socket
 import struct
 import subprocess
 import sys
@@ -166,12 +167,16 @@ for alg in ("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-
     t.close()
     proc.wait(timeout=30)
 
-# before any key is loaded the server has forked: a missing key is still
-# said on stderr and ends the server with status 1
-sock, proc = env.server("-h", os.path.join(T, "missing_key"))
-sock.close()
+# before any key is loaded the server has forked: a missing key (the only
+# one: beside others it is skipped, as sshd does) is still said and ends
+# the server with status 1
+ours, theirs = socket.socketpair()
+proc = subprocess.Popen([SSHD_LITE, "-i", "-E", env.log, "-h", os.path.join(T, "missing_key")],
+                        stdin=theirs, stdout=theirs, stderr=subprocess.DEVNULL)
+theirs.close()
+ours.close()
 proc.wait(timeout=30)
-rep.check("a missing host key: exit status 1", proc.returncode == 1)
+rep.check("a missing host key: exit status 1", proc.returncode == 1, "status %s" % proc.returncode)
 rep.check("a missing host key: logged", "missing_key" in env.log_text())
 # started as a user (a ProxyCommand, pipe mode) there is no monitor, and
 # the log says so once
