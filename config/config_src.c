@@ -199,8 +199,9 @@ static int read_file(struct reader *r, const char *path, int block)
 	if (!(f = fopen(path, "r"))) {
 		snprintf(r->err, r->errlen, "%s: %s", path, strerror(errno));
 		rc = -1;
-	} else if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		/* a FIFO or a device would block or never end */
+	} else if (fstat(fileno(f), &st) != 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode))) {
+		/* a FIFO would block; a character device is what -f /dev/null
+		 * (an empty configuration, which sshd takes) names */
 		snprintf(r->err, r->errlen, "%s: not a regular file", path);
 		rc = -1;
 	}
