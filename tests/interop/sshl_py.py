@@ -3,6 +3,7 @@ under scratch_base() (not /tmp: StrictModes refuses world-writable parents), hos
 keys of every type, a server started on one end of a socket pair as inetd
 would start it, and "ok"/"not ok" reporting for tests/run."""
 import atexit
+import logging
 import os
 import shutil
 import socket
@@ -195,3 +196,18 @@ class Report:
 
     def finish(self):
         sys.exit(1 if self.failed or not self.passed else 0)
+
+
+def paramiko_setup(name, letter):
+    """The paramiko tests' common start: paramiko's own log quiet, the Env
+    and the Report, a client key with its authorized_keys file, and a
+    throwaway user when root (else the one running). Returns env, report,
+    key, authorized_keys path, user name and add_user's (name, home) or
+    None."""
+    logging.getLogger("paramiko").addHandler(logging.NullHandler())
+    env = Env(name)
+    rep = Report()
+    key, ak = client_key(env.dir)
+    made = add_user(env.dir, letter)
+    user = made[0] if made else (os.environ.get("USER") or "root")
+    return env, rep, key, ak, user, made

@@ -6,7 +6,6 @@ refused (the channel, or the global request) and the connection goes on;
 cancelling a forward that does not exist fails; a direct-streamlocal open
 without its reserved fields, or with a NUL byte in its path, ends the
 connection, as OpenSSH's string reader ends it."""
-import logging
 import os
 import shutil
 import socket
@@ -25,16 +24,9 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import Env, Report, add_user, client_key  # noqa: E402
+from sshl_py import paramiko_setup  # noqa: E402
 
-logging.getLogger("paramiko").addHandler(logging.NullHandler())
-env = Env("t_forward_unix_paramiko")
-rep = Report()
-key, AK = client_key(env.dir)
-user = os.environ.get("USER") or "root"
-made = add_user(env.dir, "u")
-if made:
-    user = made[0]
+env, rep, key, AK, user, made = paramiko_setup("t_forward_unix_paramiko", "u")
 
 
 class Echo(socketserver.BaseRequestHandler):

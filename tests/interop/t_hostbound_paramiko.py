@@ -3,7 +3,6 @@
 whose own userauth knows only publickey): a request bound to the host key
 of the key exchange logs in, and is logged as publickey; one naming
 another host key ends the connection with OpenSSH's log line."""
-import logging
 import os
 import sys
 
@@ -17,16 +16,9 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import Env, Report, add_user, client_key, drain  # noqa: E402
+from sshl_py import drain, paramiko_setup  # noqa: E402
 
-logging.getLogger("paramiko").addHandler(logging.NullHandler())
-env = Env("t_hostbound_paramiko")
-rep = Report()
-key, AK = client_key(env.dir)
-user = os.environ.get("USER") or "root"
-made = add_user(env.dir, "b")
-if made:
-    user = made[0]
+env, rep, key, AK, user, made = paramiko_setup("t_hostbound_paramiko", "b")
 METHOD = "publickey-hostbound-v00@openssh.com"
 bound = {}
 

@@ -2,7 +2,6 @@
 """hostkeys-prove-00@openssh.com from a scripted client (paramiko): each
 host key's signature over the session checks against the key; a key that
 is not the server's, and a truncated key blob, get REQUEST_FAILURE."""
-import logging
 import os
 import sys
 import threading
@@ -15,16 +14,9 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import Env, Report, add_user, client_key  # noqa: E402
+from sshl_py import paramiko_setup  # noqa: E402
 
-logging.getLogger("paramiko").addHandler(logging.NullHandler())
-env = Env("t_hostkeys_paramiko")
-rep = Report()
-key, AK = client_key(env.dir)
-user = os.environ.get("USER") or "root"
-made = add_user(env.dir, "h")
-if made:
-    user = made[0]
+env, rep, key, AK, user, made = paramiko_setup("t_hostkeys_paramiko", "h")
 
 sock, proc = env.server("-o", "AuthorizedKeysFile=" + AK)
 t = paramiko.Transport(sock)

@@ -4,7 +4,6 @@ EXT_INFO with version "0"; after authentication a PING (192) comes back as
 a PONG (193) with the same data, empty data included; before
 authentication it is left unanswered (no PONG, no UNIMPLEMENTED), as
 OpenSSH 10 leaves it; a malformed PING ends the connection."""
-import logging
 import os
 import queue
 import sys
@@ -18,16 +17,9 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import Env, Report, add_user, client_key  # noqa: E402
+from sshl_py import paramiko_setup  # noqa: E402
 
-logging.getLogger("paramiko").addHandler(logging.NullHandler())
-env = Env("t_ping")
-rep = Report()
-key, AK = client_key(env.dir)
-user = os.environ.get("USER") or "root"
-made = add_user(env.dir, "p")
-if made:
-    user = made[0]
+env, rep, key, AK, user, made = paramiko_setup("t_ping", "p")
 PING, PONG, UNIMPLEMENTED = 192, 193, 3
 
 
