@@ -25,8 +25,7 @@ void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const
 	buf_init(&c->deferred, 1u << 20);
 	c->rx.cipher = c->tx.cipher = &cipher_none;
 	c->padpos = sizeof c->pad;
-	c->rekey_bytes = cfg->rekey_bytes ? (uint64_t)cfg->rekey_bytes : (1ull << 30);
-	c->rekey_seconds = cfg->rekey_seconds ? cfg->rekey_seconds : 3600;
+	conn_rekey_limits(c, cfg);
 	snprintf(c->server_version, sizeof c->server_version, "SSH-2.0-sshd-lite_%s%s%s", SSHD_LITE_VERSION,
 		 cfg->version_addendum ? " " : "", cfg->version_addendum ? cfg->version_addendum : "");
 	strcpy(c->addr, "UNKNOWN");
@@ -67,4 +66,10 @@ void conn_free(struct conn *c)
 	if (c->rootfd > 0)
 		close(c->rootfd);
 	c->rootfd = 0;
+}
+
+void conn_rekey_limits(struct conn *c, const struct config *cfg)
+{
+	c->rekey_bytes = cfg->rekey_bytes ? (uint64_t)cfg->rekey_bytes : (1ull << 30);
+	c->rekey_seconds = cfg->rekey_seconds ? cfg->rekey_seconds : 3600;
 }

@@ -164,6 +164,8 @@ struct conn {
 
 /* transport/conn.c */
 void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const struct logger *log);
+/* RekeyLimit's byte and time limits from cfg, OpenSSH's defaults for 0 */
+void conn_rekey_limits(struct conn *c, const struct config *cfg);
 void conn_free(struct conn *c);
 /* transport/conn_match.c: makes c->cfg the configuration for this
  * connection after Match: the criteria of the peer and our end at once

@@ -38,6 +38,9 @@ int conn_match(struct conn *c, const char *user, int invalid_user)
 		free(c->match_cfg);
 	}
 	c->cfg = c->match_cfg = m;
+	/* the limits the transport keeps as numbers: RekeyLimit is allowed
+	 * in a Match block, and sshd applies it once the user is known */
+	conn_rekey_limits(c, m);
 	/* LogLevel is allowed in a Match block: the connection logs through
 	 * a copy of the logger with the block's level */
 	if (m->log_level != c->base_cfg->log_level) {
