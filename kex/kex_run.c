@@ -249,6 +249,7 @@ static int reply(struct conn *c, struct kex *k, uint8_t reply_type, const void *
 		memcpy(c->session_id, h, hlen);
 		c->session_id_len = hlen;
 		c->initial_hostkey = hk;
+		c->initial_hostcert = k->algs.hostcert != NULL;
 	}
 	c->hostkey_alg = k->algs.hostkey;
 	e = kex_host_sign(c, hk, k->algs.hostkey, h, hlen, &sig);

@@ -468,7 +468,8 @@ static int hostbound_key(struct conn *c, struct userauth *u, struct rd *r)
 		return SSH_ERR_INTERNAL;
 	}
 	buf_init(&want, 0);
-	e = hostkey_public_blob(c->initial_hostkey, &want);
+	e = c->initial_hostcert ? buf_put(&want, c->initial_hostkey->cert, c->initial_hostkey->cert_len)
+				: hostkey_public_blob(c->initial_hostkey, &want);
 	same = e == SSH_OK && want.len == u->hostkeylen && !memcmp(want.d, u->hostkey, want.len);
 	buf_free(&want);
 	if (e != SSH_OK)

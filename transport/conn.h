@@ -137,6 +137,10 @@ struct conn {
 	 * (publickey-hostbound binds to it) and the signature algorithm of the
 	 * latest exchange (hostkeys-prove signs RSA keys with it) */
 	const struct hostkey *initial_hostkey;
+	/* it was presented as its HostCertificate (a *-cert-v01 algorithm):
+	 * what a publickey-hostbound request must name, as OpenSSH's
+	 * initial host key is what the first exchange sent */
+	int initial_hostcert;
 	const struct sigalg *hostkey_alg;
 	int kex_count;      /* completed key exchanges, counted by transport_kex_done */
 	int strict_kex;     /* strict KEX, as the first KEXINITs agreed: the transport applies it */
