@@ -104,7 +104,8 @@ struct channel {
 	const struct chan_type *type;
 	/* the session's kind once asked for, as OpenSSH names it for
 	 * ChannelTimeout: "session:shell", "session:command",
-	 * "session:subsystem:sftp"; NULL before (idle.c) */
+	 * "session:subsystem:sftp"; "agent-connection" for an agent's;
+	 * NULL before or for others (idle.c) */
 	const char *xtype;
 	uint32_t id;          /* ours: the index in the table */
 	uint32_t peer_id;
