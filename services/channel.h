@@ -102,6 +102,11 @@ struct chq {
 
 struct channel {
 	const struct chan_type *type;
+	/* the session's kind once asked for, as OpenSSH names it for
+	 * ChannelTimeout: "session:shell", "session:command",
+	 * "session:subsystem:sftp"; "agent-connection" for an agent's;
+	 * NULL before or for others (idle.c) */
+	const char *xtype;
 	uint32_t id;          /* ours: the index in the table */
 	uint32_t peer_id;
 	int confirmed;        /* OPEN_CONFIRMATION went (or came) */

@@ -47,6 +47,7 @@ static int agent_ready(struct conn *c, struct fwd_watch *w, short revents)
 			close(fd);
 			continue;
 		}
+		ch->xtype = "agent-connection"; /* OpenSSH's name for ChannelTimeout */
 		channel_set_fds(ch, fd, fd, -1);
 		logit(c->log, LOG_DEBUG, "agent forwarding: connection, channel %u", ch->id);
 		if ((e = channel_open_begin(c, ch, &b)) != SSH_OK || (e = pkt_send(c)) != SSH_OK)

@@ -1,9 +1,11 @@
 /* ChannelTimeout and UnusedConnectionTimeout (OpenSSH 9.2's keywords).
  * ChannelTimeout's words are "type=interval": the type is a pattern
  * matched against the channel's type name (session, direct-tcpip,
- * forwarded-tcpip, auth-agent@openssh.com; a pattern with a ':' such as
- * session:shell matches by the part before it, since sessions here carry
- * no subtype), or "global" for all channels taken together. Traffic is
+ * forwarded-tcpip, auth-agent@openssh.com), or for a session that asked
+ * for one its OpenSSH kind (session:shell, session:command,
+ * session:subsystem:sftp), or "global" for all channels taken together.
+ * A pattern with a ':' names a kind; one without also matches by the
+ * plain type, so "session" keeps covering every session. Traffic is
  * data in either direction (channel.c keeps active_ms). */
 #include <fnmatch.h>
 #include <string.h>
@@ -14,26 +16,25 @@
 #include "transport/err.h"
 #include "transport/log.h"
 
-static int pattern_matches(const char *pat, size_t plen, const char *type)
+static int pattern_matches(const char *pat, size_t plen, const char *type, const char *xtype)
 {
 	char p[128];
-	const char *colon;
 	if (plen >= sizeof p)
 		return 0;
 	memcpy(p, pat, plen);
 	p[plen] = 0;
-	if ((colon = strchr(p, ':')))
-		return (size_t)(colon - p) == strlen(type) && !strncmp(p, type, strlen(type));
-	return fnmatch(p, type, 0) == 0;
+	if (xtype && fnmatch(p, xtype, 0) == 0)
+		return 1;
+	return !strchr(p, ':') && fnmatch(p, type, 0) == 0;
 }
 
 /* the interval in milliseconds for a type, or -1; the first match wins */
-static int64_t interval_ms(const struct config *cfg, const char *type)
+static int64_t interval_ms(const struct config *cfg, const char *type, const char *xtype)
 {
 	for (int i = 0; i < cfg->channel_timeout.n; i++) {
 		const char *w = cfg->channel_timeout.v[i], *eq = strchr(w, '=');
 		int secs;
-		if (eq && pattern_matches(w, (size_t)(eq - w), type) && config_parse_time(eq + 1, &secs) == 0)
+		if (eq && pattern_matches(w, (size_t)(eq - w), type, xtype) && config_parse_time(eq + 1, &secs) == 0)
 			return secs ? (int64_t)secs * 1000 : -1;
 	}
 	return -1;
@@ -64,7 +65,7 @@ static int close_idle(struct conn *c, struct channel *ch, int64_t ms)
 int idle_check(struct conn *c)
 {
 	struct connection *s = c->connection;
-	int64_t now = chan_now_ms(), latest, g = interval_ms(c->cfg, "global"), t;
+	int64_t now = chan_now_ms(), latest, g = interval_ms(c->cfg, "global", NULL), t;
 	int n = open_channels(c, &latest), e;
 	int64_t unused = (int64_t)c->cfg->unused_connection_timeout * 1000;
 	if (n)
@@ -81,7 +82,7 @@ int idle_check(struct conn *c)
 			continue;
 		if (g > 0 && now - latest >= g)
 			e = close_idle(c, ch, g);
-		else if ((t = interval_ms(c->cfg, ch->type->name)) > 0 && now - ch->active_ms >= t)
+		else if ((t = interval_ms(c->cfg, ch->type->name, ch->xtype)) > 0 && now - ch->active_ms >= t)
 			e = close_idle(c, ch, t);
 		else
 			continue;
@@ -100,7 +101,7 @@ static void sooner(int64_t *best, int64_t due)
 int idle_timeout(struct conn *c)
 {
 	struct connection *s = c->connection;
-	int64_t now = chan_now_ms(), latest, g = interval_ms(c->cfg, "global"), t, best = -1;
+	int64_t now = chan_now_ms(), latest, g = interval_ms(c->cfg, "global", NULL), t, best = -1;
 	int64_t unused = (int64_t)c->cfg->unused_connection_timeout * 1000;
 	int n = open_channels(c, &latest);
 	if (!n && unused > 0)
@@ -108,7 +109,7 @@ int idle_timeout(struct conn *c)
 	if (n && g > 0)
 		sooner(&best, latest + g - now);
 	for (int i = 0; i < CHAN_MAX; i++)
-		if (s->tab[i] && !s->tab[i]->close_sent && (t = interval_ms(c->cfg, s->tab[i]->type->name)) > 0)
+		if (s->tab[i] && !s->tab[i]->close_sent && (t = interval_ms(c->cfg, s->tab[i]->type->name, s->tab[i]->xtype)) > 0)
 			sooner(&best, s->tab[i]->active_ms + t - now);
 	return best < 0 ? -1 : best > 0x7fffffff ? 0x7fffffff : (int)best;
 }

@@ -165,6 +165,7 @@ static int r_shell(struct conn *c, struct channel *ch, struct session *s, struct
 	(void)s;
 	if ((e = rd_end(r)) != SSH_OK)
 		return e;
+	ch->xtype = "session:shell";
 	return start_with(c, ch, START_SHELL, NULL, 0);
 }
 
@@ -177,6 +178,7 @@ static int r_exec(struct conn *c, struct channel *ch, struct session *s, struct 
 	/* command */
 	if ((e = rd_string(r, &cmd, &n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
 		return e;
+	ch->xtype = "session:command";
 	return start_with(c, ch, START_EXEC, cmd, n);
 }
 
@@ -194,6 +196,7 @@ static int r_subsystem(struct conn *c, struct channel *ch, struct session *s, st
 		logit(c->log, LOG_INFO, "refused subsystem %.*s", (int)(n > 64 ? 64 : n), name);
 		return 0;
 	}
+	ch->xtype = "session:subsystem:sftp"; /* the only subsystem served */
 	/* internal-sftp (the default) runs here; a forced command still wins */
 	if (!prog || !*prog)
 		prog = "internal-sftp";

@@ -81,6 +81,7 @@ static void state_free(struct userauth *u)
 	if (u->am.partial)
 		auth_result_clear(u->am.partial);
 	am_free(&u->am);
+	free(u->info);
 	free(u->user.groups);
 	buf_free(&u->scratch);
 	if (u->key) {
@@ -241,11 +242,8 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 	snprintf(a->home, sizeof a->home, "%s", u->user.home);
 	snprintf(a->shell, sizeof a->shell, "%s", u->user.shell);
 	snprintf(a->method, sizeof a->method, "%s", method);
-	if (!a->auth_info && !(a->auth_info = strdup(method))) {
-		auth_result_clear(a);
-		free(a);
-		return SSH_ERR_ALLOC;
-	}
+	a->auth_info = u->info; /* every method of the chain (note_method) */
+	u->info = NULL;
 	c->auth = a;
 	/* the session opens in the helper while the server is still root,
 	 * before any channel (OpenSSH opens it before its post-auth child) */
@@ -284,12 +282,33 @@ static int partial_success(struct conn *c, struct userauth *u, const char *metho
 	return send_failure(c, u, 1);
 }
 
+/* ExposeAuthInfo: each method that passed adds its line, in order, as
+ * OpenSSH's session info lists the whole AuthenticationMethods chain;
+ * publickey's line (auth_pubkey.c) names the key */
+static int note_method(struct userauth *u, const char *method)
+{
+	const char *line = u->res.auth_info ? u->res.auth_info : method;
+	size_t have = u->info ? strlen(u->info) : 0, n = strlen(line);
+	char *p = realloc(u->info, have + n + 2);
+	if (!p)
+		return SSH_ERR_ALLOC;
+	if (have)
+		p[have++] = '\n';
+	memcpy(p + have, line, n + 1);
+	u->info = p;
+	free(u->res.auth_info);
+	u->res.auth_info = NULL;
+	return SSH_OK;
+}
+
 int ua_finish(struct conn *c, struct userauth *u, int result, const char *method)
 {
 	if (result < 0)
 		return result;
 	if (result == UA_POSTPONED)
 		return SSH_OK;
+	if (result == UA_SUCCESS && note_method(u, method) != SSH_OK)
+		return SSH_ERR_ALLOC;
 	if (result == UA_SUCCESS && !am_passed(&u->am, method))
 		return partial_success(c, u, method);
 	if (result == UA_SUCCESS)

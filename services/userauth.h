@@ -54,6 +54,7 @@ struct userauth {
 	size_t offered_len;          /* handled (in its packet), its type name */
 	const char *offered_type;
 	struct am_state am;          /* AuthenticationMethods: what is still needed */
+	char *info;                  /* ExposeAuthInfo: a line per method passed */
 };
 
 /* A method row: the name in requests and FAILURE lists, whether the
