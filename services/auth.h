@@ -30,6 +30,7 @@ struct auth_result {
 	int nenvironment;
 	char **pam_env;         /* pam_getenvlist's NAME=value, UsePAM */
 	int npam_env;
+	char *pam_msg;          /* session modules' messages (OpenSSH's loginmsg) */
 	gid_t *groups;          /* the user's groups, owned; NULL until looked up */
 	int ngroups;
 	/* ExposeAuthInfo: what authenticated the user, a line as OpenSSH

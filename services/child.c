@@ -126,6 +126,18 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 		env_set(e, "DISPLAY", fwd_x11_display(sp->s));
 }
 
+/* PAM's session messages (pam_motd, pam_echo) before the shell, as
+ * OpenSSH prints its loginmsg; ~/.hushlogin keeps them quiet there too */
+static void login_msg(const char *m)
+{
+	struct stat st;
+	size_t l = m ? strlen(m) : 0;
+	if (!l || stat(".hushlogin", &st) == 0)
+		return;
+	if (write(1, m, l) != (ssize_t)l)
+		return;
+}
+
 /* /etc/motd for interactive logins, unless ~/.hushlogin exists */
 static void motd(void)
 {
@@ -237,6 +249,7 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 		snprintf(argv0, sizeof argv0, "-%s", base);
 		argv[0] = argv0;
 		argv[1] = NULL;
+		login_msg(a->pam_msg);
 		if (c->cfg->print_motd)
 			motd();
 	}

@@ -242,8 +242,18 @@ static void session(struct pam_side *p, int fd)
 		rc = pam_open_session(p->h, 0);
 	}
 	if (rc == PAM_SUCCESS) {
+		size_t o;
 		p->session = 1;
-		reply(fd, PAM_SUCCESS, out, session_facts(p, before, out, PAM_DATA_MAX));
+		o = session_facts(p, before, out, PAM_DATA_MAX);
+		/* what pam_motd/pam_echo said: shown before the shell, as
+		 * OpenSSH's loginmsg */
+		if (p->nmsgs && o + p->nmsgs + 2 <= PAM_DATA_MAX) {
+			out[o++] = 'M';
+			memcpy(out + o, p->msgs, p->nmsgs);
+			o += p->nmsgs;
+			out[o++] = 0;
+		}
+		reply(fd, PAM_SUCCESS, out, o);
 	} else {
 		reply(fd, rc, pam_strerror(p->h, rc), strlen(pam_strerror(p->h, rc)));
 	}

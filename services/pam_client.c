@@ -226,6 +226,8 @@ int pam_session(struct conn *c, struct userauth *u, struct auth_result *a)
 			break; /* unterminated: the helper's bug, ignored */
 		if (f[0] == 'E')
 			e = keep_env(a, f + 1);
+		else if (f[0] == 'M' && !a->pam_msg)
+			e = (a->pam_msg = strdup(f + 1)) ? SSH_OK : SSH_ERR_ALLOC;
 		else
 			apply_fact(c, f);
 		i += l + 1;

@@ -71,6 +71,7 @@ void auth_result_clear(struct auth_result *a)
 	for (int i = 0; i < a->npam_env; i++)
 		free(a->pam_env[i]);
 	free(a->pam_env);
+	free(a->pam_msg);
 	free(a->groups);
 	memset(a, 0, sizeof *a);
 }
