@@ -87,7 +87,7 @@ struct channel *channel_new(struct conn *c, const struct chan_type *type)
 	ch->type = type;
 	ch->id = i;
 	ch->rfd = ch->wfd = ch->efd = -1;
-	ch->lwin = CHAN_WINDOW;
+	ch->lwin = ch->win = CHAN_WINDOW;
 	ch->last_read_ms = ch->active_ms = chan_now_ms();
 	s->tab[i] = ch;
 	return ch;
@@ -284,7 +284,7 @@ int channel_consumed(struct conn *c, struct channel *ch, size_t n)
 	int e;
 	ch->consumed += (uint32_t)n;
 	/* no point re-opening a window the peer will not use any more */
-	if (ch->consumed < CHAN_WINDOW / 2 || ch->eof_rcvd || ch->close_sent || ch->close_rcvd)
+	if (ch->consumed < ch->win / 2 || ch->eof_rcvd || ch->close_sent || ch->close_rcvd)
 		return SSH_OK;
 	if ((e = pkt_begin(c, SSH_MSG_CHANNEL_WINDOW_ADJUST, &b)) != SSH_OK)
 		return e;
@@ -292,6 +292,21 @@ int channel_consumed(struct conn *c, struct channel *ch, size_t n)
 	buf_u32(b, ch->consumed);
 	ch->lwin += ch->consumed;
 	ch->consumed = 0;
+	return pkt_send(c);
+}
+
+int channel_grow_window(struct conn *c, struct channel *ch, uint32_t win)
+{
+	struct buf *b;
+	int e;
+	if (win <= ch->win || ch->eof_rcvd || ch->close_sent || ch->close_rcvd)
+		return SSH_OK;
+	if ((e = pkt_begin(c, SSH_MSG_CHANNEL_WINDOW_ADJUST, &b)) != SSH_OK)
+		return e;
+	buf_u32(b, ch->peer_id);
+	buf_u32(b, win - ch->win);
+	ch->lwin += win - ch->win;
+	ch->win = win;
 	return pkt_send(c);
 }
 

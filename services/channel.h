@@ -116,6 +116,7 @@ struct channel {
 	uint32_t rmaxpkt;     /* the peer's largest data per packet */
 	uint32_t lwin;        /* bytes the peer may still send */
 	uint32_t consumed;    /* delivered since our last WINDOW_ADJUST */
+	uint32_t win;         /* the window we keep offering: CHAN_WINDOW or grown */
 	/* local ends, -1 when absent or finished; rfd may equal wfd */
 	int rfd, wfd, efd;
 	struct chq in, out, err;
@@ -187,6 +188,10 @@ int channel_request_begin(struct conn *c, struct channel *ch, const char *name, 
 /* n bytes of the peer's data were delivered (or dropped): re-opens the
  * window with WINDOW_ADJUST once about half of it is used up. */
 int channel_consumed(struct conn *c, struct channel *ch, size_t n);
+/* offers the peer win bytes from now on instead of CHAN_WINDOW (only
+ * larger), with a WINDOW_ADJUST for the difference: for a consumer that
+ * holds what the peer sends within its own bound, as internal-sftp */
+int channel_grow_window(struct conn *c, struct channel *ch, uint32_t win);
 /* The peer's DATA (code 0) or EXTENDED_DATA, checked against our window
  * and handed to the type's data hook or the default queue. */
 int channel_deliver(struct conn *c, struct channel *ch, uint32_t code, const uint8_t *p, size_t n);

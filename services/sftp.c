@@ -333,7 +333,7 @@ struct sftp *sftp_new(const struct logger *log, const char *args, const char *us
 	snprintf(s->user, sizeof s->user, "%s", user);
 	snprintf(s->home, sizeof s->home, "%s", home);
 	snprintf(s->from, sizeof s->from, "%s", from);
-	buf_init(&s->in, SFTP_IN_HIGH + 2 * SFTP_MAX_MSG);
+	buf_init(&s->in, SFTP_IN_HIGH + SFTP_WINDOW + SFTP_MAX_MSG);
 	buf_init(&s->out, SFTP_OUT_HIGH + 2 * SFTP_MAX_MSG);
 #ifndef SSHL_FUZZ
 	if (getrandom(&s->tag, sizeof s->tag, 0) != sizeof s->tag)

@@ -30,6 +30,13 @@
 #define SFTP_OUT_HIGH (512u * 1024)
 /* input buffered beyond which the caller stops acknowledging it */
 #define SFTP_IN_HIGH (512u * 1024)
+/* the channel window internal-sftp offers: OpenSSH's sftp sends WRITEs of
+ * SFTP_MAX_WRITE (what limits@openssh.com says), so the session's 256 KiB
+ * window let one WRITE be in flight and a put waited a round trip per
+ * request; two fit in this one. The input buffer holds at most
+ * SFTP_IN_HIGH acknowledged + this window + what was handled but not yet
+ * moved out (under 64 KiB), which its bound covers. */
+#define SFTP_WINDOW (512u * 1024)
 /* bytes copy-data copies between two looks at the rest of the connection */
 #define SFTP_COPY_STEP (1024u * 1024)
 

@@ -180,6 +180,11 @@ int sftp_start(struct conn *c, struct channel *ch, const char *args)
 		free(x);
 		return 0;
 	}
+	if (channel_grow_window(c, ch, SFTP_WINDOW) != SSH_OK) {
+		sftp_free(x->engine);
+		free(x);
+		return 0;
+	}
 	/* no terminal for a file transfer: the pty would only stay open */
 	if (s->have_pty) {
 		pty_close(&s->pty);

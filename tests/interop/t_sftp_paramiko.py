@@ -151,6 +151,11 @@ v = r.init()
 exts = strings(v[5:])
 exts = dict(zip(exts[0::2], exts[1::2]))
 rep.check("VERSION 3", v[0] == 2 and struct.unpack(">I", v[1:5])[0] == 3)
+# a WRITE of the 255 KiB limits@openssh.com allows is what OpenSSH's sftp
+# sends: the window must hold two of them (512 KiB), or a put waits a round
+# trip per request (the INIT's 9 bytes are all that was sent)
+rep.check("the sftp channel's window holds two WRITEs", r.ch.out_window_size == 512 * 1024 - 9,
+          str(r.ch.out_window_size))
 want = [b"posix-rename@openssh.com", b"statvfs@openssh.com", b"fstatvfs@openssh.com", b"hardlink@openssh.com",
         b"fsync@openssh.com", b"lsetstat@openssh.com", b"limits@openssh.com", b"expand-path@openssh.com",
         b"copy-data", b"home-directory", b"users-groups-by-id@openssh.com"]
