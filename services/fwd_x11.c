@@ -67,6 +67,7 @@ static int open_x11(struct conn *c, int fd, const struct sockaddr_storage *peer)
 		close(fd);
 		return SSH_OK;
 	}
+	ch->xtype = "x11-connection"; /* OpenSSH's name for ChannelTimeout */
 	channel_set_fds(ch, fd, fd, -1);
 	logit(c->log, LOG_DEBUG, "X11 connection from %s port %u, channel %u", host, port, ch->id);
 	if ((e = channel_open_begin(c, ch, &b)) != SSH_OK)

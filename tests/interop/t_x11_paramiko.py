@@ -101,4 +101,26 @@ ch = t.open_session()
 ch.exec_command("echo alive")
 rep.check("the connection goes on", drain(ch) == b"alive\n")
 t.close()
+
+# ChannelTimeout names an X11 connection's channel "x11-connection", as
+# OpenSSH does: one left idle is closed, and the X client sees its end
+IDLE = ("python3 -c \"import os, socket, time\n"
+        "n = int(os.environ['DISPLAY'].split(':')[1].split('.')[0])\n"
+        "s = socket.create_connection(('127.0.0.1', 6000 + n), 5); s.settimeout(15)\n"
+        "try:\n"
+        "    print('eof' if s.recv(1) == b'' else 'data')\n"
+        "except OSError:\n"
+        "    print('still open')\n\"")
+sock, proc = env.server("-o", "AuthorizedKeysFile=" + AK, "-o", "X11Forwarding=yes",
+                        "-o", "ChannelTimeout=x11-connection=2")
+t = paramiko.Transport(sock)
+t.start_client(timeout=30)
+t.auth_publickey(user, key)
+held = []
+ch = t.open_session()
+ch.request_x11(auth_protocol="MIT-MAGIC-COOKIE-1", auth_cookie=COOKIE, handler=lambda c, o: held.append(c))
+ch.exec_command(IDLE)
+out = drain(ch).decode()
+rep.check("ChannelTimeout x11-connection=2: an idle X11 channel is closed", out.strip() == "eof", out)
+t.close()
 rep.finish()
