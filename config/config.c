@@ -342,6 +342,30 @@ static int authmethods_satisfiable(const struct config *c, char *err, size_t err
 	"sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256"
 #define CA_SIG_SUPPORTED CA_SIG_DEFAULT ",ssh-rsa"
 
+/* keyboard-interactive:DEVICE: on Linux OpenSSH has one device, "pam",
+ * and only with UsePAM; the checks run the plain method, so any other
+ * device would be a restriction accepted and ignored: refused instead */
+static int authmethods_devices(const struct config *c, char *err, size_t errlen)
+{
+	static const char kbd[] = "keyboard-interactive:";
+	const char *p = c->authentication_methods;
+	while (p && (p = strstr(p, kbd))) {
+		size_t n;
+		p += sizeof kbd - 1;
+		n = strcspn(p, ", ");
+		if (n != 3 || strncmp(p, "pam", 3)) {
+			snprintf(err, errlen, "AuthenticationMethods: keyboard-interactive device \"%.*s\" not supported "
+				 "by sshd-lite (only pam, with UsePAM yes)", (int)n, p);
+			return -1;
+		}
+		if (c->use_pam <= 0) {
+			snprintf(err, errlen, "AuthenticationMethods: keyboard-interactive:pam needs UsePAM yes");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errlen)
 {
 	char def[2048], sup[2048];
@@ -358,7 +382,7 @@ int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errl
 		snprintf(err, errlen, "PAMServiceName: not a file name in /etc/pam.d");
 		return -1;
 	}
-	if (authmethods_satisfiable(c, err, errlen) < 0)
+	if (authmethods_devices(c, err, errlen) < 0 || authmethods_satisfiable(c, err, errlen) < 0)
 		return -1;
 	/* as sshd: a command nobody is named to run is an error */
 	if (c->authorized_keys_command && *c->authorized_keys_command &&
