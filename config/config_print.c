@@ -58,108 +58,119 @@ static void print_others(const struct config *c, int fd)
 	}
 }
 
-void config_print(const struct config *c, int fd)
+static const char *pkopts_name(int o)
+{
+	if (o == (PKOPT_TOUCH_REQUIRED | PKOPT_VERIFY_REQUIRED))
+		return "touch-required verify-required";
+	return o == PKOPT_TOUCH_REQUIRED ? "touch-required" : o == PKOPT_VERIFY_REQUIRED ? "verify-required" : "none";
+}
+
+static const char *loglevel_name(const struct config *c)
+{
+	/* -d and -q change the level without a name */
+	if (c->log_level_name)
+		return c->log_level_name;
+	for (size_t j = 0; loglevels[j].name; j++)
+		if (loglevels[j].prio == c->log_level)
+			return loglevels[j].name;
+	return NULL;
+}
+
+/* the value kinds that are lists printed one line per entry, or a word
+ * for an empty one (none: nothing, as sshd -T prints) */
+static void print_lines(int fd, const char *lower, const struct strlist *l, const char *empty)
+{
+	for (int n = 0; n < l->n; n++)
+		pr(fd, lower, l->v[n]);
+	if (!l->n && empty)
+		pr(fd, lower, empty);
+}
+
+static void print_one(const struct config *c, const struct keyword *k, const char *lower, int fd)
 {
 	/* OpenSSH prints prohibit-password by its older name */
 	static const char *const root[] = {"no", "without-password", "forced-commands-only", "yes"};
 	static const char *const fwd[] = {"no", "local", "remote", "yes"};
+	const void *src = (const char *)c + k->off;
+	const int *ip = src;
+
+	switch (k->type) {
+	case K_STR:
+	case K_FACILITY:
+		pr(fd, lower, *(char *const *)src);
+		break;
+	case K_KEYCREATE:
+		pr(fd, lower, c->host_key_create ? c->host_key_create : "no");
+		break;
+	case K_ALG:
+		pr(fd, lower, alg_list(c, k->off));
+		break;
+	case K_INT:
+	case K_TIME:
+		dprintf(fd, "%s %d\n", lower, *ip);
+		break;
+	case K_BOOL:
+		pr(fd, lower, *ip ? "yes" : "no");
+		break;
+	case K_PKOPTS:
+		pr(fd, lower, pkopts_name(c->pubkey_auth_options));
+		break;
+	case K_AUTHMETHODS:
+		pr(fd, lower, c->authentication_methods ? c->authentication_methods : "any");
+		break;
+	case K_PATLIST:
+	case K_ENV:
+		print_lines(fd, lower, src, NULL);
+		break;
+	case K_LIST:
+		print_list(fd, lower, src, k->flags & KW_APPEND);
+		break;
+	case K_ROOT:
+		pr(fd, lower, root[c->permit_root_login]);
+		break;
+	case K_FWD:
+		pr(fd, lower, fwd[*ip & FWD_ALL]);
+		break;
+	case K_MODE:
+		dprintf(fd, "%s %04o\n", lower, (unsigned)*ip);
+		break;
+	case K_COMP:
+		pr(fd, lower, c->compression == COMP_PREAUTH ? "zlib" : c->compression ? "yes" : "no");
+		break;
+	case K_LOGLEVEL:
+		if (loglevel_name(c))
+			pr(fd, lower, loglevel_name(c));
+		break;
+	case K_REKEY:
+		dprintf(fd, "%s %lld %d\n", lower, (long long)c->rekey_bytes, c->rekey_seconds);
+		break;
+	case K_SUBSYS:
+		dprintf(fd, "subsystem sftp %s\n", c->sftp_server);
+		break;
+	case K_PERMIT:
+	case K_CHANTIMEOUT:
+		if (((const struct strlist *)src)->n)
+			print_list(fd, lower, src, 0);
+		else if (k->type == K_PERMIT)
+			pr(fd, lower, "any");
+		break;
+	case K_TIMENONE:
+		if (*ip)
+			dprintf(fd, "%s %d\n", lower, *ip);
+		else
+			pr(fd, lower, "none");
+		break;
+	}
+}
+
+void config_print(const struct config *c, int fd)
+{
 	for (size_t i = 0; i < nkeywords; i++) {
-		const struct keyword *k = &keywords[i];
-		const void *src = (const char *)c + k->off;
 		char lower[64];
-		size_t j;
-		if (k->flags & KW_ALIAS)
+		if (keywords[i].flags & KW_ALIAS)
 			continue;
-		lower_name(k->name, lower, sizeof lower);
-		switch (k->type) {
-		case K_STR:
-		case K_FACILITY:
-			pr(fd, lower, *(char *const *)src);
-			break;
-		case K_KEYCREATE:
-			pr(fd, lower, c->host_key_create ? c->host_key_create : "no");
-			break;
-		case K_ALG:
-			pr(fd, lower, alg_list(c, k->off));
-			break;
-		case K_INT:
-		case K_TIME:
-			dprintf(fd, "%s %d\n", lower, *(const int *)src);
-			break;
-		case K_BOOL:
-			pr(fd, lower, *(const int *)src ? "yes" : "no");
-			break;
-		case K_PKOPTS:
-			pr(fd, lower,
-			   c->pubkey_auth_options == (PKOPT_TOUCH_REQUIRED | PKOPT_VERIFY_REQUIRED)
-				   ? "touch-required verify-required"
-			   : c->pubkey_auth_options == PKOPT_TOUCH_REQUIRED  ? "touch-required"
-			   : c->pubkey_auth_options == PKOPT_VERIFY_REQUIRED ? "verify-required"
-									     : "none");
-			break;
-		case K_AUTHMETHODS:
-			pr(fd, lower, c->authentication_methods ? c->authentication_methods : "any");
-			break;
-		case K_PATLIST:
-			/* as sshd -T: one line per pattern, nothing when empty */
-			for (int n = 0; n < ((const struct strlist *)src)->n; n++)
-				pr(fd, lower, ((const struct strlist *)src)->v[n]);
-			break;
-		case K_LIST:
-			print_list(fd, lower, src, k->flags & KW_APPEND);
-			break;
-		case K_ROOT:
-			pr(fd, lower, root[c->permit_root_login]);
-			break;
-		case K_FWD:
-			pr(fd, lower, fwd[*(const int *)src & FWD_ALL]);
-			break;
-		case K_MODE:
-			dprintf(fd, "%s %04o\n", lower, (unsigned)*(const int *)src);
-			break;
-		case K_COMP:
-			pr(fd, lower, c->compression == COMP_PREAUTH ? "zlib" : c->compression ? "yes" : "no");
-			break;
-		case K_LOGLEVEL:
-			/* -d and -q change the level without a name */
-			if (c->log_level_name) {
-				pr(fd, lower, c->log_level_name);
-				break;
-			}
-			for (j = 0; loglevels[j].name; j++)
-				if (loglevels[j].prio == c->log_level) {
-					pr(fd, lower, loglevels[j].name);
-					break;
-				}
-			break;
-		case K_REKEY:
-			dprintf(fd, "%s %lld %d\n", lower, (long long)c->rekey_bytes, c->rekey_seconds);
-			break;
-		case K_SUBSYS:
-			dprintf(fd, "subsystem sftp %s\n", c->sftp_server);
-			break;
-		case K_ENV:
-			/* one line each, nothing when empty (sshd -T) */
-			for (int n = 0; n < ((const struct strlist *)src)->n; n++)
-				pr(fd, lower, ((const struct strlist *)src)->v[n]);
-			break;
-		case K_PERMIT:
-			if (((const struct strlist *)src)->n)
-				print_list(fd, lower, src, 0);
-			else
-				pr(fd, lower, "any");
-			break;
-		case K_CHANTIMEOUT:
-			if (((const struct strlist *)src)->n)
-				print_list(fd, lower, src, 0);
-			break;
-		case K_TIMENONE:
-			if (*(const int *)src)
-				dprintf(fd, "%s %d\n", lower, *(const int *)src);
-			else
-				pr(fd, lower, "none");
-			break;
-		}
+		lower_name(keywords[i].name, lower, sizeof lower);
+		print_one(c, &keywords[i], lower, fd);
 	}
 	print_others(c, fd);
 }
