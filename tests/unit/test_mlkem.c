@@ -1,7 +1,8 @@
-/* ML-KEM-768 against NIST's ACVP and Wycheproof vectors, the FIPS 203 7.2
- * modulus check, implicit rejection, and the two hybrid key exchanges run
- * in memory against a client computed here; prints the server's cost
- * beside curve25519-sha256's. */
+/* ML-KEM-768 against NIST's ACVP and Wycheproof vectors (the ACVP
+ * key-generation keys also through the key checks and decoding), the
+ * FIPS 203 7.2 modulus check, implicit rejection, and the two hybrid key
+ * exchanges run in memory against a client computed here; prints the
+ * server's cost beside curve25519-sha256's. */
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +12,7 @@
 #include "kex/agree.h"
 #include "kex/ecdh_internal.h"
 #include "kex/mlkem768.h"
+#include "kex/mlkem768_poly.h"
 #include "kex/x25519.h"
 #include "t.h"
 #include "transport/crypto.h"
@@ -65,6 +67,47 @@ static void acvp_keygen(void)
 	}
 	vec_close(v);
 	BATCH("ACVP keyGen ML-KEM-768 (d, z -> ek, dk)", bad, total);
+}
+
+/* ByteDecode12 then ByteEncode12 of n bytes of 12-bit values, one
+ * polynomial at a time, gives the bytes back */
+static int decode_roundtrip(const uint8_t *in, size_t n)
+{
+	struct poly p;
+	uint8_t out[MLKEM_POLY12_LEN];
+	for (size_t off = 0; off + MLKEM_POLY12_LEN <= n; off += MLKEM_POLY12_LEN) {
+		poly_from_bytes12(&p, in + off);
+		poly_to_bytes12(out, &p);
+		if (memcmp(out, in + off, sizeof out))
+			return 0;
+	}
+	return 1;
+}
+
+/* The key-generation file's keys as input: every ek passes the modulus
+ * check of FIPS 203 7.2 and every dk the hash check of 7.3, and t (in ek)
+ * and s (dk's first part) decode and encode back unchanged */
+static void acvp_keycheck(void)
+{
+	const char *file = "mlkem/acvp-ML-KEM-keyGen-FIPS203.json";
+	struct vec *v = vec_open(file);
+	int total = 0, bad = 0;
+	CHECK(v != NULL, "open %s", file);
+	while (v && vec_next(v)) {
+		size_t el, kl;
+		const uint8_t *ek = vec_hex(v, "ek", &el), *dk = vec_hex(v, "dk", &kl);
+		if (!is768(v))
+			continue;
+		total++;
+		if (!ek || !dk || mlkem768_ek_check(ek, el) != SSH_OK ||
+		    mlkem768_dk_check(dk, kl) != SSH_OK ||
+		    !decode_roundtrip(ek, MLKEM_K * MLKEM_POLY12_LEN) ||
+		    !decode_roundtrip(dk, MLKEM_K * MLKEM_POLY12_LEN))
+			note(&bad, file, v);
+	}
+	vec_close(v);
+	BATCH("ACVP keyGen ML-KEM-768 keys: ek modulus check, dk hash check, t and s decode and encode back",
+	      bad, total);
 }
 
 static int acvp_encap_one(struct vec *v)
@@ -548,6 +591,7 @@ int main(void)
 		return 1;
 	}
 	acvp_keygen();
+	acvp_keycheck();
 	acvp_encap_decap();
 	wp_keygen_seed();
 	wp_encaps();
