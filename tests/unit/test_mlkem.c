@@ -429,6 +429,23 @@ static int client_check(const struct run *r, const uint8_t *ci, size_t cilen,
 	return ok;
 }
 
+/* Encapsulation uses fresh randomness each time: two replies to one
+ * C_INIT share neither the ciphertext nor the classical value, nor K */
+static int fresh(const struct agree *a, const uint8_t *ci, size_t cilen, size_t cl_pub)
+{
+	struct run r[2];
+	int ok;
+	run(&r[0], a, ci, cilen, NULL, 0);
+	run(&r[1], a, ci, cilen, NULL, 0);
+	ok = r[0].rc == SSH_OK && r[1].rc == SSH_OK && r[0].reply.len == 4 + CT + cl_pub &&
+	     r[1].reply.len == r[0].reply.len && memcmp(r[0].reply.d + 4, r[1].reply.d + 4, CT) &&
+	     memcmp(r[0].reply.d + 4 + CT, r[1].reply.d + 4 + CT, cl_pub) &&
+	     r[0].secret.len == r[1].secret.len && memcmp(r[0].secret.d, r[1].secret.d, r[0].secret.len);
+	run_free(&r[0]);
+	run_free(&r[1]);
+	return ok;
+}
+
 static uint8_t x_sk[32];
 
 static int x25519_client_k(const uint8_t *spub, uint8_t *k)
@@ -458,6 +475,7 @@ static void hybrid_x25519(void)
 		run_free(&r);
 	}
 	CHECK(ok, "mlkem768x25519-sha256: client and server reach the same string K (20 runs)");
+	CHECK(fresh(a, ci, EK + 32, 32), "mlkem768x25519-sha256: two replies to one C_INIT differ (fresh m and X25519 key)");
 	run(&r, a, ci, EK + 32, (const uint8_t *)"", 1);
 	CHECK(r.rc == SSH_ERR_FORMAT, "mlkem768x25519-sha256: byte after C_INIT refused");
 	run_free(&r);
@@ -516,6 +534,7 @@ static void hybrid_p256(void)
 		run_free(&r);
 	}
 	CHECK(ok, "mlkem768nistp256-sha256: client and server reach the same string K (5 runs)");
+	CHECK(fresh(a, ci, EK + 65, 65), "mlkem768nistp256-sha256: two replies to one C_INIT differ (fresh m and P-256 key)");
 	CHECK(try_init(a, ci, EK - 1) == SSH_ERR_FORMAT && try_init(a, ci, EK + 66) == SSH_ERR_FORMAT &&
 	      try_init(a, ci, EK + 33) == SSH_ERR_FORMAT,
 	      "mlkem768nistp256-sha256: C_INIT of 1183, 1250 and 1217 (a compressed point's length) bytes refused");
