@@ -22,6 +22,7 @@ struct pam_side {
 	int fd;            /* the server's socket, for conversation turns */
 	int interactive;   /* AUTH: turns go to the server; else collected */
 	int cred, session; /* what pam_side_end must undo */
+	int acct_ok;       /* AUTH for keyboard-interactive checked the account */
 	char msgs[1024];   /* TEXT_INFO and ERROR_MSG outside AUTH */
 	size_t nmsgs;
 };
@@ -149,6 +150,7 @@ static int start(struct pam_side *p, const struct pam_req *q)
 	if (p->h)
 		pam_end(p->h, PAM_SUCCESS);
 	p->h = NULL;
+	p->acct_ok = 0;
 	snprintf(p->user, sizeof p->user, "%s", user);
 	if ((rc = pam_start(svc, user, &cv, &p->h)) != PAM_SUCCESS) {
 		logit(p->log, LOG_ERR, "PAM: initialisation failed for %s: %d", p->user, rc);
@@ -173,15 +175,39 @@ static int same_user(struct pam_side *p)
 	return 1;
 }
 
-/* AUTH data: one byte, 1 when PermitEmptyPasswords allows an empty one */
+/* keyboard-interactive, as OpenSSH's PAM thread does it: the account is
+ * checked within the conversation, so that an expired password can be
+ * changed through it (the client sees pam_unix's "Current password",
+ * "New password" prompts); the later ACCT request then only answers */
+static int account_in_conv(struct pam_side *p)
+{
+	int rc = pam_acct_mgmt(p->h, 0);
+	if (rc == PAM_NEW_AUTHTOK_REQD) {
+		rc = pam_chauthtok(p->h, PAM_CHANGE_EXPIRED_AUTHTOK);
+		if (rc != PAM_SUCCESS)
+			logit(p->log, LOG_ERR, "PAM: pam_chauthtok(): %s", pam_strerror(p->h, rc));
+		else if (!same_user(p))
+			rc = PAM_AUTH_ERR;
+	} else if (rc != PAM_SUCCESS) {
+		logit(p->log, LOG_ERR, "PAM: %s for %s from %s", pam_strerror(p->h, rc), p->user, p->host);
+	}
+	p->acct_ok = rc == PAM_SUCCESS;
+	return rc;
+}
+
+/* AUTH data: the flag byte (PAM_AUTH_*) */
 static int authenticate(struct pam_side *p, const struct pam_req *q)
 {
+	uint8_t fl = q->len == 1 ? (uint8_t)q->data[0] : 0;
 	int rc;
 	p->interactive = 1;
-	rc = pam_authenticate(p->h, q->len == 1 && q->data[0] == 1 ? 0 : PAM_DISALLOW_NULL_AUTHTOK);
-	p->interactive = 0;
+	p->acct_ok = 0;
+	rc = pam_authenticate(p->h, fl & PAM_AUTH_EMPTY_OK ? 0 : PAM_DISALLOW_NULL_AUTHTOK);
 	if (rc == PAM_SUCCESS && !same_user(p))
 		rc = PAM_AUTH_ERR;
+	if (rc == PAM_SUCCESS && (fl & PAM_AUTH_KBD))
+		rc = account_in_conv(p);
+	p->interactive = 0;
 	return rc;
 }
 
@@ -281,7 +307,8 @@ void pam_side_request(struct pam_side *p, int fd, const struct pam_req *q, size_
 	if (q->op == LR_PAM_AUTH) {
 		reply(fd, authenticate(p, q), "", 0);
 	} else if (q->op == LR_PAM_ACCT) {
-		rc = pam_acct_mgmt(p->h, 0);
+		/* checked (and the password changed) by keyboard-interactive */
+		rc = p->acct_ok ? PAM_SUCCESS : pam_acct_mgmt(p->h, 0);
 		reply(fd, rc, p->msgs, p->nmsgs);
 	} else if (q->op == LR_PAM_SESSION) {
 		session(p, fd);

@@ -100,7 +100,8 @@ int pam_account(struct conn *c, struct userauth *u)
 		if (rep->rc == P_SUCCESS)
 			e = SSH_OK;
 		else if (rep->rc == P_NEW_AUTHTOK_REQD)
-			logit(c->log, LOG_INFO, "PAM: password change required for %s, which this server cannot do [preauth]",
+			logit(c->log, LOG_INFO,
+			      "PAM: password change required for %s, which only keyboard-interactive can do [preauth]",
 			      u->logname);
 	}
 	if (e != SSH_OK)
@@ -143,7 +144,7 @@ int pam_password(struct conn *c, struct userauth *u, const uint8_t *pw, size_t l
 {
 	struct pam_rep *rep = calloc(1, sizeof *rep);
 	char plain[1025];
-	uint8_t empty_ok = (uint8_t)c->cfg->permit_empty_passwords;
+	uint8_t fl = c->cfg->permit_empty_passwords ? PAM_AUTH_EMPTY_OK : 0;
 	int ok = 0;
 
 	if (!rep)
@@ -155,7 +156,7 @@ int pam_password(struct conn *c, struct userauth *u, const uint8_t *pw, size_t l
 		snprintf(plain, sizeof plain, "%s", BAD_PASSWORD);
 	}
 	wipe((void *)pw, len);
-	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_AUTH, &empty_ok, 1, rep) == SSH_OK &&
+	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_AUTH, &fl, 1, rep) == SSH_OK &&
 	    password_turns(c, rep, plain) == SSH_OK)
 		ok = rep->rc == P_SUCCESS && u->user.valid && u->user.allowed;
 	wipe(plain, sizeof plain);
@@ -375,12 +376,12 @@ static int kbd_next(struct conn *c, struct userauth *u, struct pam_rep *rep)
 int pam_kbdint(struct conn *c, struct userauth *u)
 {
 	struct pam_rep *rep = calloc(1, sizeof *rep);
-	uint8_t empty_ok = (uint8_t)c->cfg->permit_empty_passwords;
+	uint8_t fl = (uint8_t)(PAM_AUTH_KBD | (c->cfg->permit_empty_passwords ? PAM_AUTH_EMPTY_OK : 0));
 	int res = UA_FAILURE;
 
 	if (!rep)
 		return SSH_ERR_ALLOC;
-	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_AUTH, &empty_ok, 1, rep) == SSH_OK)
+	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_AUTH, &fl, 1, rep) == SSH_OK)
 		res = kbd_next(c, u, rep);
 	free(rep);
 	return res;
