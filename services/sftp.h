@@ -40,6 +40,10 @@
  * SFTP_IN_HIGH acknowledged + this window + what was handled but not yet
  * moved out (under 64 KiB), which its bound covers. */
 #define SFTP_WINDOW (512u * 1024)
+/* replies the peer may hold received and not yet consumed before more
+ * wait (sftp_chan.c): enough to keep it busy, little enough that its own
+ * buffers stay small */
+#define SFTP_PEER_AHEAD (512u * 1024)
 /* bytes copy-data copies between two looks at the rest of the connection */
 #define SFTP_COPY_STEP (1024u * 1024)
 
