@@ -206,6 +206,10 @@ int channel_may_send(const struct conn *c)
 int channel_peer_holds(const struct conn *c, const struct channel *ch, size_t limit)
 {
 	size_t ahead = ch->rwin_max - ch->rwin, unsent;
+	if (!ch->radj)
+		return 0;
+	if (limit < 2 * (size_t)ch->radj)
+		limit = 2 * (size_t)ch->radj;
 	/* the cheap test first: most calls end here, without a system call */
 	if (ahead < limit || io_unsent(c, &unsent) != SSH_OK)
 		return 0;

@@ -142,6 +142,7 @@ static int h_window_adjust(struct conn *c, uint8_t type, struct rd *r)
 		return SSH_ERR_PROTO;
 	}
 	ch->rwin += add;
+	ch->radj = add;
 	if (ch->rwin > ch->rwin_max)
 		ch->rwin_max = ch->rwin;
 	return channel_pump(c, ch);
