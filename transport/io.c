@@ -53,7 +53,8 @@ int io_unsent(const struct conn *c, size_t *n)
 {
 	int k = 0;
 	/* TCP: sent but not acknowledged, or not sent yet; a Unix socket:
-	 * not read by the other end yet; a pipe has no such count */
+	 * not read by the other end yet (counted with the kernel's overhead,
+	 * so a little high); a pipe has no such count */
 	if (ioctl(c->wfd, SIOCOUTQ, &k) < 0 || k < 0)
 		return SSH_ERR_IO;
 	*n = (c->out.len - c->out_off) + (size_t)k;
