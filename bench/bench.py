@@ -634,7 +634,7 @@ def sftp_section(res, mib, runs):
     if not res:
         return ""
     L = ["", "## SFTP: internal-sftp against OpenSSH's sftp-server", "",
-         "`sftp -b` get and put of a %d MiB file (OpenSSH's sftp: 64 requests of 32 KiB in flight) through "
+         "`sftp -b` get and put of a %d MiB file (OpenSSH's sftp: 64 requests in flight, each of the 261120 bytes `limits@openssh.com` announces) through "
          "sshd-lite with its built-in `internal-sftp` and with `Subsystem sftp %s`: the same server, keys, "
          "client and cipher (%s), only the subsystem differs; %d runs per cell, alternated. Throughput in MiB/s "
          "(wall time of the whole sftp run, connection included) and server CPU in s (all the server's "

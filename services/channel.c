@@ -203,6 +203,19 @@ int channel_may_send(const struct conn *c)
 	return pending == 0 || c->out.len < 4 * CHAN_TX_HIGH;
 }
 
+int channel_peer_holds(const struct conn *c, const struct channel *ch, size_t limit)
+{
+	size_t ahead = ch->rwin_max - ch->rwin, unsent;
+	if (!ch->radj)
+		return 0;
+	if (limit < 2 * (size_t)ch->radj)
+		limit = 2 * (size_t)ch->radj;
+	/* the cheap test first: most calls end here, without a system call */
+	if (ahead < limit || io_unsent(c, &unsent) != SSH_OK)
+		return 0;
+	return ahead > unsent && ahead - unsent >= limit;
+}
+
 long channel_send_data(struct conn *c, struct channel *ch, uint32_t code, const uint8_t *p, size_t n)
 {
 	size_t sent = 0, maxp = ch->rmaxpkt < CHAN_MAXPKT ? ch->rmaxpkt : CHAN_MAXPKT;

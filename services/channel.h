@@ -113,6 +113,8 @@ struct channel {
 	int ours;             /* we sent the CHANNEL_OPEN */
 	/* flow control (RFC 4254 5.2) */
 	uint32_t rwin;        /* bytes we may still send */
+	uint32_t rwin_max;    /* the largest rwin has been: the window the peer offers */
+	uint32_t radj;        /* the peer's latest WINDOW_ADJUST, 0 before the first */
 	uint32_t rmaxpkt;     /* the peer's largest data per packet */
 	uint32_t lwin;        /* bytes the peer may still send */
 	uint32_t consumed;    /* delivered since our last WINDOW_ADJUST */
@@ -174,6 +176,15 @@ int channel_open_begin(struct conn *c, struct channel *ch, struct buf **b);
  * peer's window allows, in packets no larger than its maximum. Returns the
  * bytes sent (possibly 0) or an error. */
 long channel_send_data(struct conn *c, struct channel *ch, uint32_t code, const uint8_t *p, size_t n);
+/* 1 when the peer holds at least limit bytes of ch's data that it has
+ * received and not yet given back (its window is short of the most it
+ * offered by more than what is still on the way to it). A peer gives
+ * back only after consuming some amount of its own choosing (OpenSSH
+ * about 100 KiB, paramiko a tenth of its window), so the limit is at
+ * least twice its latest WINDOW_ADJUST and there is none before the
+ * first: a peer waiting for more before it gives back always gets it.
+ * 0 as well when the connection is a pipe, whose far end we cannot see. */
+int channel_peer_holds(const struct conn *c, const struct channel *ch, size_t limit);
 /* 1 when data may go out now: no re-key in progress and the transport's
  * backlog is below CHAN_TX_HIGH */
 int channel_may_send(const struct conn *c);

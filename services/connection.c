@@ -67,7 +67,7 @@ static int h_open(struct conn *c, uint8_t type, struct rd *r)
 	if (!(ch = channel_new(c, t)))
 		return send_open_failure(c, peer, OPEN_RESOURCE_SHORTAGE);
 	ch->peer_id = peer;
-	ch->rwin = win;
+	ch->rwin = ch->rwin_max = win;
 	ch->rmaxpkt = maxpkt;
 	/* the rest is the type's to parse */
 	e = t->open(c, ch, r);
@@ -119,7 +119,7 @@ static int h_open_reply(struct conn *c, uint8_t type, struct rd *r)
 	    (e = rd_u32(r, &maxpkt)) != SSH_OK)
 		return e;
 	ch->peer_id = peer;
-	ch->rwin = win;
+	ch->rwin = ch->rwin_max = win;
 	ch->rmaxpkt = maxpkt ? maxpkt : 1;
 	ch->confirmed = 1;
 	if (ch->type->opened && (e = ch->type->opened(c, ch, 1)) != SSH_OK)
@@ -142,6 +142,9 @@ static int h_window_adjust(struct conn *c, uint8_t type, struct rd *r)
 		return SSH_ERR_PROTO;
 	}
 	ch->rwin += add;
+	ch->radj = add;
+	if (ch->rwin > ch->rwin_max)
+		ch->rwin_max = ch->rwin;
 	return channel_pump(c, ch);
 }
 

@@ -28,6 +28,9 @@
 /* output waiting for the peer above which no request is handled: a READ
  * reply is at most SFTP_MAX_READ + 13 bytes, so one more always fits */
 #define SFTP_OUT_HIGH (512u * 1024)
+/* replies waiting at or below which they may move to the front of the
+ * output buffer to make room (sftp.c, out_room) */
+#define SFTP_OUT_MOVE (64u * 1024)
 /* input buffered beyond which the caller stops acknowledging it */
 #define SFTP_IN_HIGH (512u * 1024)
 /* the channel window internal-sftp offers: OpenSSH's sftp sends WRITEs of
@@ -37,6 +40,10 @@
  * SFTP_IN_HIGH acknowledged + this window + what was handled but not yet
  * moved out (under 64 KiB), which its bound covers. */
 #define SFTP_WINDOW (512u * 1024)
+/* replies the peer may hold received and not yet consumed before more
+ * wait (sftp_chan.c): enough to keep it busy, little enough that its own
+ * buffers stay small */
+#define SFTP_PEER_AHEAD (512u * 1024)
 /* bytes copy-data copies between two looks at the rest of the connection */
 #define SFTP_COPY_STEP (1024u * 1024)
 
@@ -130,7 +137,8 @@ int sftp_input(struct sftp *s, const uint8_t *p, size_t n);
  * While a copy-data runs, one step of it and nothing else: call again
  * after serving the rest of the connection (sftp_busy). */
 int sftp_run(struct sftp *s);
-/* 1 when a complete request waits or a copy has more to do */
+/* 1 when a complete request waits or a copy has more to do, and the
+ * output has room for its reply (below SFTP_OUT_HIGH, and space behind) */
 int sftp_ready(const struct sftp *s);
 /* 1 while a copy-data is in progress */
 int sftp_busy(const struct sftp *s);

@@ -67,6 +67,10 @@ int sftp_open(struct sftp *s, struct sftp_req *q)
 		umask((mode_t)old);
 	if (fd < 0)
 		return sftp_status(s, q->id, (uint32_t)sftp_errno(e));
+	/* clients read a file front to back: a larger read-ahead keeps a
+	 * download from a cold cache ahead of the READs (advice only) */
+	if ((flags & O_ACCMODE) != O_WRONLY)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if ((idx = sftp_handle_new(s, H_FILE, fd, NULL, flags, path)) < 0) {
 		close(fd);
 		return sftp_status(s, q->id, SSH_FX_FAILURE);

@@ -210,6 +210,11 @@ int pkt_start_compression(struct conn *c, int deflating);
 int io_fill(struct conn *c);   /* one read(); SSH_ERR_EOF at end */
 int io_flush(struct conn *c);  /* writes what the socket takes now */
 int io_pending(const struct conn *c);
+/* bytes we have queued for the peer that it has not received yet: our
+ * buffer and, on a socket, what the kernel holds unacknowledged
+ * (SIOCOUTQ). SSH_OK, or SSH_ERR_IO when the kernel cannot say (a pipe):
+ * then the peer may be anywhere beyond it. */
+int io_unsent(const struct conn *c, size_t *n);
 /* writes everything, waiting at most ms milliseconds */
 int io_drain(struct conn *c, int ms);
 

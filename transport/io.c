@@ -1,5 +1,7 @@
 #include <errno.h>
 #include <poll.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +48,18 @@ int io_fill(struct conn *c)
 }
 
 int io_pending(const struct conn *c) { return c->out.len > c->out_off; }
+
+int io_unsent(const struct conn *c, size_t *n)
+{
+	int k = 0;
+	/* TCP: sent but not acknowledged, or not sent yet; a Unix socket:
+	 * not read by the other end yet (counted with the kernel's overhead,
+	 * so a little high); a pipe has no such count */
+	if (ioctl(c->wfd, SIOCOUTQ, &k) < 0 || k < 0)
+		return SSH_ERR_IO;
+	*n = (c->out.len - c->out_off) + (size_t)k;
+	return SSH_OK;
+}
 
 /* Packets are appended behind what the socket has not taken yet, and the
  * buffer starts over only once it is empty: against a slow reader it would

@@ -98,8 +98,8 @@ def s_(b):
 
 
 class Raw:
-    def __init__(self, t):
-        self.ch = t.open_session()
+    def __init__(self, t, window=None):
+        self.ch = t.open_session(window_size=window) if window else t.open_session()
         self.ch.settimeout(20)
         self.ch.invoke_subsystem("sftp")
         self.buf = b""
@@ -111,9 +111,9 @@ class Raw:
         self.ch.sendall(struct.pack(">I", len(p)) + p)
         return self.id
 
-    def recv(self):
+    def recv(self, chunk=1 << 20):
         while len(self.buf) < 4 or len(self.buf) < 4 + struct.unpack(">I", self.buf[:4])[0]:
-            d = self.ch.recv(1 << 20)
+            d = self.ch.recv(chunk)
             if not d:
                 return None
             self.buf += d
@@ -285,6 +285,52 @@ for _ in ids:
     rid = struct.unpack(">I", p[1:5])[0]
     got[rid] = p[9:] if p[0] == 103 else b""
 rep.check("64 pipelined reads of 32 KiB", b"".join(got[i] for i in ids) == data)
+# the client's window is a bound, not a goal (SFTP_PEER_AHEAD): once a
+# client has shown how it gives its window back, it is sent about 512 KiB
+# beyond what it has consumed, not its whole window
+big = os.urandom(8 << 20)
+with open(W + "/big", "wb") as f:
+    f.write(big)
+
+
+def settled(ch):
+    held, end = -1, time.time() + 10
+    while time.time() < end and len(ch.in_buffer) != held:
+        held = len(ch.in_buffer)
+        time.sleep(0.5)
+    return held
+
+
+def read_all(rb, ids, got):
+    for _ in ids[len(got):]:
+        p = rb.recv()
+        got[struct.unpack(">I", p[1:5])[0]] = p[9:] if p and p[0] == 103 else b""
+    return b"".join(got[i] for i in ids)
+
+
+for win, what in ((None, "paramiko's 2 MiB window"), (16 << 20, "a 16 MiB window")):
+    rb = Raw(t, window=win)
+    rb.init()
+    h = rb.open(W + "/big", 1)
+    ids = [rb.send(5, s_(h) + struct.pack(">QI", off, 261120)) for off in range(0, len(big), 261120)]
+    got = {}
+    if win is None:
+        # paramiko gives back once a tenth of its window is read: read
+        # 3 MiB of replies 64 KiB at a time, then stop reading
+        settled(rb.ch)
+        for _ in range(12):
+            p = rb.recv(65536)
+            got[struct.unpack(">I", p[1:5])[0]] = p[9:]
+        held = settled(rb.ch)
+        rep.check("%s, 3 MiB read, then nothing: under 1 MiB more comes" % what, 0 < held <= 1 << 20, str(held))
+    # a client that gives back only a tenth of 16 MiB at a time is never
+    # held back before it has: all 8 MiB come without a read
+    else:
+        held = settled(rb.ch)
+        rep.check("%s, nothing read: all 8 MiB come" % what, held >= len(big), str(held))
+    rep.check("%s: all 8 MiB come whole" % what, read_all(rb, ids, got) == big)
+    rb.ch.close()
+os.unlink(W + "/big")
 # a length over the limit ends the session cleanly
 r.ch.sendall(struct.pack(">I", 300000) + b"\x05")
 end = time.time() + 10
