@@ -11,6 +11,7 @@
 #include "config.h"
 #include "config/keywords.h"
 #include "config/config_src.h"
+#include "transport/namelist.h"
 
 #define F(field) offsetof(struct config, field)
 
@@ -274,64 +275,61 @@ static int auth_method_row(const char *m, size_t n)
 	if (colon)
 		n = (size_t)(colon - m);
 	for (size_t i = 0; i < sizeof auth_method_names / sizeof auth_method_names[0]; i++)
-		if (strlen(auth_method_names[i].name) == n && !strncmp(m, auth_method_names[i].name, n) &&
-		    (!colon || i == 2))
+		if (name_eq(auth_method_names[i].name, m, n) && (!colon || i == 2))
 			return (int)i;
 	return -1;
 }
 
-/* each list known methods only (all: also enabled ones); 1 when every
- * list passes, else 0, or -1 for an unknown method (named in err) */
-static int authmethods_scan(const struct config *c, const char *lists, int all, char *err, size_t errlen)
+/* One list of methods (len bytes, commas between them): -1 for an unknown
+ * method (named in err), else 1 when each is known and, with c, enabled
+ * there, 0 when one is not enabled */
+static int authmethods_list(const struct config *c, const char *list, size_t len, char *err, size_t errlen)
 {
-	const char *p = lists;
-	int every = 1, this = 1;
-	while (*p) {
-		size_t n = strcspn(p, ", ");
-		int row = auth_method_row(p, n);
+	struct namelist it;
+	const char *m;
+	size_t n;
+	int ok = 1;
+	namelist_init(&it, list, len);
+	while (namelist_next(&it, &m, &n)) {
+		int row = auth_method_row(m, n);
 		if (row < 0) {
-			snprintf(err, errlen, "AuthenticationMethods: unknown method \"%.*s\"", (int)n, p);
+			snprintf(err, errlen, "AuthenticationMethods: unknown method \"%.*s\"", (int)n, m);
 			return -1;
 		}
-		if (all && (auth_method_names[row].enabled < 0 ||
-			    *(const int *)((const char *)c + auth_method_names[row].enabled) <= 0))
-			this = 0;
-		p += n;
-		if (*p == ' ' || !*p) {
-			every &= this;
-			this = 1;
-		}
-		if (*p)
-			p++;
+		if (c && (auth_method_names[row].enabled < 0 ||
+			  *(const int *)((const char *)c + auth_method_names[row].enabled) <= 0))
+			ok = 0;
 	}
-	return every;
+	return ok;
+}
+
+/* the lists, one space apart as config_set keeps them: -1 for an unknown
+ * method, else 1 when some list passes authmethods_list, 0 when none does */
+static int authmethods_scan(const struct config *c, const char *lists, char *err, size_t errlen)
+{
+	int some = 0;
+	while (*lists) {
+		size_t n = strcspn(lists, " ");
+		int r = authmethods_list(c, lists, n, err, errlen);
+		if (r < 0)
+			return -1;
+		some |= r;
+		lists += n + (lists[n] == ' ');
+	}
+	return some;
 }
 
 int authmethods_valid(const char *lists, char *err, size_t errlen)
 {
-	return authmethods_scan(NULL, lists, 0, err, errlen) < 0 ? -1 : 0;
+	return authmethods_scan(NULL, lists, err, errlen) < 0 ? -1 : 0;
 }
 
 /* as sshd at start-up: at least one list must be made only of enabled
  * methods, or nobody could ever log in */
 static int authmethods_satisfiable(const struct config *c, char *err, size_t errlen)
 {
-	const char *p;
-	if (!c->authentication_methods)
+	if (!c->authentication_methods || authmethods_scan(c, c->authentication_methods, err, errlen) == 1)
 		return 0;
-	for (p = c->authentication_methods; *p;) {
-		size_t n = strcspn(p, " ");
-		char one[1024];
-		if (n < sizeof one) {
-			memcpy(one, p, n);
-			one[n] = 0;
-			if (authmethods_scan(c, one, 1, err, errlen) == 1)
-				return 0;
-		}
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
 	snprintf(err, errlen, "AuthenticationMethods cannot be satisfied by enabled authentication methods");
 	return -1;
 }
@@ -345,23 +343,38 @@ static int authmethods_satisfiable(const struct config *c, char *err, size_t err
 /* keyboard-interactive:DEVICE: on Linux OpenSSH has one device, "pam",
  * and only with UsePAM; the checks run the plain method, so any other
  * device would be a restriction accepted and ignored: refused instead */
+static int authmethods_device(const struct config *c, const char *m, size_t n, char *err, size_t errlen)
+{
+	const char *dev = memchr(m, ':', n);
+	size_t dn;
+	if (!dev || auth_method_row(m, n) != 2)
+		return 0;
+	dev++;
+	dn = n - (size_t)(dev - m);
+	if (!name_eq("pam", dev, dn)) {
+		snprintf(err, errlen, "AuthenticationMethods: keyboard-interactive device \"%.*s\" not supported "
+			 "by sshd-lite (only pam, with UsePAM yes)", (int)dn, dev);
+		return -1;
+	}
+	if (c->use_pam <= 0) {
+		snprintf(err, errlen, "AuthenticationMethods: keyboard-interactive:pam needs UsePAM yes");
+		return -1;
+	}
+	return 0;
+}
+
 static int authmethods_devices(const struct config *c, char *err, size_t errlen)
 {
-	static const char kbd[] = "keyboard-interactive:";
-	const char *p = c->authentication_methods;
-	while (p && (p = strstr(p, kbd))) {
-		size_t n;
-		p += sizeof kbd - 1;
-		n = strcspn(p, ", ");
-		if (n != 3 || strncmp(p, "pam", 3)) {
-			snprintf(err, errlen, "AuthenticationMethods: keyboard-interactive device \"%.*s\" not supported "
-				 "by sshd-lite (only pam, with UsePAM yes)", (int)n, p);
-			return -1;
-		}
-		if (c->use_pam <= 0) {
-			snprintf(err, errlen, "AuthenticationMethods: keyboard-interactive:pam needs UsePAM yes");
-			return -1;
-		}
+	const char *lists = c->authentication_methods, *m;
+	struct namelist it;
+	size_t n, ml;
+	while (lists && *lists) {
+		n = strcspn(lists, " ");
+		namelist_init(&it, lists, n);
+		while (namelist_next(&it, &m, &ml))
+			if (authmethods_device(c, m, ml, err, errlen) < 0)
+				return -1;
+		lists += n + (lists[n] == ' ');
 	}
 	return 0;
 }

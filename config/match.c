@@ -12,6 +12,7 @@
 
 #include "config/config.h"
 #include "config/config_src.h"
+#include "transport/namelist.h"
 
 #define MATCH_MAX_GROUPS 256
 
@@ -37,16 +38,18 @@ static int pattern(const char *s, const char *p, size_t plen, int fold)
 
 int match_pattern_list(const char *s, const char *list, int fold_case)
 {
+	struct namelist it;
+	const char *p;
+	size_t n;
 	int got = 0;
-	while (*list) {
-		size_t n = strcspn(list, ",");
-		int neg = *list == '!';
-		if (pattern(s, list + neg, n - (size_t)neg, fold_case)) {
+	namelist_init_str(&it, list);
+	while (namelist_next(&it, &p, &n)) {
+		int neg = n && *p == '!';
+		if (pattern(s, p + neg, n - (size_t)neg, fold_case)) {
 			if (neg)
 				return -1;
 			got = 1;
 		}
-		list += n + (list[n] == ',');
 	}
 	return got;
 }
@@ -91,12 +94,15 @@ static int in_cidr(const char *addr, int af, const unsigned char *net, int bits)
  * entry); addr NULL checks the list only */
 static int addr_list(const char *addr, const char *list)
 {
+	struct namelist it;
+	const char *p;
+	size_t n;
 	int got = 0;
-	while (*list) {
-		size_t n = strcspn(list, ",");
-		int neg = *list == '!', af = AF_INET, bits = 0, m;
+	namelist_init_str(&it, list);
+	while (namelist_next(&it, &p, &n)) {
+		int neg = n && *p == '!', af = AF_INET, bits = 0, m;
 		unsigned char net[16];
-		const char *e = list + neg;
+		const char *e = p + neg;
 		size_t en = n - (size_t)neg;
 		int c = parse_cidr(e, en, &af, net, &bits);
 		if (c < 0 || !en || strspn(e, "0123456789abcdefABCDEF.:/*?") < en)
@@ -107,7 +113,6 @@ static int addr_list(const char *addr, const char *list)
 		if (m && neg)
 			return -1;
 		got |= m;
-		list += n + (list[n] == ',');
 	}
 	return got;
 }

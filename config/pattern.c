@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config/pattern.h"
+#include "transport/namelist.h"
 
 int pat_match(const char *s, const char *p)
 {
@@ -33,27 +34,23 @@ int pat_match(const char *s, const char *p)
 /* the next comma-separated entry of *list into buf (at most cap-1
  * bytes; longer entries are cut, which can only fail to match); 0 at
  * the end */
-static int next_entry(const char **list, char *buf, size_t cap)
+static int next_entry(struct namelist *it, char *buf, size_t cap)
 {
-	const char *p = *list, *e;
+	const char *p;
 	size_t n;
-	if (!*p)
+	if (!namelist_next(it, &p, &n))
 		return 0;
-	e = strchr(p, ',');
-	if (!e)
-		e = p + strlen(p);
-	n = (size_t)(e - p);
 	if (n >= cap)
 		n = cap - 1;
 	memcpy(buf, p, n);
 	buf[n] = 0;
-	*list = *e ? e + 1 : e;
 	return 1;
 }
 
 int pat_match_list(const char *s, const char *list, int fold)
 {
 	char ent[1024], low[1024];
+	struct namelist it;
 	int got = 0;
 	size_t i;
 	size_t n = strnlen(s, sizeof low - 1);
@@ -61,7 +58,8 @@ int pat_match_list(const char *s, const char *list, int fold)
 	low[n] = 0;
 	for (i = 0; fold && i < n; i++)
 		low[i] = (char)tolower((unsigned char)low[i]);
-	while (next_entry(&list, ent, sizeof ent)) {
+	namelist_init_str(&it, list);
+	while (next_entry(&it, ent, sizeof ent)) {
 		int neg = ent[0] == '!';
 		if (fold)
 			for (i = 0; ent[i]; i++)
@@ -128,9 +126,11 @@ static int in_block(const char *addr, int af, const unsigned char *net, int bits
 int pat_addr_list(const char *addr, const char *list, int strict)
 {
 	char ent[256];
+	struct namelist it;
 	unsigned char net[16];
 	int got = 0, af, bits, bad = 0;
-	while (next_entry(&list, ent, sizeof ent)) {
+	namelist_init_str(&it, list);
+	while (next_entry(&it, ent, sizeof ent)) {
 		int neg = ent[0] == '!', r = parse_cidr(ent + neg, &af, net, &bits);
 		if (r == -2 || (r == -1 && (strict || strchr(ent, '/'))))
 			return -2;

@@ -19,14 +19,14 @@
 #define KEYFILE_MAX (256u * 1024)
 
 const struct sigalg sigalgs[] = {
-	{"ssh-ed25519", KEY_ED25519, 0, NULL},
-	{"ecdsa-sha2-nistp256", KEY_ECDSA_P256, 0, "sha256"},
-	{"ecdsa-sha2-nistp384", KEY_ECDSA_P384, 0, "sha384"},
-	{"ecdsa-sha2-nistp521", KEY_ECDSA_P521, 0, "sha512"},
-	{"rsa-sha2-512", KEY_RSA, 0, "sha512"},
-	{"rsa-sha2-256", KEY_RSA, 0, "sha256"},
-	{"ssh-rsa", KEY_RSA, 1, "sha1"},
-	{NULL, KEY_NONE, 0, NULL},
+	{"ssh-ed25519", KEY_ED25519, 0, NULL, 0},
+	{"ecdsa-sha2-nistp256", KEY_ECDSA_P256, 0, "sha256", 0},
+	{"ecdsa-sha2-nistp384", KEY_ECDSA_P384, 0, "sha384", 0},
+	{"ecdsa-sha2-nistp521", KEY_ECDSA_P521, 0, "sha512", 0},
+	{"rsa-sha2-512", KEY_RSA, 0, "sha512", 4},
+	{"rsa-sha2-256", KEY_RSA, 0, "sha256", 2},
+	{"ssh-rsa", KEY_RSA, 1, "sha1", 0},
+	{NULL, KEY_NONE, 0, NULL, 0},
 };
 
 static const struct keyops *const keytypes[] = {

@@ -23,6 +23,9 @@ struct sigalg {
 	int legacy;            /* ssh-rsa (SHA-1): offered only when enabled */
 	/* hash name for libtomcrypt: "sha256", ... (NULL for ed25519) */
 	const char *hash;
+	/* the flag of an ssh-agent SIGN_REQUEST that asks for this algorithm
+	 * (draft-miller-ssh-agent 4.5.1: 2 rsa-sha2-256, 4 rsa-sha2-512) */
+	uint32_t agent_flag;
 };
 
 /* NULL-terminated, in the server's order of preference */

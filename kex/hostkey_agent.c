@@ -14,11 +14,10 @@
 #include "kex/base64.h"
 #include "kex/hostkey.h"
 #include "transport/err.h"
+#include "transport/namelist.h"
 
 #define AGENTC_SIGN_REQUEST 13
 #define AGENT_SIGN_RESPONSE 14
-#define AGENT_RSA_SHA2_256 2
-#define AGENT_RSA_SHA2_512 4
 /* an agent's answer is one signature: far below this */
 #define AGENT_REPLY_MAX (64u * 1024)
 #define AGENT_TIMEOUT_MS 10000
@@ -158,9 +157,7 @@ int hostkey_agent_sign(const struct hostkey *k, const struct sigalg *alg, const 
 	buf_u8(&req, AGENTC_SIGN_REQUEST);
 	buf_string(&req, k->agent_blob, k->agent_bloblen);
 	buf_string(&req, data, len);
-	buf_u32(&req, !strcmp(alg->name, "rsa-sha2-256")   ? AGENT_RSA_SHA2_256
-		      : !strcmp(alg->name, "rsa-sha2-512") ? AGENT_RSA_SHA2_512
-							   : 0);
+	buf_u32(&req, alg->agent_flag);
 	buf_string_end(&req, mark);
 	e = req.err ? SSH_ERR_ALLOC : transact(k->agent_fd, &req, &reply);
 	/* byte SIGN_RESPONSE, string signature blob (string algorithm,
@@ -172,7 +169,7 @@ int hostkey_agent_sign(const struct hostkey *k, const struct sigalg *alg, const 
 		e = SSH_ERR_KEY;
 	rd_init(&s, sig, e == SSH_OK ? siglen : 0);
 	if (e == SSH_OK && (rd_text(&s, &name, &nl) != SSH_OK || rd_string(&s, &raw, &rawl) != SSH_OK ||
-			    rd_end(&s) != SSH_OK || nl != strlen(alg->name) || memcmp(name, alg->name, nl)))
+			    rd_end(&s) != SSH_OK || !name_eq(alg->name, name, nl)))
 		e = SSH_ERR_SIG;
 	if (e == SSH_OK)
 		e = buf_put(out, sig, siglen);

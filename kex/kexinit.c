@@ -131,7 +131,7 @@ static int list_sane(const uint8_t *list, size_t len)
 static int same_first(const uint8_t *client, size_t clen, const char *server)
 {
 	size_t n = namelist_first(client, clen), sn = namelist_first(server, strlen(server));
-	return n == sn && !memcmp(client, server, n);
+	return name_eq_bytes(client, n, server, sn);
 }
 
 int kexinit_parse(struct conn *c, struct kex *k, struct rd *r, struct kexinit_client *ci)

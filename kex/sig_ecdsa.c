@@ -13,6 +13,7 @@
 #include "kex/ecc_point.h"
 #include "kex/hostkey.h"
 #include "transport/crypto.h"
+#include "transport/namelist.h"
 
 #define EC_MAX 66
 /* bytes of randomness beyond the order's size, so that reducing them mod
@@ -283,7 +284,7 @@ static int ec_get_private(enum keytype t, struct rd *r, void **priv)
 	if ((e = rd_text(r, &id, &idlen)) != SSH_OK || (e = rd_string(r, &q, &qlen)) != SSH_OK ||
 	    (e = rd_mpint(r, c->size, &d, &dlen)) != SSH_OK)
 		return e;
-	if (idlen != strlen(c->ssh) || memcmp(id, c->ssh, idlen))
+	if (!name_eq(c->ssh, id, idlen))
 		return SSH_ERR_KEY;
 	return ecdsa_key_from_scalar(t, d, dlen, q, qlen, priv);
 }
@@ -565,7 +566,7 @@ static int ec_verify(enum keytype t, const struct sigalg *alg, struct rd *pub,
 	if (rd_text(pub, &id, &idlen) != SSH_OK || rd_string(pub, &q, &qlen) != SSH_OK ||
 	    rd_end(pub) != SSH_OK)
 		return SSH_ERR_FORMAT;
-	if (idlen != strlen(c->ssh) || memcmp(id, c->ssh, idlen))
+	if (!name_eq(c->ssh, id, idlen))
 		return SSH_ERR_KEY;
 	/* signature: mpint r, mpint s */
 	rd_init(&sr, sig, siglen);

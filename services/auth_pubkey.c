@@ -506,7 +506,7 @@ int auth_pubkey(struct conn *c, struct userauth *u, struct rd *r)
 	}
 	/* the blob's own type must be the algorithm's key type */
 	rd_init(&br, blob, len);
-	if (rd_text(&br, &bt, &btl) != SSH_OK || btl != strlen(a->keytype) || memcmp(bt, a->keytype, btl)) {
+	if (rd_text(&br, &bt, &btl) != SSH_OK || !name_eq(a->keytype, bt, btl)) {
 		logit(c->log, LOG_INFO, "publickey for %s: key blob does not match algorithm %s", u->logname, a->name);
 		return UA_FAILURE;
 	}

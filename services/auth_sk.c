@@ -9,6 +9,7 @@
 #include "kex/hostkey.h"
 #include "services/userauth.h"
 #include "transport/crypto.h"
+#include "transport/namelist.h"
 
 #define SK_USER_PRESENT 0x01
 #define SK_USER_VERIFIED 0x04
@@ -73,7 +74,7 @@ int sk_verify(const char *alg, const uint8_t *blob, size_t bloblen, const uint8_
 	if (e == SSH_OK && (rd_text(&r, &sn, &snl) != SSH_OK || rd_string(&r, &raw, &rawl) != SSH_OK ||
 			    rd_u8(&r, &flags) != SSH_OK || rd_u32(&r, &counter) != SSH_OK || rd_end(&r) != SSH_OK))
 		e = SSH_ERR_FORMAT;
-	if (e == SSH_OK && (snl != strlen(alg) || memcmp(sn, alg, snl)))
+	if (e == SSH_OK && !name_eq(alg, sn, snl))
 		e = SSH_ERR_SIG;
 	if (e == SSH_OK)
 		e = sha256(app, appl, msg);

@@ -286,7 +286,7 @@ static int parse_key(struct authkey *k, const char *p, const char *end, char *st
 	}
 	/* blob: string key type, then type-specific fields */
 	rd_init(&r, k->blob.d, k->blob.len);
-	if (rd_text(&r, &bt, &btlen) != SSH_OK || btlen != tlen || memcmp(bt, type, tlen)) {
+	if (rd_text(&r, &bt, &btlen) != SSH_OK || !name_eq_bytes(bt, btlen, type, tlen)) {
 		*why = "key blob does not match its type";
 		return SSH_ERR_FORMAT;
 	}

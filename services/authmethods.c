@@ -9,6 +9,7 @@
 #include "services/authmethods.h"
 #include "transport/crypto.h"
 #include "transport/err.h"
+#include "transport/namelist.h"
 
 int am_init(struct am_state *s, const char *spec)
 {
@@ -32,10 +33,9 @@ int am_init(struct am_state *s, const char *spec)
  * a colon, keyboard-interactive:pam, counts as the method), else 0 */
 static size_t heads(const char *list, const char *method)
 {
-	size_t n = strcspn(list, ","), m = strlen(method);
-	if (n >= m && !strncmp(list, method, m) && (n == m || list[m] == ':'))
-		return n;
-	return 0;
+	size_t n = namelist_first(list, strlen(list));
+	const char *colon = memchr(list, ':', n);
+	return name_eq(method, list, colon ? (size_t)(colon - list) : n) ? n : 0;
 }
 
 int am_allowed(const struct am_state *s, const char *method)

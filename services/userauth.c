@@ -419,8 +419,7 @@ static int h_request(struct conn *c, uint8_t type, struct rd *r)
 	if (!u->started) {
 		if ((e = first_request(c, u, name, nl, svc, sl)) != SSH_OK)
 			return e;
-	} else if (nl != u->namelen || memcmp(name, u->name, nl) || sl != u->servicelen ||
-		   memcmp(svc, u->service, sl)) {
+	} else if (!name_eq_bytes(name, nl, u->name, u->namelen) || !name_eq_bytes(svc, sl, u->service, u->servicelen)) {
 		char nn[UA_NAME_MAX * 4 + 1];
 		ua_log_safe(nn, sizeof nn, name, nl);
 		logit(c->log, LOG_INFO, "Disconnecting %s port %d: Change of username or service not allowed: %s -> %s",

@@ -2,10 +2,12 @@
 
 #include "namelist.h"
 
-int name_eq(const char *name, const void *p, size_t len)
+int name_eq_bytes(const void *a, size_t alen, const void *b, size_t blen)
 {
-	return strlen(name) == len && !memcmp(name, p, len);
+	return alen == blen && !memcmp(a, b, alen);
 }
+
+int name_eq(const char *name, const void *p, size_t len) { return name_eq_bytes(name, strlen(name), p, len); }
 
 void namelist_init(struct namelist *it, const void *list, size_t len)
 {
@@ -39,7 +41,7 @@ int namelist_has(const void *list, size_t listlen, const void *name, size_t len)
 	size_t n;
 	namelist_init(&it, list, listlen);
 	while (namelist_next(&it, &s, &n))
-		if (n == len && !memcmp(s, name, len))
+		if (name_eq_bytes(s, n, name, len))
 			return 1;
 	return 0;
 }

@@ -8,6 +8,9 @@
 
 /* 1 when the len bytes at p are exactly the C string name */
 int name_eq(const char *name, const void *p, size_t len);
+/* the same for two names given as bytes and lengths (neither need end in
+ * a NUL): the one place names are compared */
+int name_eq_bytes(const void *a, size_t alen, const void *b, size_t blen);
 
 /* A cursor over a name-list. Elements are what lies between commas; an
  * empty list has none and a trailing comma adds none, so "a,,b" yields

@@ -667,9 +667,14 @@ static int settled(const struct client *k, const struct conn *s, int count)
 {
 	int fresh = count == 1 || ((!s->tx.z.active || s->tx.z.z.total_in < 300) &&
 				   (!s->rx.z.active || s->rx.z.z.total_in < 300));
+	/* what the re-key limits count is per key: nothing has come in since
+	 * the client's NEWKEYS, and what went out since ours (data held back)
+	 * is less than the connection's whole */
+	int counted = s->rx.kpackets == 0 && s->rx.bytes == 0 && s->tx.kpackets < s->tx.packets &&
+		      s->tx.bytes < s->tx.total;
 	return !s->kex && s->kex_count == count && s->rx.seq == k->c->tx.seq && s->tx.seq == k->c->rx.seq &&
 	       (!k->o->strict || s->rx.seq == 0) && s->tx.cipher == k->o->algs.cipher &&
-	       s->rx.comp == k->o->algs.comp && fresh;
+	       s->rx.comp == k->o->algs.comp && fresh && counted;
 }
 
 static int one_run(const struct env *env, const struct opts *o, char *what, size_t whatlen)
