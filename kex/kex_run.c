@@ -325,7 +325,10 @@ static int h_method(struct conn *c, uint8_t type, struct rd *r)
 		return SSH_ERR_PROTO;
 	switch (k->phase) {
 	case KEX_GUESS:
-		/* RFC 4253 7: the client's wrong guess is dropped, exactly once */
+		/* RFC 4253 7: the client's wrong guess is dropped, exactly once;
+		 * logged as OpenSSH's dispatch does, so a test can tell a
+		 * dropped guess from a client that sent none */
+		logit(c->log, LOG_DEBUG, "skipped packet (type %u): the client's key exchange guess was wrong", type);
 		k->phase = method_phase(k);
 		return SSH_OK;
 	case KEX_WANT_INIT:

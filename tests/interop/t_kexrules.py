@@ -4,7 +4,8 @@ scripted client that speaks the wire protocol itself: curve25519-sha256
 (H recomputed and the Ed25519 signature verified), then aes128-ctr with
 hmac-sha2-256, keys derived as RFC 4253 7.2 says.
 
-Covered: first_kex_packet_follows with a wrong guess (kex or host key) and
+Covered: first_kex_packet_follows with a wrong guess (kex or host key;
+the dropped packet logged as "skipped packet") and
 a right one; strict KEX (an IGNORE before KEXINIT or during the first
 exchange is fatal; counters reset at NEWKEYS); without strict KEX, IGNORE
 and DEBUG anywhere are fine; markers are never chosen as the kex;
@@ -281,8 +282,12 @@ def accept_after(name, c):
 # (a) wrong guesses: the guessed packet, a valid ECDH_INIT of another key, is
 # dropped; if the server used it, H would not match our key and the
 # signature check in finish() would fail
-def wrong_guess(kex, hostkey):
+SKIPPED = "skipped packet (type 30): the client's key exchange guess was wrong"
+
+
+def wrong_guess(label, kex, hostkey):
     def run(c):
+        mark = log_mark()
         i_c = c.kexinit(kex, hostkey, follows=True)
         c.send(i_c)
         c.send(Client.ecdh_init()[2])
@@ -290,7 +295,8 @@ def wrong_guess(kex, hostkey):
         priv, q_c, init = Client.ecdh_init()
         c.send(init)
         c.finish(i_c, priv, q_c)
-        accept_after("wrong guess (%s / %s): exactly the guessed packet is dropped" % (kex[0], hostkey[0]), c)
+        accept_after("%s (%s / %s): exactly the guessed packet is dropped" % (label, kex[0], hostkey[0]), c)
+        rep.check("%s: the dropped guess is logged" % label, SKIPPED in env.log_text()[mark:])
     return run
 
 
@@ -299,25 +305,30 @@ def wrong_guess(kex, hostkey):
 # ssh_KEXINIT): not merely when the client's first choice is negotiated.
 SERVER_FIRST = ("-o", "KexAlgorithms=curve25519-sha256,ecdh-sha2-nistp256",
                 "-o", "HostKeyAlgorithms=ssh-ed25519,ecdsa-sha2-nistp256")
-scenario("guess for an unsupported kex", wrong_guess(("unknown-kex@example.com", "curve25519-sha256"),
-                                                      ("ssh-ed25519",)), *SERVER_FIRST)
-scenario("guess for an unsupported host key", wrong_guess(("curve25519-sha256",), ("ssh-dss", "ssh-ed25519")),
-         *SERVER_FIRST)
+def guess_scenario(label, kex, hostkey, *server_args):
+    scenario(label, wrong_guess(label, kex, hostkey), *server_args)
+
+
+guess_scenario("guess for an unsupported kex", ("unknown-kex@example.com", "curve25519-sha256"), ("ssh-ed25519",),
+               *SERVER_FIRST)
+guess_scenario("guess for an unsupported host key", ("curve25519-sha256",), ("ssh-dss", "ssh-ed25519"),
+               *SERVER_FIRST)
 # the client's first kex is supported and negotiated, but it is not the
 # server's first: the guessed packet must still be dropped
-scenario("first kex differs, supported", wrong_guess(("curve25519-sha256",), ("ssh-ed25519",)),
-         "-o", "KexAlgorithms=ecdh-sha2-nistp256,curve25519-sha256",
-         "-o", "HostKeyAlgorithms=ssh-ed25519,ecdsa-sha2-nistp256")
+guess_scenario("first kex differs, supported", ("curve25519-sha256",), ("ssh-ed25519",),
+               "-o", "KexAlgorithms=ecdh-sha2-nistp256,curve25519-sha256",
+               "-o", "HostKeyAlgorithms=ssh-ed25519,ecdsa-sha2-nistp256")
 # likewise for the host key: the client's first is negotiated, the server's
 # first is another
-scenario("first host key differs, supported", wrong_guess(("curve25519-sha256",), ("ssh-ed25519",)),
-         "-o", "KexAlgorithms=curve25519-sha256",
-         "-o", "HostKeyAlgorithms=ecdsa-sha2-nistp256,ssh-ed25519")
+guess_scenario("first host key differs, supported", ("curve25519-sha256",), ("ssh-ed25519",),
+               "-o", "KexAlgorithms=curve25519-sha256",
+               "-o", "HostKeyAlgorithms=ecdsa-sha2-nistp256,ssh-ed25519")
 
 
 # (b) a right guess is used: one ECDH_INIT, sent before the server's KEXINIT
 # was even read, gets the reply
 def right_guess(c):
+    mark = log_mark()
     i_c = c.kexinit(follows=True)
     priv, q_c, init = Client.ecdh_init()
     c.send(i_c)
@@ -325,6 +336,7 @@ def right_guess(c):
     c.server_kexinit()
     c.finish(i_c, priv, q_c)
     accept_after("right guess: the guessed ECDH_INIT is used", c)
+    rep.check("right guess: nothing skipped", SKIPPED not in env.log_text()[mark:])
 
 
 scenario("right guess", right_guess, *SERVER_FIRST)

@@ -2,7 +2,8 @@
 """The README's table of algorithms must say what the server supports: each
 row's "offered by default" names are compared, in order, with `sshd-lite -T`,
 and those plus the opt-in ones with `sshd-lite -Q`. Words in parentheses are
-notes. `t_readme.py --print` prints rows to paste in."""
+notes. The man page's KexAlgorithms default list is held to `-T` the same
+way. `t_readme.py --print` prints rows to paste in."""
 import os
 import re
 import subprocess
@@ -77,7 +78,33 @@ def main():
     for s in ("## Deployment", "## Configuration", "## Deployment, launcher by launcher", "## Configuration reference"):
         ok(re.search("^%s$" % re.escape(s), text, re.M) is not None, "README.md has %s" % s)
     quick_start(text)
+    man_kex(have["Key exchange"])
     return 1 if fails else 0
+
+
+def man_kex(have):
+    """The man page's KexAlgorithms paragraph: "defaults to, in this order"
+    then one .BR line per name, the last ending the sentence; the opt-in
+    names (what -Q adds) are named there too."""
+    path = os.path.join(TOP, "man", "sshd-lite.8")
+    lines = open(path, encoding="utf-8").read().splitlines()
+    start = next((i for i, l in enumerate(lines) if "defaults to, in this order" in l
+                  and i > 0 and lines[i - 1] == ".B KexAlgorithms"), None)
+    ok(start is not None, "man page: KexAlgorithms has its default list")
+    if start is None:
+        return
+    listed = []
+    for l in lines[start + 1:]:
+        m = re.match(r"^\.BR? (\S+?)( ,| \.)?$", l)
+        if not m:
+            break
+        listed.append(m.group(1))
+        if m.group(2) == " .":
+            break
+    ok(listed == have[0], "man page: KexAlgorithms defaults, in order, are sshd-lite -T's (%s)" % ",".join(listed))
+    para = " ".join(lines[start:start + len(listed) + 12])
+    ok("mlkem768nistp256-sha256" in have[1] and "mlkem768nistp256-sha256" in para,
+       "man page: mlkem768nistp256-sha256 is named as offered only when named")
 
 
 def quick_start(text):

@@ -1,7 +1,8 @@
-/* ML-KEM-768 against NIST's ACVP and Wycheproof vectors, the FIPS 203 7.2
- * modulus check, implicit rejection, and the two hybrid key exchanges run
- * in memory against a client computed here; prints the server's cost
- * beside curve25519-sha256's. */
+/* ML-KEM-768 against NIST's ACVP and Wycheproof vectors (the ACVP
+ * key-generation keys also through the key checks and decoding), the
+ * FIPS 203 7.2 modulus check, implicit rejection, and the two hybrid key
+ * exchanges run in memory against a client computed here; prints the
+ * server's cost beside curve25519-sha256's. */
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +12,7 @@
 #include "kex/agree.h"
 #include "kex/ecdh_internal.h"
 #include "kex/mlkem768.h"
+#include "kex/mlkem768_poly.h"
 #include "kex/x25519.h"
 #include "t.h"
 #include "transport/crypto.h"
@@ -65,6 +67,47 @@ static void acvp_keygen(void)
 	}
 	vec_close(v);
 	BATCH("ACVP keyGen ML-KEM-768 (d, z -> ek, dk)", bad, total);
+}
+
+/* ByteDecode12 then ByteEncode12 of n bytes of 12-bit values, one
+ * polynomial at a time, gives the bytes back */
+static int decode_roundtrip(const uint8_t *in, size_t n)
+{
+	struct poly p;
+	uint8_t out[MLKEM_POLY12_LEN];
+	for (size_t off = 0; off + MLKEM_POLY12_LEN <= n; off += MLKEM_POLY12_LEN) {
+		poly_from_bytes12(&p, in + off);
+		poly_to_bytes12(out, &p);
+		if (memcmp(out, in + off, sizeof out))
+			return 0;
+	}
+	return 1;
+}
+
+/* The key-generation file's keys as input: every ek passes the modulus
+ * check of FIPS 203 7.2 and every dk the hash check of 7.3, and t (in ek)
+ * and s (dk's first part) decode and encode back unchanged */
+static void acvp_keycheck(void)
+{
+	const char *file = "mlkem/acvp-ML-KEM-keyGen-FIPS203.json";
+	struct vec *v = vec_open(file);
+	int total = 0, bad = 0;
+	CHECK(v != NULL, "open %s", file);
+	while (v && vec_next(v)) {
+		size_t el, kl;
+		const uint8_t *ek = vec_hex(v, "ek", &el), *dk = vec_hex(v, "dk", &kl);
+		if (!is768(v))
+			continue;
+		total++;
+		if (!ek || !dk || mlkem768_ek_check(ek, el) != SSH_OK ||
+		    mlkem768_dk_check(dk, kl) != SSH_OK ||
+		    !decode_roundtrip(ek, MLKEM_K * MLKEM_POLY12_LEN) ||
+		    !decode_roundtrip(dk, MLKEM_K * MLKEM_POLY12_LEN))
+			note(&bad, file, v);
+	}
+	vec_close(v);
+	BATCH("ACVP keyGen ML-KEM-768 keys: ek modulus check, dk hash check, t and s decode and encode back",
+	      bad, total);
 }
 
 static int acvp_encap_one(struct vec *v)
@@ -386,6 +429,23 @@ static int client_check(const struct run *r, const uint8_t *ci, size_t cilen,
 	return ok;
 }
 
+/* Encapsulation uses fresh randomness each time: two replies to one
+ * C_INIT share neither the ciphertext nor the classical value, nor K */
+static int fresh(const struct agree *a, const uint8_t *ci, size_t cilen, size_t cl_pub)
+{
+	struct run r[2];
+	int ok;
+	run(&r[0], a, ci, cilen, NULL, 0);
+	run(&r[1], a, ci, cilen, NULL, 0);
+	ok = r[0].rc == SSH_OK && r[1].rc == SSH_OK && r[0].reply.len == 4 + CT + cl_pub &&
+	     r[1].reply.len == r[0].reply.len && memcmp(r[0].reply.d + 4, r[1].reply.d + 4, CT) &&
+	     memcmp(r[0].reply.d + 4 + CT, r[1].reply.d + 4 + CT, cl_pub) &&
+	     r[0].secret.len == r[1].secret.len && memcmp(r[0].secret.d, r[1].secret.d, r[0].secret.len);
+	run_free(&r[0]);
+	run_free(&r[1]);
+	return ok;
+}
+
 static uint8_t x_sk[32];
 
 static int x25519_client_k(const uint8_t *spub, uint8_t *k)
@@ -415,6 +475,7 @@ static void hybrid_x25519(void)
 		run_free(&r);
 	}
 	CHECK(ok, "mlkem768x25519-sha256: client and server reach the same string K (20 runs)");
+	CHECK(fresh(a, ci, EK + 32, 32), "mlkem768x25519-sha256: two replies to one C_INIT differ (fresh m and X25519 key)");
 	run(&r, a, ci, EK + 32, (const uint8_t *)"", 1);
 	CHECK(r.rc == SSH_ERR_FORMAT, "mlkem768x25519-sha256: byte after C_INIT refused");
 	run_free(&r);
@@ -473,6 +534,7 @@ static void hybrid_p256(void)
 		run_free(&r);
 	}
 	CHECK(ok, "mlkem768nistp256-sha256: client and server reach the same string K (5 runs)");
+	CHECK(fresh(a, ci, EK + 65, 65), "mlkem768nistp256-sha256: two replies to one C_INIT differ (fresh m and P-256 key)");
 	CHECK(try_init(a, ci, EK - 1) == SSH_ERR_FORMAT && try_init(a, ci, EK + 66) == SSH_ERR_FORMAT &&
 	      try_init(a, ci, EK + 33) == SSH_ERR_FORMAT,
 	      "mlkem768nistp256-sha256: C_INIT of 1183, 1250 and 1217 (a compressed point's length) bytes refused");
@@ -548,6 +610,7 @@ int main(void)
 		return 1;
 	}
 	acvp_keygen();
+	acvp_keycheck();
 	acvp_encap_decap();
 	wp_keygen_seed();
 	wp_encaps();

@@ -411,6 +411,57 @@ static int server(const uint8_t *cinit, size_t len, int trailing, struct buf *re
 	return rc;
 }
 
+/* Encapsulation draws fresh coins each time: two replies to one C_INIT
+ * share neither the ciphertext nor the X25519 value, nor K */
+static void fresh(const uint8_t *cinit)
+{
+	struct buf r[2], h[2], k[2];
+	int ok = 1;
+
+	for (int i = 0; i < 2; i++)
+		ok &= server(cinit, PKB + 32, 0, &r[i], &h[i], &k[i]) == SSH_OK && r[i].len == 4 + CTB + 32;
+	CHECK(ok && memcmp(r[0].d + 4, r[1].d + 4, CTB) && memcmp(r[0].d + 4 + CTB, r[1].d + 4 + CTB, 32) &&
+	      k[0].len == k[1].len && memcmp(k[0].d, k[1].d, k[0].len),
+	      "agreement: two replies to one C_INIT differ (fresh coins and X25519 key)");
+	for (int i = 0; i < 2; i++) {
+		buf_free(&r[i]);
+		buf_free(&h[i]);
+		buf_free(&k[i]);
+	}
+}
+
+/* K is a string, not an mpint: the two encodings agree whenever K's top
+ * bit is clear and its first byte is not zero, so one run would catch an
+ * mpint only half the time; 24 replies (each with a new K) leave 2^-24 */
+static void k_string(const uint8_t *cinit, const uint8_t *sk, const uint8_t *csk)
+{
+	struct buf reply, hashpart, secret;
+	uint8_t kk[64], k[64], ss[SSB];
+	hash_state md;
+	int bad = 0;
+
+	for (int i = 0; i < 24; i++) {
+		int ok = server(cinit, PKB + 32, 0, &reply, &hashpart, &secret) == SSH_OK &&
+			 reply.len == 4 + CTB + 32;
+		if (ok) {
+			sntrup761_dec(ss, reply.d + 4, sk);
+			memcpy(kk, ss, SSB);
+			ok = x25519(kk + SSB, csk, reply.d + 4 + CTB) == SSH_OK;
+			sha512_init(&md);
+			sha512_process(&md, kk, sizeof kk);
+			sha512_done(&md, k);
+			/* string K: uint32 64, then the 64 bytes as they are */
+			ok = ok && secret.len == 68 && secret.d[0] == 0 && secret.d[1] == 0 && secret.d[2] == 0 &&
+			     secret.d[3] == 64 && !memcmp(secret.d + 4, k, sizeof k);
+		}
+		bad += !ok;
+		buf_free(&reply);
+		buf_free(&hashpart);
+		buf_free(&secret);
+	}
+	BATCH("agreement: K = string SHA-512(K_sntrup || K_x25519), never an mpint", bad, 24);
+}
+
 static void agreement(void)
 {
 	static uint8_t pk[PKB], sk[SKB], cinit[PKB + 40];
@@ -468,6 +519,8 @@ out:
 	buf_free(&reply);
 	buf_free(&hashpart);
 	buf_free(&secret);
+	fresh(cinit);
+	k_string(cinit, sk, csk);
 
 	/* u = 0, and a point of order 8: both give X25519's all-zero value */
 	static const uint8_t order8[32] = {
