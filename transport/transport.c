@@ -160,12 +160,20 @@ void transport_kex_done(struct conn *c)
 
 int transport_authenticated(struct conn *c)
 {
+	/* plain zlib (`Compression zlib`) inflated the login: its window keeps
+	 * the last 32 KiB of the stream, a password among them, for as long as
+	 * the stream lasts. A key exchange now ends it, and zlib's buffers are
+	 * wiped when freed (comp.c). */
+	int inflated = c->rx.z.active;
 	int e;
 	c->authenticated = 1;
 	/* zlib@openssh.com starts with the packet after USERAUTH_SUCCESS */
-	if ((e = pkt_start_compression(c, 1)) != SSH_OK)
+	if ((e = pkt_start_compression(c, 1)) != SSH_OK || (e = pkt_start_compression(c, 0)) != SSH_OK)
 		return e;
-	return pkt_start_compression(c, 0);
+	if (!inflated)
+		return SSH_OK;
+	logit(c->log, LOG_DEBUG, "re-keying after authentication: the login passed through plain zlib");
+	return kex_start(c);
 }
 
 /* Conch's _allowedKeyExchangeMessageType, OpenSSH's strict-KEX rules and

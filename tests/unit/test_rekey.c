@@ -10,7 +10,9 @@
 #include "config/config.h"
 #include "t.h"
 #include "transport/cipher.h"
+#include "transport/comp.h"
 #include "transport/conn.h"
+#include "transport/msg.h"
 
 static struct config cfg;
 static struct logger lg = {LOG_ERR, 1, -1, 0};
@@ -76,10 +78,47 @@ static void bytes(void)
 	done(c);
 }
 
+/* what the limits above read is counted by the packet layer: each packet
+ * sent or received under the current keys, from 0 again at each NEWKEYS
+ * (chacha20-poly1305's nonce is the sequence number under one key) */
+static void counted(void)
+{
+	struct conn *a = fresh("aes128-ctr", 0), *b = fresh("aes128-ctr", 0);
+	static const char *ci = "chacha20-poly1305@openssh.com";
+	struct pkt_algs algs = {cipher_find(ci, strlen(ci)), NULL, comp_find("none", 4)};
+	struct pkt_keys keys;
+	const uint8_t *p;
+	struct buf *out;
+	size_t n;
+	int e = SSH_OK, got = 0;
+
+	/* in the clear, as before the first exchange */
+	a->tx.cipher = b->rx.cipher = &cipher_none;
+	a->tx.kpackets = b->rx.kpackets = 0;
+	for (int i = 0; i < 3 && e == SSH_OK; i++)
+		if ((e = pkt_begin(a, SSH_MSG_IGNORE, &out)) == SSH_OK && (e = buf_u32(out, 0)) == SSH_OK)
+			e = pkt_send(a);
+	if (e == SSH_OK)
+		e = buf_put(&b->in, a->out.d + a->out_off, a->out.len - a->out_off);
+	while (e == SSH_OK && pkt_read(b, &p, &n) == SSH_OK)
+		got++;
+	CHECK(e == SSH_OK && got == 3, "three packets carried");
+	CHECK(a->tx.kpackets == 3 && b->rx.kpackets == 3, "three packets counted each way (%llu sent, %llu received)",
+	      (unsigned long long)a->tx.kpackets, (unsigned long long)b->rx.kpackets);
+	memset(&keys, 7, sizeof keys);
+	CHECK(pkt_newkeys(b, PKT_RX, &algs, &keys) == SSH_OK && b->rx.kpackets == 0 && b->rx.bytes == 0,
+	      "NEWKEYS received: the count starts again");
+	CHECK(pkt_newkeys(a, PKT_TX, &algs, &keys) == SSH_OK && a->tx.kpackets == 0 && a->tx.bytes == 0,
+	      "NEWKEYS sent: the count starts again");
+	done(a);
+	done(b);
+}
+
 int main(void)
 {
 	config_defaults(&cfg);
 	packets();
 	bytes();
+	counted();
 	return t_done();
 }
