@@ -32,7 +32,7 @@ LIBSRC = $(sort $(wildcard transport/*.c kex/*.c services/*.c config/*.c monitor
 LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
 TESTSRC = $(sort $(wildcard tests/unit/test_*.c))
 TESTBIN = $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
-TESTLIB = $(BUILD)/tests/vec.o
+TESTLIB = $(BUILD)/tests/vec.o $(BUILD)/tests/memconn.o
 
 all: $(BIN)
 
@@ -43,7 +43,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/vec.o: tests/unit/vec.c
+$(BUILD)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 

@@ -74,8 +74,7 @@ static int parse_bool(const char *v, int *out)
 	return 0;
 }
 
-/* splits "Keyword value" / "Keyword=value"; value keeps inner spaces */
-static int split(char *line, char **kw, size_t *kwlen, char **val)
+char *config_line_split(char *line, char **kw, size_t *kwlen)
 {
 	char *p = line, *e;
 	while (isspace((unsigned char)*p))
@@ -93,6 +92,14 @@ static int split(char *line, char **kw, size_t *kwlen, char **val)
 	e = p + strlen(p);
 	while (e > p && isspace((unsigned char)e[-1]))
 		*--e = 0;
+	return p;
+}
+
+/* the keyword, NUL-terminated, and the value, one pair of quotes around
+ * it removed; the value keeps inner spaces */
+static int split(char *line, char **kw, size_t *kwlen, char **val)
+{
+	char *p = config_line_split(line, kw, kwlen), *e = p + strlen(p);
 	if (*p == '"' && e > p + 1 && e[-1] == '"') {
 		e[-1] = 0;
 		p++;

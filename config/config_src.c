@@ -14,6 +14,7 @@
 
 #include "config/config.h"
 #include "config/config_src.h"
+#include "config/keywords.h"
 
 #ifndef SSHDIR
 #define SSHDIR "/etc/ssh"
@@ -116,34 +117,13 @@ static int include(struct reader *r, char *args, int block, const char *file, in
 	return 0;
 }
 
-/* the keyword of a line, lower-cased into kw: "Match", "Include", ... and
- * where its arguments start */
-static char *keyword_of(char *p, char *kw, size_t kwlen)
-{
-	size_t n = 0;
-	while (*p && !isspace((unsigned char)*p) && *p != '=') {
-		if (n + 1 < kwlen)
-			kw[n++] = (char)tolower((unsigned char)*p);
-		p++;
-	}
-	kw[n] = 0;
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p == '=')
-		p++;
-	while (isspace((unsigned char)*p))
-		p++;
-	return p;
-}
-
 /* one line; *block is the Match block lines now belong to (-1: main) */
 static int one_line(struct reader *r, char *p, int file_block, int *block, const char *path, int lineno)
 {
-	char kw[32], e2[512], *args = keyword_of(p, kw, sizeof kw);
-	char *e = args + strlen(args);
-	while (e > args && isspace((unsigned char)e[-1]))
-		*--e = 0;
-	if (!strcmp(kw, "match")) {
+	char e2[512], *kw;
+	size_t kwlen;
+	char *args = config_line_split(p, &kw, &kwlen);
+	if (kwlen == 5 && !strncasecmp(kw, "match", 5)) {
 		if (match_criteria(args, NULL, e2, sizeof e2) < 0) {
 			snprintf(r->err, r->errlen, "%s line %d: %s", path, lineno, e2);
 			return -1;
@@ -153,7 +133,7 @@ static int one_line(struct reader *r, char *p, int file_block, int *block, const
 		*block = add_block(r->src, args, file_block, path, lineno);
 		return *block < 0 ? -1 : 0;
 	}
-	if (!strcmp(kw, "include"))
+	if (kwlen == 7 && !strncasecmp(kw, "include", 7))
 		return include(r, args, *block, path, lineno);
 	if (*block < 0 ? config_set(r->c, p, e2, sizeof e2) : check_match_line(p, e2, sizeof e2)) {
 		snprintf(r->err, r->errlen, "%s line %d: %s", path, lineno, e2);

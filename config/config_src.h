@@ -37,8 +37,5 @@ void config_src_free(struct config_src *s);
  * message for a malformed criteria list or (ctx->test) a criterion -C did
  * not give. ctx NULL checks the syntax only (0 or -1). */
 int match_criteria(const char *criteria, const struct match_ctx *ctx, char *err, size_t errlen);
-/* OpenSSH's pattern lists: "a*,!b?,c": 1 when a pattern matches and no
- * negated one does, -1 when a negated one matches, else 0 */
-int match_pattern_list(const char *s, const char *list, int fold_case);
 
 #endif

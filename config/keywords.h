@@ -1,5 +1,5 @@
-/* The keyword tables shared by the parser (config_set.c), the Match layer
- * (config_match.c) and -T (config_print.c).
+/* The keyword tables shared by the parser (config_set.c), the reader
+ * (config_src.c), the Match layer (config_match.c) and -T (config_print.c).
  *
  * keywords[] (config.c) holds what sshd-lite implements: one row per
  * keyword, {name, type, field, flags}. A row marked KW_MATCH may appear in
@@ -69,6 +69,13 @@ const void *keyword_find(const char *name, int *other);
  * their canonical row's */
 size_t keyword_slot(const struct keyword *k);
 size_t other_slot(const struct other_keyword *o);
+
+/* A configuration line as OpenSSH reads it: the keyword (after leading
+ * blanks) ends at a blank or '='; the value starts after blanks, one '='
+ * and blanks ("Keyword value", "Keyword=value", "Keyword = value") and
+ * loses its trailing blanks. *kw and *kwlen receive the keyword (not
+ * terminated); returns the value. config_set.c, also for config_src.c. */
+char *config_line_split(char *line, char **kw, size_t *kwlen);
 
 struct strlist;
 struct config;

@@ -1,7 +1,5 @@
-/* Match criteria and OpenSSH's pattern language: "*" and "?" wildcards,
- * comma-separated lists where "!pattern" vetoes, addresses with CIDR
- * masks. Every criterion of a Match line must hold. */
-#include <arpa/inet.h>
+/* Match criteria: every criterion of a Match line must hold. Names and
+ * addresses are matched with OpenSSH's pattern language (pattern.c). */
 #include <ctype.h>
 #include <grp.h>
 #include <pwd.h>
@@ -12,110 +10,9 @@
 
 #include "config/config.h"
 #include "config/config_src.h"
-#include "transport/namelist.h"
+#include "config/pattern.h"
 
 #define MATCH_MAX_GROUPS 256
-
-static int pattern(const char *s, const char *p, size_t plen, int fold)
-{
-	for (; plen; p++, plen--) {
-		if (*p == '*') {
-			for (;; s++) {
-				if (pattern(s, p + 1, plen - 1, fold))
-					return 1;
-				if (!*s)
-					return 0;
-			}
-		}
-		if (!*s)
-			return 0;
-		if (*p != '?' && (fold ? tolower((unsigned char)*p) != tolower((unsigned char)*s) : *p != *s))
-			return 0;
-		s++;
-	}
-	return !*s;
-}
-
-int match_pattern_list(const char *s, const char *list, int fold_case)
-{
-	struct namelist it;
-	const char *p;
-	size_t n;
-	int got = 0;
-	namelist_init_str(&it, list);
-	while (namelist_next(&it, &p, &n)) {
-		int neg = n && *p == '!';
-		if (pattern(s, p + neg, n - (size_t)neg, fold_case)) {
-			if (neg)
-				return -1;
-			got = 1;
-		}
-	}
-	return got;
-}
-
-/* "addr/bits" or an address: 1 and the parsed form, 0 when it is not one */
-static int parse_cidr(const char *s, size_t n, int *af, unsigned char *a, int *bits)
-{
-	char buf[64], *slash;
-	if (n >= sizeof buf)
-		return 0;
-	memcpy(buf, s, n);
-	buf[n] = 0;
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = 0;
-	*af = strchr(buf, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(*af, buf, a) != 1)
-		return 0;
-	*bits = *af == AF_INET ? 32 : 128;
-	if (slash) {
-		char *end;
-		long v = strtol(slash, &end, 10);
-		if (!*slash || *end || v < 0 || v > *bits)
-			return -1;
-		*bits = (int)v;
-	}
-	return 1;
-}
-
-static int in_cidr(const char *addr, int af, const unsigned char *net, int bits)
-{
-	unsigned char a[16];
-	if (inet_pton(af, addr, a) != 1)
-		return 0;
-	for (int i = 0; i < bits; i++)
-		if (((a[i / 8] ^ net[i / 8]) >> (7 - i % 8)) & 1)
-			return 0;
-	return 1;
-}
-
-/* Address, LocalAddress: 1, 0, -1 (a negated entry matched), -2 (a bad
- * entry); addr NULL checks the list only */
-static int addr_list(const char *addr, const char *list)
-{
-	struct namelist it;
-	const char *p;
-	size_t n;
-	int got = 0;
-	namelist_init_str(&it, list);
-	while (namelist_next(&it, &p, &n)) {
-		int neg = n && *p == '!', af = AF_INET, bits = 0, m;
-		unsigned char net[16];
-		const char *e = p + neg;
-		size_t en = n - (size_t)neg;
-		int c = parse_cidr(e, en, &af, net, &bits);
-		if (c < 0 || !en || strspn(e, "0123456789abcdefABCDEF.:/*?") < en)
-			return -2;
-		if (c == 0 && memchr(e, '/', en))
-			return -2;
-		m = addr && (c ? in_cidr(addr, af, net, bits) : pattern(addr, e, en, 1));
-		if (m && neg)
-			return -1;
-		got |= m;
-	}
-	return got;
-}
 
 /* Group: any of the user's groups (primary and supplementary) */
 static int group_match(const char *user, const char *list)
@@ -129,7 +26,7 @@ static int group_match(const char *user, const char *list)
 		ng = MATCH_MAX_GROUPS;
 	for (int i = 0; i < ng; i++) {
 		struct group *gr = getgrgid(g[i]);
-		int m = gr ? match_pattern_list(gr->gr_name, list, 0) : 0;
+		int m = gr ? pat_match_list(gr->gr_name, list, 0) : 0;
 		if (m < 0)
 			return 0;
 		got |= m;
@@ -169,16 +66,29 @@ static int one(enum crit id, const char *arg, const struct match_ctx *x)
 	switch (id) {
 	case C_ALL: return 1;
 	case C_INVALID: return x->invalid_user;
-	case C_USER: return match_pattern_list(x->user, arg, 0) == 1;
+	case C_USER: return pat_match_list(x->user, arg, 0) == 1;
 	case C_GROUP: return !x->invalid_user && group_match(x->user, arg) == 1;
-	case C_HOST: return match_pattern_list(x->host, arg, 1) == 1;
-	case C_ADDR: return addr_list(x->addr, arg) == 1;
-	case C_LADDR: return addr_list(x->laddr, arg) == 1;
+	case C_HOST: return pat_match_list(x->host, arg, 1) == 1;
+	case C_ADDR: return pat_addr_list(x->addr, arg) == 1;
+	case C_LADDR: return pat_addr_list(x->laddr, arg) == 1;
 	case C_LPORT: return strtol(arg, NULL, 10) == x->lport;
-	case C_RDOMAIN: return match_pattern_list(x->rdomain, arg, 0) == 1;
-	case C_VERSION: return x->version && match_pattern_list(x->version, arg, 0) == 1;
+	case C_RDOMAIN: return pat_match_list(x->rdomain, arg, 0) == 1;
+	case C_VERSION: return x->version && pat_match_list(x->version, arg, 0) == 1;
 	}
 	return 0;
+}
+
+/* Address, LocalAddress take addresses, blocks and patterns over them
+ * only: a host name there is a mistake, never a match */
+static int addr_chars(const char *list)
+{
+	while (*list) {
+		size_t n = strcspn(list, ","), neg = *list == '!';
+		if (strspn(list + neg, "0123456789abcdefABCDEF.:/*?") < n - neg)
+			return 0;
+		list += n + (list[n] == ',');
+	}
+	return 1;
 }
 
 /* the syntax of one criterion's argument, as OpenSSH checks it at start-up */
@@ -186,7 +96,7 @@ static int check_arg(enum crit id, const char *arg, char *err, size_t errlen)
 {
 	char *end;
 	long v;
-	if ((id == C_ADDR || id == C_LADDR) && addr_list(NULL, arg) == -2) {
+	if ((id == C_ADDR || id == C_LADDR) && (pat_addr_list(NULL, arg) == -2 || !addr_chars(arg))) {
 		snprintf(err, errlen, "Match %s: bad address or network '%s'", crits[id].name, arg);
 		return -1;
 	}

@@ -1,22 +1,32 @@
 /* OpenSSH's pattern matching, written from its documented behaviour
- * (ssh_config(5) PATTERNS, sshd_config(5) AllowUsers). */
+ * (ssh_config(5) PATTERNS, sshd_config(5) AllowUsers and Match): the one
+ * copy that access lists and Match criteria share. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/pattern.h"
-#include "transport/namelist.h"
 
-int pat_match(const char *s, const char *p)
+/* the bits of byte i that a mask of bits keeps */
+static unsigned char mask_byte(int bits, int i)
 {
-	/* iterative wildcard match: remember the last '*' to backtrack to */
-	const char *star = NULL, *resume = NULL;
+	int keep = bits >= (i + 1) * 8 ? 8 : bits > i * 8 ? bits - i * 8 : 0;
+	return (unsigned char)(0xff00 >> keep);
+}
+
+/* one pattern of plen bytes against s; with fold, without regard to case.
+ * Iterative: on a mismatch after a '*', the star takes one more character
+ * (no recursion, no exponential cases). */
+static int wild(const char *s, const char *p, size_t plen, int fold)
+{
+	const char *star = NULL, *resume = NULL, *end = p + plen;
 	while (*s) {
-		if (*p == '*') {
+		if (p < end && *p == '*') {
 			star = p++;
 			resume = s;
-		} else if (*p == '?' || (*p && *p == *s)) {
+		} else if (p < end && (*p == '?' || (fold ? tolower((unsigned char)*p) == tolower((unsigned char)*s)
+							 : *p == *s))) {
 			p++;
 			s++;
 		} else if (star) {
@@ -26,62 +36,42 @@ int pat_match(const char *s, const char *p)
 			return 0;
 		}
 	}
-	while (*p == '*')
+	while (p < end && *p == '*')
 		p++;
-	return *p == 0;
+	return p == end;
 }
 
-/* the next comma-separated entry of *list into buf (at most cap-1
- * bytes; longer entries are cut, which can only fail to match); 0 at
- * the end */
-static int next_entry(struct namelist *it, char *buf, size_t cap)
+int pat_match(const char *s, const char *p)
 {
-	const char *p;
-	size_t n;
-	if (!namelist_next(it, &p, &n))
-		return 0;
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(buf, p, n);
-	buf[n] = 0;
-	return 1;
+	return wild(s, p, strlen(p), 0);
 }
 
 int pat_match_list(const char *s, const char *list, int fold)
 {
-	char ent[1024], low[1024];
-	struct namelist it;
 	int got = 0;
-	size_t i;
-	size_t n = strnlen(s, sizeof low - 1);
-	memcpy(low, s, n);
-	low[n] = 0;
-	for (i = 0; fold && i < n; i++)
-		low[i] = (char)tolower((unsigned char)low[i]);
-	namelist_init_str(&it, list);
-	while (next_entry(&it, ent, sizeof ent)) {
-		int neg = ent[0] == '!';
-		if (fold)
-			for (i = 0; ent[i]; i++)
-				ent[i] = (char)tolower((unsigned char)ent[i]);
-		if (pat_match(low, ent + neg)) {
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		int neg = *list == '!';
+		if (wild(s, list + neg, n - (size_t)neg, fold)) {
 			if (neg)
 				return -1;
 			got = 1;
 		}
+		list += n + (list[n] == ',');
 	}
 	return got;
 }
 
-/* "a.b.c.d[/n]" or an IPv6 address[/n] into family, bytes and mask
- * length; -1 when ent is not an address */
-static int parse_cidr(const char *ent, int *af, unsigned char *bytes, int *bits)
+/* "a.b.c.d[/n]" or an IPv6 address[/n], n bytes of it, into family, bytes
+ * and mask length: 0, -1 when it is not an address, -2 for a bad mask
+ * length or bits set past the mask (OpenSSH's addr_pton_cidr) */
+static int parse_cidr(const char *ent, size_t n, int *af, unsigned char *bytes, int *bits)
 {
 	char host[64], *slash, *end;
-	size_t n = strlen(ent);
 	if (n >= sizeof host)
 		return -1;
-	memcpy(host, ent, n + 1);
+	memcpy(host, ent, n);
+	host[n] = 0;
 	slash = strchr(host, '/');
 	if (slash)
 		*slash++ = 0;
@@ -97,52 +87,42 @@ static int parse_cidr(const char *ent, int *af, unsigned char *bytes, int *bits)
 			return -2;
 		*bits = (int)v;
 	}
+	for (int i = 0; i < (*af == AF_INET ? 4 : 16); i++)
+		if (bytes[i] & (unsigned char)~mask_byte(*bits, i))
+			return -2;
 	return 0;
 }
 
-/* addr inside the block; bits past the mask must be zero in the block, as
- * OpenSSH requires */
-static int in_block(const char *addr, int af, const unsigned char *net, int bits, int *bad)
+/* addr inside the block */
+static int in_block(const char *addr, int af, const unsigned char *net, int bits)
 {
 	unsigned char a[16];
-	int len = af == AF_INET ? 4 : 16;
-	for (int i = 0; i < len; i++) {
-		int keep = bits >= (i + 1) * 8 ? 8 : bits > i * 8 ? bits - i * 8 : 0;
-		unsigned char mask = (unsigned char)(0xff00 >> keep);
-		if (net[i] & (unsigned char)~mask)
-			*bad = 1;
-	}
-	if (!addr || inet_pton(af, addr, a) != 1)
+	if (inet_pton(af, addr, a) != 1)
 		return 0;
-	for (int i = 0; i < len; i++) {
-		int keep = bits >= (i + 1) * 8 ? 8 : bits > i * 8 ? bits - i * 8 : 0;
-		unsigned char mask = (unsigned char)(0xff00 >> keep);
-		if ((a[i] & mask) != (net[i] & mask))
+	for (int i = 0; i < (af == AF_INET ? 4 : 16); i++)
+		if ((a[i] & mask_byte(bits, i)) != (net[i] & mask_byte(bits, i)))
 			return 0;
-	}
 	return 1;
 }
 
-int pat_addr_list(const char *addr, const char *list, int strict)
+int pat_addr_list(const char *addr, const char *list)
 {
-	char ent[256];
-	struct namelist it;
 	unsigned char net[16];
-	int got = 0, af, bits, bad = 0;
-	namelist_init_str(&it, list);
-	while (next_entry(&it, ent, sizeof ent)) {
-		int neg = ent[0] == '!', r = parse_cidr(ent + neg, &af, net, &bits);
-		if (r == -2 || (r == -1 && (strict || strchr(ent, '/'))))
+	int got = 0, af, bits;
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		int neg = *list == '!', m = 0;
+		const char *e = list + neg;
+		size_t en = n - (size_t)neg;
+		int r = en ? parse_cidr(e, en, &af, net, &bits) : -2;
+		if (r == -2 || (r == -1 && memchr(e, '/', en)))
 			return -2;
-		if (r == -1)
-			continue; /* a host name pattern, for the caller */
-		if (in_block(addr, af, net, bits, &bad)) {
-			if (neg)
-				return -1;
-			got = 1;
-		}
-		if (bad)
-			return -2;
+		if (addr)
+			m = r == 0 ? in_block(addr, af, net, bits) : wild(addr, e, en, 1);
+		if (m && neg)
+			return -1;
+		got |= m;
+		list += n + (list[n] == ',');
 	}
 	return got;
 }
@@ -157,7 +137,7 @@ int pat_match_user(const char *user, const char *host, const char *addr, const c
 		return -1;
 	memcpy(up, pattern, n);
 	up[n] = 0;
-	if (at && pat_addr_list(NULL, at + 1, 0) == -2)
+	if (at && pat_addr_list(NULL, at + 1) == -2)
 		return -1;
 	if (!user || !pat_match(user, up))
 		return 0;
@@ -165,7 +145,7 @@ int pat_match_user(const char *user, const char *host, const char *addr, const c
 		return 1;
 	/* OpenSSH's match_host_and_ip: a negated address or name refuses,
 	 * else either may match */
-	ra = pat_addr_list(addr, at + 1, 0);
+	ra = pat_addr_list(addr, at + 1);
 	rh = pat_match_list(host ? host : "", at + 1, 1);
 	if (ra == -1 || rh == -1)
 		return 0;

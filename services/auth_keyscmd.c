@@ -1,22 +1,24 @@
 /* AuthorizedKeysCommand for the key of a publickey request: the tokens
- * from the connection and the key, the command run (authkeys_cmd.c), its
- * output read as an authorized_keys file, and OpenSSH's log lines. */
+ * from the connection and the key, the command run (authcmd.c), its
+ * output read as an authorized_keys file. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "kex/base64.h"
 #include "kex/hostkey.h"
-#include "services/authkeys_cmd.h"
+#include "services/authcmd.h"
 #include "services/userauth.h"
+
+/* how long the command may take before it is killed and its keys ignored */
+#define AKC_TIMEOUT_MS 10000
 
 static int configured(const char *v) { return v && *v && strcmp(v, "none"); }
 
 int ua_keys_command(struct conn *c, struct userauth *u, int ca, const uint8_t *blob, size_t len)
 {
 	const struct config *cfg = c->cfg;
-	char conn[160], fp[80], uid[24], why[512];
-	struct akc_tokens t;
+	char conn[160], fp[80], uid[24];
 	struct buf k64;
 	int fd, e, found;
 
@@ -34,17 +36,20 @@ int ua_keys_command(struct conn *c, struct userauth *u, int ca, const uint8_t *b
 	}
 	snprintf(conn, sizeof conn, "%s %d %s %d", c->addr, c->port, c->laddr, c->lport);
 	snprintf(uid, sizeof uid, "%lu", (unsigned long)u->user.uid);
-	t = (struct akc_tokens){.conn = conn, .rdomain = "", .fp = fp, .home = u->user.home,
-				.key = (const char *)k64.d, .type = u->offered_type, .uid = uid, .user = u->user.name};
-	e = akc_run(cfg->authorized_keys_command, cfg->authorized_keys_command_user, &t, AKC_TIMEOUT_MS, &fd, why,
-		    sizeof why);
+	const struct authcmd_token tokens[] = {
+		{'C', conn}, {'D', ""}, {'f', fp}, {'h', u->user.home}, {'k', (const char *)k64.d},
+		{'t', u->offered_type}, {'U', uid}, {'u', u->user.name}, {0, NULL},
+	};
+	/* no arguments: the user name is the one (sshd_config(5)) */
+	const struct authcmd a = {
+		.what = "AuthorizedKeysCommand", .command = cfg->authorized_keys_command,
+		.runas = cfg->authorized_keys_command_user, .tokens = tokens, .default_arg = "%u",
+		.timeout_ms = AKC_TIMEOUT_MS,
+	};
+	e = authcmd_run(c, &a, &fd);
 	buf_free(&k64);
-	if (e == SSH_ERR_ALLOC)
+	if (e != 1)
 		return e;
-	if (e != SSH_OK) {
-		logit(c->log, LOG_ERR, "AuthorizedKeysCommand %s %s", cfg->authorized_keys_command, why);
-		return 0;
-	}
 	found = ua_scan_keys(c, u, fd, "AuthorizedKeysCommand", ca, blob, len);
 	close(fd);
 	return found;

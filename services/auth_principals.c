@@ -95,21 +95,6 @@ static int principals_file(struct conn *c, struct userauth *u, const char *file)
 	return found;
 }
 
-struct cmdlines {
-	struct conn *c;
-	struct userauth *u;
-	unsigned long lineno;
-	int found;
-};
-
-static void command_line(void *arg, const char *line, size_t n)
-{
-	struct cmdlines *l = arg;
-	l->lineno++;
-	if (!l->found)
-		l->found = principal_line(l->c, l->u, "AuthorizedPrincipalsCommand", l->lineno, line, n);
-}
-
 /* base64 of a blob as a C string in b */
 static const char *b64(struct buf *b, const uint8_t *p, size_t n)
 {
@@ -140,8 +125,7 @@ static int principals_command(struct conn *c, struct userauth *u, const char *co
 	const struct cert *ct = u->cert;
 	char conn[200], uid[24], serial[24], keyid[1024], fp[64] = "", cafp[64] = "", ctype[64], catype[64];
 	struct buf kb, cab;
-	struct cmdlines l = {.c = c, .u = u};
-	int e;
+	int fd, e;
 	if (!c->cfg->authorized_principals_command_user) {
 		logit(c->log, LOG_ERR, "No user for AuthorizedPrincipalsCommand specified, skipping");
 		return 0;
@@ -167,12 +151,15 @@ static int principals_command(struct conn *c, struct userauth *u, const char *co
 		.runas = c->cfg->authorized_principals_command_user, .tokens = tokens,
 		.timeout_ms = c->cfg->login_grace_time > 0 && c->cfg->login_grace_time * 500 < PRINCIPALS_COMMAND_MS
 				      ? c->cfg->login_grace_time * 500 : PRINCIPALS_COMMAND_MS,
-		.line = command_line, .arg = &l,
 	};
-	e = authcmd_run(c, &a);
+	e = authcmd_run(c, &a, &fd);
 	buf_free(&kb);
 	buf_free(&cab);
-	return e < 0 ? e : e == 1 && l.found;
+	if (e != 1)
+		return e;
+	e = listed_in(c, u, fd, "AuthorizedPrincipalsCommand");
+	close(fd);
+	return e;
 }
 
 int cert_principals(struct conn *c, struct userauth *u)

@@ -1,7 +1,8 @@
 /* Helper programs run during authentication, as OpenSSH's subprocess():
  * checked path, split arguments, the configured user, no stdin, no stderr,
  * an empty environment. The time limit is ours: a helper that hangs must
- * not hold the login until LoginGraceTime ends it. */
+ * not hold the login until LoginGraceTime ends it. The output goes to an
+ * anonymous file, so that it is read as the key and principals files are. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,7 +22,14 @@
 #include "transport/conn.h"
 
 #define AUTHCMD_ARGS 64
-#define AUTHCMD_OUTPUT_MAX (1024 * 1024)
+#define AUTHCMD_CHARS 8192
+
+struct words {
+	char *v[AUTHCMD_ARGS + 2];
+	int n;
+	char store[AUTHCMD_CHARS];
+	size_t used;
+};
 
 static long long now_ms(void)
 {
@@ -29,74 +38,99 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* appends one character, keeping room for the final NUL */
-static int put(char *store, size_t cap, size_t *n, char ch)
+/* OpenSSH's argv_split: blanks separate words; '...' and "..." quote,
+ * a backslash escapes the next character. NULL, or why it failed. */
+static const char *split(const char *s, struct words *w)
 {
-	if (*n + 1 >= cap)
-		return -1;
-	store[(*n)++] = ch;
-	return 0;
-}
-
-/* %X in an argument: the token's value, %% a percent */
-static int expand(const struct authcmd_token *t, char letter, char *store, size_t cap, size_t *n)
-{
-	if (letter == '%')
-		return put(store, cap, n, '%');
-	for (; t && t->letter; t++)
-		if (t->letter == letter) {
-			for (const char *v = t->value ? t->value : ""; *v; v++)
-				if (put(store, cap, n, *v) < 0)
-					return -1;
-			return 0;
-		}
-	return -2;
-}
-
-int authcmd_split(const char *s, const struct authcmd_token *tokens, char **argv, int max, char *store, size_t cap,
-		  const char **why)
-{
-	size_t n = 0;
-	int argc = 0, e;
-	char q;
-	*why = "argument list too long";
+	w->n = 0;
+	w->used = 0;
 	while (*s) {
-		for (; *s == ' ' || *s == '\t'; s++)
-			;
+		char q = 0;
+		while (*s == ' ' || *s == '\t')
+			s++;
 		if (!*s)
 			break;
-		if (argc == max - 1)
-			return -1;
-		argv[argc++] = store + n;
-		for (q = 0; *s && (q || (*s != ' ' && *s != '\t')); s++) {
-			if (!q && (*s == '"' || *s == '\'')) {
-				q = *s;
-			} else if (q && *s == q) {
+		if (w->n == AUTHCMD_ARGS)
+			return "argument list too long";
+		w->v[w->n++] = w->store + w->used;
+		for (; *s && (q || (*s != ' ' && *s != '\t')); s++) {
+			if (w->used + 2 >= sizeof w->store)
+				return "argument list too long";
+			if (*s == '\\' && s[1] && q != '\'')
+				w->store[w->used++] = *++s;
+			else if (q && *s == q)
 				q = 0;
-			} else if (*s == '\\' && s[1] && q != '\'') {
-				if (put(store, cap, &n, *++s) < 0)
-					return -1;
-			} else if (*s == '%' && argc > 1) {
-				if ((e = expand(tokens, s[1], store, cap, &n)) != 0) {
-					*why = e == -2 ? "unknown token" : "argument list too long";
-					return -1;
-				}
-				s++;
-			} else if (put(store, cap, &n, *s) < 0) {
-				return -1;
-			}
+			else if (!q && (*s == '\'' || *s == '"'))
+				q = *s;
+			else
+				w->store[w->used++] = *s;
 		}
-		if (q) {
-			*why = "unterminated quote";
-			return -1;
-		}
-		if (put(store, cap, &n, 0) < 0)
-			return -1;
+		if (q)
+			return "unterminated quote";
+		w->store[w->used++] = 0;
 	}
-	argv[argc] = NULL;
-	if (!argc)
-		*why = "empty command";
-	return argc ? argc : -1;
+	w->v[w->n] = NULL;
+	return NULL;
+}
+
+/* the value of %letter, or NULL for an unknown token */
+static const char *token(const struct authcmd_token *t, char letter)
+{
+	if (letter == '%')
+		return "%";
+	for (; t && t->letter; t++)
+		if (t->letter == letter)
+			return t->value ? t->value : "";
+	return NULL;
+}
+
+/* one word with its tokens replaced, into out (cap bytes); NULL, or why not */
+static const char *expand(const char *in, const struct authcmd_token *t, char *out, size_t cap)
+{
+	size_t o = 0, n;
+	if (!cap)
+		return "argument list too long";
+	for (; *in; in++) {
+		char one[2] = {*in, 0};
+		const char *add = one;
+		if (*in == '%' && !(add = token(t, *++in)))
+			return "unknown token";
+		if ((n = strlen(add)) >= cap - o)
+			return "argument list too long";
+		memcpy(out + o, add, n);
+		o += n;
+	}
+	out[o] = 0;
+	return NULL;
+}
+
+/* the words of the command, tokens expanded in all but the program's path
+ * (as OpenSSH), into w; 0, or -1 logged */
+static int prepare(struct conn *c, const struct authcmd *a, struct words *w)
+{
+	struct words raw;
+	const char *why = split(a->command, &raw);
+	w->n = 0;
+	w->used = 0;
+	if (!why && raw.n == 1 && a->default_arg)
+		raw.v[raw.n++] = (char *)a->default_arg;
+	for (int i = 0; !why && i < raw.n; i++) {
+		char *out = w->store + w->used;
+		size_t cap = sizeof w->store - w->used;
+		/* the path is the first word: it fits, as it did in raw */
+		if (i == 0)
+			snprintf(out, cap, "%s", raw.v[0]);
+		else if ((why = expand(raw.v[i], a->tokens, out, cap)) != NULL)
+			break;
+		w->v[w->n++] = out;
+		w->used += strlen(out) + 1;
+	}
+	w->v[w->n] = NULL;
+	if (!why && !w->n)
+		why = "empty command";
+	if (why)
+		logit(c->log, LOG_ERR, "%s \"%s\": %s", a->what, a->command, why);
+	return why ? -1 : 0;
 }
 
 /* the child: the user's ids, nothing inherited but stdout, then exec */
@@ -126,42 +160,56 @@ static void child(const struct passwd *pw, int out, char **argv)
 	_exit(127);
 }
 
-/* the output until EOF, the limit or the deadline: 1 EOF, 0 not */
-static int collect(int fd, long long deadline, char *out, size_t *len)
+/* the output into mem until EOF, the limit or the deadline: SSH_OK at
+ * EOF, else SSH_ERR_TIMEOUT, SSH_ERR_LIMIT or SSH_ERR_IO */
+static int collect(int in, int mem, long long deadline)
 {
-	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct pollfd p = {.fd = in, .events = POLLIN};
+	char buf[8192];
+	size_t total = 0;
 	ssize_t n;
 	for (;;) {
 		long long left = deadline - now_ms();
-		if (left <= 0 || *len >= AUTHCMD_OUTPUT_MAX)
-			return 0;
+		if (left <= 0)
+			return SSH_ERR_TIMEOUT;
 		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
-			return 0;
+			return SSH_ERR_IO;
 		if (!(p.revents & (POLLIN | POLLHUP)))
 			continue;
-		n = read(fd, out + *len, AUTHCMD_OUTPUT_MAX - *len);
-		if (n < 0 && errno == EINTR)
+		n = read(in, buf, sizeof buf);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
-			return n == 0;
-		*len += (size_t)n;
+			return n == 0 ? SSH_OK : SSH_ERR_IO;
+		if ((total += (size_t)n) > AUTHCMD_OUTPUT_MAX)
+			return SSH_ERR_LIMIT;
+		if (write(mem, buf, (size_t)n) != n)
+			return SSH_ERR_IO;
 	}
 }
 
-/* the exit status once the child is gone, killing its group at the
- * deadline: 1 exited 0, 0 not (logged) */
-static int reap(struct conn *c, const struct authcmd *a, pid_t pid, long long deadline, int eof)
+/* the exit status once the child is gone; after EOF it may take until the
+ * deadline, otherwise (or then) its group is killed: 1 exited 0, 0 not
+ * (logged) */
+static int reap(struct conn *c, const struct authcmd *a, pid_t pid, long long deadline, int e)
 {
 	int st = 0;
 	pid_t r;
-	while ((r = waitpid(pid, &st, WNOHANG)) == 0 && eof && now_ms() < deadline)
+	while ((r = waitpid(pid, &st, WNOHANG)) == 0 && e == SSH_OK && now_ms() < deadline)
 		(void)poll(NULL, 0, 10);
 	if (r == 0) {
+		/* its group too: what it started may hold the pipe open */
 		(void)kill(-pid, SIGKILL);
 		(void)kill(pid, SIGKILL);
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
-		logit(c->log, LOG_ERR, "%s %s timed out after %d ms, killed", a->what, a->command, a->timeout_ms);
+		if (e == SSH_ERR_LIMIT)
+			logit(c->log, LOG_ERR, "%s %s printed more than %u bytes, killed", a->what, a->command,
+			      AUTHCMD_OUTPUT_MAX);
+		else if (e == SSH_ERR_IO)
+			logit(c->log, LOG_ERR, "%s %s: cannot keep its output, killed", a->what, a->command);
+		else
+			logit(c->log, LOG_ERR, "%s %s timed out after %d ms, killed", a->what, a->command, a->timeout_ms);
 		return 0;
 	}
 	if (r < 0)
@@ -170,7 +218,7 @@ static int reap(struct conn *c, const struct authcmd *a, pid_t pid, long long de
 		logit(c->log, LOG_ERR, "%s %s exited on signal %d", a->what, a->command, WTERMSIG(st));
 	else if (WEXITSTATUS(st) != 0)
 		logit(c->log, LOG_ERR, "%s %s failed, status %d", a->what, a->command, WEXITSTATUS(st));
-	return r > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	return r > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && e == SSH_OK;
 }
 
 /* argv[0]: absolute, root's, in directories only root may write */
@@ -193,57 +241,72 @@ static int safe_program(struct conn *c, const struct authcmd *a, const char *pat
 	return ok;
 }
 
-/* hands each line of out to a->line */
-static void lines(const struct authcmd *a, char *out, size_t len)
+/* the user it runs as, %u %U %h expanded (OpenSSH expands %u); NULL logged */
+static struct passwd *runas_user(struct conn *c, const struct authcmd *a)
 {
-	size_t i = 0;
-	while (i < len) {
-		char *nl = memchr(out + i, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - (out + i)) : len - i;
-		a->line(a->arg, out + i, n);
-		i += n + 1;
-	}
-}
-
-int authcmd_run(struct conn *c, const struct authcmd *a)
-{
-	char store[4096], *argv[AUTHCMD_ARGS], *out;
-	const char *why;
+	struct authcmd_token only[4] = {{0, NULL}};
+	char name[256];
 	struct passwd *pw;
-	size_t len = 0;
-	int fds[2], eof, ok;
-	long long deadline;
-	pid_t pid;
-	if (authcmd_split(a->command, a->tokens, argv, AUTHCMD_ARGS, store, sizeof store, &why) < 0) {
-		logit(c->log, LOG_ERR, "%s \"%s\": %s", a->what, a->command, why);
-		return 0;
+	int n = 0;
+	for (const struct authcmd_token *t = a->tokens; t && t->letter; t++)
+		if (n < 3 && (t->letter == 'u' || t->letter == 'U' || t->letter == 'h'))
+			only[n++] = *t;
+	if (expand(a->runas, only, name, sizeof name)) {
+		logit(c->log, LOG_ERR, "%sUser \"%s\": bad token or too long", a->what, a->runas);
+		return NULL;
 	}
-	if (!safe_program(c, a, argv[0]))
-		return 0;
-	if (!(pw = getpwnam(a->runas))) {
-		logit(c->log, LOG_ERR, "%s: user \"%s\" not found", a->what, a->runas);
-		return 0;
+	if (!(pw = getpwnam(name))) {
+		logit(c->log, LOG_ERR, "%sUser \"%s\" not found", a->what, name);
+		return NULL;
 	}
 	if (getuid() != 0 && pw->pw_uid != getuid()) {
-		logit(c->log, LOG_ERR, "%s: cannot run as \"%s\" without root", a->what, a->runas);
-		return 0;
+		logit(c->log, LOG_ERR, "%s: cannot run as \"%s\" without root", a->what, name);
+		return NULL;
 	}
-	if (!(out = malloc(AUTHCMD_OUTPUT_MAX)))
-		return SSH_ERR_ALLOC;
-	if (pipe2(fds, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
+	return pw;
+}
+
+/* starts the program with its output to a pipe, and keeps what it prints
+ * in mem: 1 it exited 0, 0 not (logged) */
+static int run(struct conn *c, const struct authcmd *a, const struct passwd *pw, char **argv, int mem)
+{
+	long long deadline;
+	int p[2], e;
+	pid_t pid;
+	if (pipe2(p, O_CLOEXEC) != 0) {
 		logit(c->log, LOG_ERR, "%s: cannot start: %s", a->what, strerror(errno));
-		free(out);
 		return 0;
 	}
-	if (pid == 0)
-		child(pw, fds[1], argv);
-	close(fds[1]);
+	if ((pid = fork()) == 0)
+		child(pw, p[1], argv);
+	close(p[1]);
+	if (pid < 0) {
+		logit(c->log, LOG_ERR, "%s: cannot start: %s", a->what, strerror(errno));
+		close(p[0]);
+		return 0;
+	}
 	deadline = now_ms() + a->timeout_ms;
-	eof = collect(fds[0], deadline, out, &len);
-	close(fds[0]);
-	if ((ok = reap(c, a, pid, deadline, eof)) == 1)
-		lines(a, out, len);
-	wipe(out, len);
-	free(out);
-	return ok;
+	e = collect(p[0], mem, deadline);
+	close(p[0]);
+	return reap(c, a, pid, deadline, e);
+}
+
+int authcmd_run(struct conn *c, const struct authcmd *a, int *fd)
+{
+	struct words *w;
+	struct passwd *pw;
+	int mem, ok = 0;
+	*fd = -1;
+	if (!(w = malloc(sizeof *w)))
+		return SSH_ERR_ALLOC;
+	if (prepare(c, a, w) == 0 && safe_program(c, a, w->v[0]) && (pw = runas_user(c, a)) != NULL) {
+		if ((mem = memfd_create("sshl-authcmd", MFD_CLOEXEC)) < 0)
+			logit(c->log, LOG_ERR, "%s: cannot start: %s", a->what, strerror(errno));
+		else if ((ok = run(c, a, pw, w->v, mem)) == 1 && lseek(mem, 0, SEEK_SET) == 0)
+			*fd = mem;
+		else
+			close(mem);
+	}
+	free(w);
+	return *fd >= 0;
 }

@@ -49,6 +49,14 @@ int fwd_events(struct conn *c, struct pollfd *fds, int n);
 int fwd_timeout(struct conn *c);
 /* the opened hook of the types we open: the client's answer, logged */
 int fwd_opened(struct conn *c, struct channel *ch, int ok);
+/* the poll callback's work for a listening unix socket (agent forwarding,
+ * streamlocal): up to a burst of connections per poll round, each a new
+ * channel of type t carrying the connection, its CHANNEL_OPEN sent.
+ * opening logs the connection and writes the type's own fields to b after
+ * the common ones; with ch and b NULL it logs that no channel was left
+ * (the connection is closed) */
+int fwd_accept_unix(struct conn *c, struct fwd_watch *w, const struct chan_type *t,
+		    void (*opening)(struct conn *c, struct fwd_watch *w, struct channel *ch, struct buf *b));
 /* releases every watch still listed (after the channels are freed) */
 void fwd_cleanup(struct conn *c);
 

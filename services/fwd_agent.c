@@ -18,8 +18,6 @@
 #include "services/session.h"
 #include "transport/conn.h"
 
-#define ACCEPT_BURST 8
-
 struct agent_fwd {
 	struct fwd_watch w; /* first: the listening socket */
 	char dir[32];
@@ -33,27 +31,23 @@ static const struct chan_type agent_type = {
 	.opened = fwd_opened,
 };
 
+/* a connection to the socket: its channel, or none left */
+static void agent_opening(struct conn *c, struct fwd_watch *w, struct channel *ch, struct buf *b)
+{
+	(void)w;
+	(void)b; /* auth-agent@openssh.com has no fields of its own */
+	if (!ch) {
+		logit(c->log, LOG_INFO, "agent forwarding: no channel for a connection");
+		return;
+	}
+	ch->xtype = "agent-connection"; /* OpenSSH's name for ChannelTimeout */
+	logit(c->log, LOG_DEBUG, "agent forwarding: connection, channel %u", ch->id);
+}
+
 static int agent_ready(struct conn *c, struct fwd_watch *w, short revents)
 {
 	(void)revents;
-	for (int i = 0; i < ACCEPT_BURST; i++) {
-		struct channel *ch;
-		struct buf *b;
-		int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), e;
-		if (fd < 0)
-			return SSH_OK;
-		if (!(ch = channel_new(c, &agent_type))) {
-			logit(c->log, LOG_INFO, "agent forwarding: no channel for a connection");
-			close(fd);
-			continue;
-		}
-		ch->xtype = "agent-connection"; /* OpenSSH's name for ChannelTimeout */
-		channel_set_fds(ch, fd, fd, -1);
-		logit(c->log, LOG_DEBUG, "agent forwarding: connection, channel %u", ch->id);
-		if ((e = channel_open_begin(c, ch, &b)) != SSH_OK || (e = pkt_send(c)) != SSH_OK)
-			return e;
-	}
-	return SSH_OK;
+	return fwd_accept_unix(c, w, &agent_type, agent_opening);
 }
 
 /* undoes what exists of a's socket, path and directory, and frees it */

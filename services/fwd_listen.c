@@ -130,6 +130,32 @@ void fwd_cleanup(struct conn *c)
 	}
 }
 
+/* ---- unix-socket listeners (agent forwarding, streamlocal) ---- */
+
+int fwd_accept_unix(struct conn *c, struct fwd_watch *w, const struct chan_type *t,
+		    void (*opening)(struct conn *c, struct fwd_watch *w, struct channel *ch, struct buf *b))
+{
+	for (int i = 0; i < ACCEPT_BURST; i++) {
+		struct channel *ch;
+		struct buf *b;
+		int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), e;
+		if (fd < 0)
+			return SSH_OK; /* EAGAIN, or a connection that went away */
+		if (!(ch = channel_new(c, t))) {
+			opening(c, w, NULL, NULL);
+			close(fd);
+			continue;
+		}
+		channel_set_fds(ch, fd, fd, -1);
+		if ((e = channel_open_begin(c, ch, &b)) != SSH_OK)
+			return e;
+		opening(c, w, ch, b);
+		if ((e = pkt_send(c)) != SSH_OK)
+			return e;
+	}
+	return SSH_OK;
+}
+
 /* ---- tcpip-forward listeners ---- */
 
 struct listener {

@@ -24,7 +24,6 @@
 #include "transport/conn.h"
 
 #define PATH_MAX_UN (sizeof ((struct sockaddr_un *)0)->sun_path)
-#define ACCEPT_BURST 8
 #define LISTEN_BACKLOG 32
 #define UNIX_LISTEN_MAX 64
 
@@ -139,31 +138,23 @@ static const struct chan_type forwarded_streamlocal_type = {
 	.opened = fwd_opened,
 };
 
+/* a connection to the listener: its channel, or none left */
+static void ul_opening(struct conn *c, struct fwd_watch *w, struct channel *ch, struct buf *b)
+{
+	if (!ch) {
+		logit(c->log, LOG_INFO, "remote forward: no channel for a connection to %.100s", of(w)->path);
+		return;
+	}
+	logit(c->log, LOG_DEBUG, "remote forward: connection to %.100s, channel %u", of(w)->path, ch->id);
+	/* socket path, reserved */
+	buf_cstring(b, of(w)->path);
+	buf_cstring(b, "");
+}
+
 static int ul_ready(struct conn *c, struct fwd_watch *w, short revents)
 {
 	(void)revents;
-	for (int i = 0; i < ACCEPT_BURST; i++) {
-		struct channel *ch;
-		struct buf *b;
-		int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), e;
-		if (fd < 0)
-			return SSH_OK;
-		if (!(ch = channel_new(c, &forwarded_streamlocal_type))) {
-			logit(c->log, LOG_INFO, "remote forward: no channel for a connection to %.100s", of(w)->path);
-			close(fd);
-			continue;
-		}
-		channel_set_fds(ch, fd, fd, -1);
-		logit(c->log, LOG_DEBUG, "remote forward: connection to %.100s, channel %u", of(w)->path, ch->id);
-		if ((e = channel_open_begin(c, ch, &b)) != SSH_OK)
-			return e;
-		/* socket path, reserved */
-		buf_cstring(b, of(w)->path);
-		buf_cstring(b, "");
-		if ((e = pkt_send(c)) != SSH_OK)
-			return e;
-	}
-	return SSH_OK;
+	return fwd_accept_unix(c, w, &forwarded_streamlocal_type, ul_opening);
 }
 
 static void ul_release(struct conn *c, struct fwd_watch *w)

@@ -146,12 +146,25 @@ class _EchoServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
 
 
+class _UnixEchoServer(socketserver.ThreadingUnixStreamServer):
+    daemon_threads = True
+
+
 def echo_server():
     """A loopback TCP server, in a thread, that sends back whatever it is
     sent; returns its (address, port)."""
     s = _EchoServer(("127.0.0.1", 0), _Echo)
     threading.Thread(target=s.serve_forever, daemon=True).start()
     return s.server_address
+
+
+def unix_echo_server(path):
+    """The same on a unix socket at path that anyone may connect to;
+    returns the server (its shutdown() stops it)."""
+    s = _UnixEchoServer(path, _Echo)
+    os.chmod(path, 0o666)
+    threading.Thread(target=s.serve_forever, daemon=True).start()
+    return s
 
 
 def drain(r):
@@ -211,3 +224,17 @@ def paramiko_setup(name, letter):
     made = add_user(env.dir, letter)
     user = made[0] if made else (os.environ.get("USER") or "root")
     return env, rep, key, ak, user, made
+
+
+def paramiko_login(env, user, key, ak, *opts):
+    """A paramiko client logged in as user with key to a server started
+    with AuthorizedKeysFile=ak and opts; the host key it was shown must be
+    one of env's. Returns the transport, our socket and the server."""
+    import paramiko
+    sock, proc = env.server("-o", "AuthorizedKeysFile=" + ak, *opts)
+    t = paramiko.Transport(sock)
+    t.start_client(timeout=30)
+    if t.get_remote_server_key().asbytes() not in env.public_blobs():
+        raise RuntimeError("unexpected host key")
+    t.auth_publickey(user, key)
+    return t, sock, proc

@@ -9,13 +9,11 @@ connection, as OpenSSH's string reader ends it."""
 import os
 import shutil
 import socket
-import socketserver
 import sys
 import threading
 import time
 
 try:
-    import paramiko
     from paramiko.channel import Channel
     from paramiko.common import cMSG_CHANNEL_OPEN
     from paramiko.message import Message
@@ -24,36 +22,17 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import paramiko_setup  # noqa: E402
+from sshl_py import paramiko_login, paramiko_setup, unix_echo_server  # noqa: E402
 
 env, rep, key, AK, user, made = paramiko_setup("t_forward_unix_paramiko", "u")
 
 
-class Echo(socketserver.BaseRequestHandler):
-    def handle(self):
-        while True:
-            d = self.request.recv(65536)
-            if not d:
-                break
-            self.request.sendall(d)
-
-
-class UServer(socketserver.ThreadingUnixStreamServer):
-    daemon_threads = True
-
-
 sock_path = os.path.join(env.dir, "echo.sock")
-srv = UServer(sock_path, Echo)
-os.chmod(sock_path, 0o666)
-threading.Thread(target=srv.serve_forever, daemon=True).start()
+srv = unix_echo_server(sock_path)
 
 
 def connect():
-    sock, proc = env.server("-o", "AuthorizedKeysFile=" + AK, "-o", "LogLevel=DEBUG")
-    t = paramiko.Transport(sock)
-    t.start_client(timeout=30)
-    t.auth_publickey(user, key)
-    return t, sock, proc
+    return paramiko_login(env, user, key, AK, "-o", "LogLevel=DEBUG")
 
 
 def open_raw(t, fields, timeout=20):

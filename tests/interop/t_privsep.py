@@ -7,7 +7,6 @@ searching the memory of every process the user owns, after a login and a
 re-key, for each host key's private bytes, and by finding them in the
 monitor (so the search itself works)."""
 import base64
-import logging
 import os
 import re
 import socket
@@ -23,21 +22,17 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import SSHD_LITE, Env, Report, add_user, client_key  # noqa: E402
+from sshl_py import SSHD_LITE, paramiko_setup  # noqa: E402
 
-logging.getLogger("paramiko").addHandler(logging.NullHandler())
-rep = Report()
 if os.getuid() != 0:
     print("# privilege separation needs root; skipped")
     sys.exit(0)
-env = Env("t_privsep")
+env, rep, key, AK, user, made = paramiko_setup("t_privsep", "v")
 T = env.dir
-key, AK = client_key(T)
-made = add_user(T, "v")
 if not made:
     print("# needs useradd; skipped")
     sys.exit(0)
-user, home = made
+home = made[1]
 
 
 def secrets_of(path):

@@ -7,7 +7,6 @@ types and requests, keepalive global requests, no-more-sessions, a window of
 import atexit
 import fcntl
 import hashlib
-import logging
 import os
 import re
 import shutil
@@ -26,32 +25,18 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import Env, Report, add_user, client_key  # noqa: E402
+from sshl_py import paramiko_login, paramiko_setup  # noqa: E402
 
-# paramiko's thread logs expected refusals with tracebacks; the checks say enough
-logging.getLogger("paramiko").addHandler(logging.NullHandler())
-env = Env("t_session_paramiko")
-rep = Report()
+# paramiko's thread logs expected refusals with tracebacks; the checks say
+# enough. A user with /bin/sh and no dotfiles when we are root: root's rc
+# files must not slow the sessions down or add output
+env, rep, key, AK, user, made = paramiko_setup("t_session_paramiko", "s")
 T = env.dir
-
-key, AK = client_key(T)
-
-# a user with /bin/sh and no dotfiles when we are root: root's rc files
-# must not slow the sessions down or add output
-user = os.environ.get("USER") or "root"
-home = os.path.expanduser("~")
-made = add_user(T, "s")
-if made:
-    user, home = made
+home = made[1] if made else os.path.expanduser("~")
 
 
 def connect(*opts):
-    sock, proc = env.server("-o", "AuthorizedKeysFile=" + AK, *opts)
-    t = paramiko.Transport(sock)
-    t.start_client(timeout=30)
-    if t.get_remote_server_key().asbytes() not in env.public_blobs():
-        raise RuntimeError("unexpected host key")
-    t.auth_publickey(user, key)
+    t, _, proc = paramiko_login(env, user, key, AK, *opts)
     return t, proc
 
 

@@ -7,7 +7,6 @@ truncated packets, a length over the limit, unknown types, too many
 handles, a handle from another session; each answered with a status or a
 clean close, and the server still there."""
 import hashlib
-import logging
 import os
 import struct
 import sys
@@ -20,18 +19,10 @@ except ImportError:
     sys.exit(0)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import Env, Report, add_user, client_key  # noqa: E402
+from sshl_py import paramiko_login, paramiko_setup  # noqa: E402
 
-logging.getLogger("paramiko").addHandler(logging.NullHandler())
-env = Env("t_sftp_paramiko")
-rep = Report()
-T = env.dir
-key, AK = client_key(T)
-user = os.environ.get("USER") or "root"
-home = os.path.expanduser("~")
-made = add_user(T, "f")
-if made:
-    user, home = made
+env, rep, key, AK, user, made = paramiko_setup("t_sftp_paramiko", "f")
+home = made[1] if made else os.path.expanduser("~")
 W = os.path.join(home, "pw")
 os.makedirs(W, exist_ok=True)
 if made:
@@ -39,10 +30,7 @@ if made:
 
 
 def connect(*opts):
-    sock, proc = env.server("-o", "AuthorizedKeysFile=" + AK, *opts)
-    t = paramiko.Transport(sock)
-    t.start_client(timeout=30)
-    t.auth_publickey(user, key)
+    t, _, proc = paramiko_login(env, user, key, AK, *opts)
     return t, proc
 
 

@@ -434,17 +434,12 @@ static uint32_t gex_bits(const char *path, uint32_t min, uint32_t want,
 	return bits;
 }
 
-static void gex_tests(void)
+/* a moduli file: malformed or unfit 3072-bit lines that would otherwise
+ * win, then usable groups of 1024 to 8192 bits, the last line without its
+ * newline (the caller truncates it) */
+static void write_moduli(FILE *f)
 {
-	char path[] = "/tmp/test_agree_moduli.XXXXXX";
 	uint8_t p3072[384], even[384];
-	int fd = mkstemp(path), seen2 = 0, seen5 = 0, i, gen = 0;
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	struct dh_group g;
-	if (f == NULL) {
-		CHECK(0, "gex: temp file");
-		return;
-	}
 	/* an odd 3072-bit number: the loader does not test primality */
 	memcpy(p3072, dh_group18.p, sizeof p3072);
 	p3072[383] |= 1;
@@ -463,7 +458,7 @@ static void gex_tests(void)
 	put_line(f, "2x", "6", 3071, "2", p3072, sizeof p3072);   /* bad number */
 	fputs("20240101000000 2 6 100 3071 2\n", f);             /* short */
 	fputs("20240101000000 2 6 100 3071 2 ABCD EF\n", f);     /* long */
-	for (i = 0; i < 5000; i++)                                 /* over-long */
+	for (int i = 0; i < 5000; i++)                             /* over-long */
 		fputc(' ', f);
 	put_line(f, "2", "6", 3071, "2", p3072, sizeof p3072);
 	/* the usable ones */
@@ -473,11 +468,13 @@ static void gex_tests(void)
 	put_line(f, "2", "6", 4095, "2", dh_group16.p, dh_group16.plen);
 	/* last line without a newline */
 	put_line(f, "2", "6", 8191, "2", dh_group18.p, dh_group18.plen);
-	fflush(f);
-	if (ftruncate(fd, ftell(f) - 1) != 0)
-		CHECK(0, "gex: truncate");
-	fclose(f);
+}
 
+/* the choices write_moduli's file gives */
+static void gex_from_file(const char *path)
+{
+	struct dh_group g;
+	int seen2 = 0, seen5 = 0, gen = 0;
 	CHECK(gex_bits(path, 2048, 3072, 8192, NULL) == 4096,
 	      "gex: bad 3072 lines skipped; tie 2048/4096 goes to the bigger");
 	CHECK(gex_bits(path, 2048, 2048, 8192, NULL) == 2048, "gex: exact size");
@@ -488,7 +485,7 @@ static void gex_tests(void)
 	      "gex: min bound respected");
 	CHECK(gex_bits(path, 1024, 8192, 5000, NULL) == 4096,
 	      "gex: max bound respected");
-	for (i = 0; i < 64; i++) {
+	for (int i = 0; i < 64; i++) {
 		gex_bits(path, 2048, 2048, 2048, &gen);
 		seen2 += gen == 2;
 		seen5 += gen == 5;
@@ -499,9 +496,12 @@ static void gex_tests(void)
 	      "gex: nothing in range in file or built-ins -> NOALG");
 	CHECK(dh_gex_choose(path, 4000, 3000, 2000, &g) == SSH_ERR_NOALG,
 	      "gex: min > max -> NOALG");
-	unlink(path);
+}
 
-	/* fallback to the built-ins */
+/* no file at path: the built-in groups */
+static void gex_fallback(const char *path)
+{
+	struct dh_group g;
 	CHECK(gex_bits(path, 2048, 3072, 8192, NULL) == 4096 &&
 	      gex_bits(path, 2048, 7000, 8192, NULL) == 8192 &&
 	      gex_bits(path, 1024, 2048, 3072, NULL) == 2048,
@@ -515,6 +515,25 @@ static void gex_tests(void)
 		dh_roundtrip("gex group", &g);
 		dh_group_free(&g);
 	}
+}
+
+static void gex_tests(void)
+{
+	char path[] = "/tmp/test_agree_moduli.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (f == NULL) {
+		CHECK(0, "gex: temp file");
+		return;
+	}
+	write_moduli(f);
+	fflush(f);
+	if (ftruncate(fd, ftell(f) - 1) != 0)
+		CHECK(0, "gex: truncate");
+	fclose(f);
+	gex_from_file(path);
+	unlink(path);
+	gex_fallback(path);
 	/* the system file, when present */
 	if (access("/etc/ssh/moduli", R_OK) == 0)
 		CHECK(gex_bits("/etc/ssh/moduli", 2048, 3072, 8192, NULL) == 3072,

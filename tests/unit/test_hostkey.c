@@ -548,107 +548,108 @@ static int replace(struct buf *b, const uint8_t *from, const uint8_t *to, size_t
 /* Loading takes the public half a file stores as it is (deriving it again
  * was most of a connection's work); hostkey_selftest, which sshd-lite -t
  * runs, catches a file whose halves do not belong together. */
+/* a stored public half (ed25519, ECDSA) that is not the secret's: caught
+ * by the self-test, or refused on loading where the file holds two copies
+ * or a point off the curve; pl is the raw public key's length */
+static void stored_half(enum keytype t, const char *n, size_t pl)
+{
+	struct hostkey a, b, k;
+	struct buf ba, bb, der, bad;
+	char path[256];
+
+	buf_init(&ba, 0);
+	buf_init(&bb, 0);
+	buf_init(&der, 0);
+	buf_init(&bad, 0);
+	snprintf(path, sizeof path, "%s/halves-%s", dir, n);
+	if (hostkey_generate(&a, t, 0) != SSH_OK || hostkey_generate(&b, t, 0) != SSH_OK ||
+	    hostkey_save(&a, path) != SSH_OK || hostkey_public_blob(&a, &ba) != SSH_OK ||
+	    hostkey_public_blob(&b, &bb) != SSH_OK || !key_der(path, &der)) {
+		CHECK(0, "%s: two keys made and one saved", n);
+		return;
+	}
+	CHECK(hostkey_selftest(&a) == SSH_OK, "%s: self-test passes for a sound key", n);
+	CHECK(hostkey_load(path, &k) == SSH_OK && hostkey_selftest(&k) == SSH_OK,
+	      "%s: self-test passes for the key read back", n);
+	hostkey_free(&k);
+
+	/* every copy of the public key swapped for another key's */
+	buf_put(&bad, der.d, der.len);
+	CHECK(replace(&bad, ba.d + ba.len - pl, bb.d + bb.len - pl, pl, 0) >= 2 && put_der(path, &bad),
+	      "%s: file with another key's public half written", n);
+	CHECK(hostkey_load(path, &k) == SSH_OK, "%s: a well-formed stored public key is taken as it is", n);
+	CHECK(hostkey_selftest(&k) != SSH_OK, "%s: self-test catches the public half of another key", n);
+	hostkey_free(&k);
+
+	buf_reset(&bad);
+	buf_put(&bad, der.d, der.len);
+	if (t == KEY_ED25519) {
+		/* the copy inside the 64-byte secret disagrees with the other */
+		replace(&bad, ba.d + ba.len - pl, bb.d + bb.len - pl, pl, 1);
+		CHECK(put_der(path, &bad) && hostkey_load(path, &k) != SSH_OK,
+		      "%s: stored public copies that disagree refused", n);
+	} else {
+		/* Q moved off the curve: its last byte changed */
+		uint8_t q[65];
+		memcpy(q, ba.d + ba.len - pl, pl);
+		q[pl - 1] ^= 1;
+		CHECK(replace(&bad, ba.d + ba.len - pl, q, pl, 0) >= 2 && put_der(path, &bad) &&
+			      hostkey_load(path, &k) != SSH_OK,
+		      "%s: stored point not on the curve refused", n);
+	}
+	hostkey_free(&a);
+	hostkey_free(&b);
+	buf_free(&ba);
+	buf_free(&bb);
+	buf_free(&der);
+	buf_free(&bad);
+}
+
+/* RSA: the stored qInv is used once checked; a wrong one would make
+ * CRT signatures that give away a factor */
+static void stored_rsa_qinv(void)
+{
+	struct hostkey a, k = {0};
+	struct buf der;
+	struct rd r, priv;
+	const uint8_t *p, *iq;
+	size_t l, iql;
+	uint32_t u;
+	char path[256];
+	int ok;
+
+	buf_init(&der, 0);
+	snprintf(path, sizeof path, "%s/halves-rsa", dir);
+	ok = hostkey_generate(&a, KEY_RSA, 2048) == SSH_OK && hostkey_save(&a, path) == SSH_OK &&
+	     key_der(path, &der);
+	rd_init(&r, der.d, der.len);
+	/* magic, cipher, kdf, kdf options, count, public blob, private */
+	ok = ok && rd_bytes(&r, 15, &p) == SSH_OK && rd_string(&r, &p, &l) == SSH_OK &&
+	     rd_string(&r, &p, &l) == SSH_OK && rd_string(&r, &p, &l) == SSH_OK && rd_u32(&r, &u) == SSH_OK &&
+	     rd_string(&r, &p, &l) == SSH_OK && rd_string(&r, &p, &l) == SSH_OK;
+	rd_init(&priv, p, l);
+	/* check ints, type, n, e, d, iqmp */
+	ok = ok && rd_u32(&priv, &u) == SSH_OK && rd_u32(&priv, &u) == SSH_OK &&
+	     rd_string(&priv, &p, &l) == SSH_OK && rd_mpint(&priv, 1024, &p, &l) == SSH_OK &&
+	     rd_mpint(&priv, 1024, &p, &l) == SSH_OK && rd_mpint(&priv, 1024, &p, &l) == SSH_OK &&
+	     rd_mpint(&priv, 1024, &iq, &iql) == SSH_OK && iql > 1;
+	CHECK(ok && hostkey_load(path, &k) == SSH_OK && hostkey_selftest(&k) == SSH_OK,
+	      "rsa: key with its stored qInv loads and passes the self-test");
+	hostkey_free(&k);
+	if (ok) {
+		der.d[(size_t)(iq - der.d) + iql - 1] ^= 2;
+		CHECK(put_der(path, &der) && hostkey_load(path, &k) != SSH_OK, "rsa: a wrong stored qInv refused");
+		hostkey_free(&k);
+	}
+	hostkey_free(&a);
+	buf_free(&der);
+}
+
 static void stored_public_halves(void)
 {
-	static const struct {
-		enum keytype t;
-		const char *name;
-		size_t publen; /* the raw public key at the end of the blob */
-	} types[] = {{KEY_ED25519, "ed25519", 32}, {KEY_ECDSA_P256, "ecdsa", 65}};
-
-	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-		struct hostkey a, b, k;
-		struct buf ba, bb, der, bad;
-		char path[256];
-		const char *n = types[i].name;
-		size_t pl = types[i].publen;
-
-		buf_init(&ba, 0);
-		buf_init(&bb, 0);
-		buf_init(&der, 0);
-		buf_init(&bad, 0);
-		snprintf(path, sizeof path, "%s/halves-%s", dir, n);
-		if (hostkey_generate(&a, types[i].t, 0) != SSH_OK || hostkey_generate(&b, types[i].t, 0) != SSH_OK ||
-		    hostkey_save(&a, path) != SSH_OK || hostkey_public_blob(&a, &ba) != SSH_OK ||
-		    hostkey_public_blob(&b, &bb) != SSH_OK || !key_der(path, &der)) {
-			CHECK(0, "%s: two keys made and one saved", n);
-			continue;
-		}
-		CHECK(hostkey_selftest(&a) == SSH_OK, "%s: self-test passes for a sound key", n);
-		CHECK(hostkey_load(path, &k) == SSH_OK && hostkey_selftest(&k) == SSH_OK,
-		      "%s: self-test passes for the key read back", n);
-		hostkey_free(&k);
-
-		/* every copy of the public key swapped for another key's */
-		buf_put(&bad, der.d, der.len);
-		CHECK(replace(&bad, ba.d + ba.len - pl, bb.d + bb.len - pl, pl, 0) >= 2 && put_der(path, &bad),
-		      "%s: file with another key's public half written", n);
-		CHECK(hostkey_load(path, &k) == SSH_OK, "%s: a well-formed stored public key is taken as it is", n);
-		CHECK(hostkey_selftest(&k) != SSH_OK, "%s: self-test catches the public half of another key", n);
-		hostkey_free(&k);
-
-		buf_reset(&bad);
-		buf_put(&bad, der.d, der.len);
-		if (types[i].t == KEY_ED25519) {
-			/* the copy inside the 64-byte secret disagrees with the other */
-			replace(&bad, ba.d + ba.len - pl, bb.d + bb.len - pl, pl, 1);
-			CHECK(put_der(path, &bad) && hostkey_load(path, &k) != SSH_OK,
-			      "%s: stored public copies that disagree refused", n);
-		} else {
-			/* Q moved off the curve: its last byte changed */
-			uint8_t q[65];
-			memcpy(q, ba.d + ba.len - pl, pl);
-			q[pl - 1] ^= 1;
-			CHECK(replace(&bad, ba.d + ba.len - pl, q, pl, 0) >= 2 && put_der(path, &bad) &&
-				      hostkey_load(path, &k) != SSH_OK,
-			      "%s: stored point not on the curve refused", n);
-		}
-		hostkey_free(&a);
-		hostkey_free(&b);
-		buf_free(&ba);
-		buf_free(&bb);
-		buf_free(&der);
-		buf_free(&bad);
-	}
-
-	/* RSA: the stored qInv is used once checked; a wrong one would make
-	 * CRT signatures that give away a factor */
-	{
-		struct hostkey a, k = {0};
-		struct buf der;
-		struct rd r, priv;
-		const uint8_t *p, *iq;
-		size_t l, iql;
-		uint32_t u;
-		char path[256];
-		int ok;
-
-		buf_init(&der, 0);
-		snprintf(path, sizeof path, "%s/halves-rsa", dir);
-		ok = hostkey_generate(&a, KEY_RSA, 2048) == SSH_OK && hostkey_save(&a, path) == SSH_OK &&
-		     key_der(path, &der);
-		rd_init(&r, der.d, der.len);
-		/* magic, cipher, kdf, kdf options, count, public blob, private */
-		ok = ok && rd_bytes(&r, 15, &p) == SSH_OK && rd_string(&r, &p, &l) == SSH_OK &&
-		     rd_string(&r, &p, &l) == SSH_OK && rd_string(&r, &p, &l) == SSH_OK && rd_u32(&r, &u) == SSH_OK &&
-		     rd_string(&r, &p, &l) == SSH_OK && rd_string(&r, &p, &l) == SSH_OK;
-		rd_init(&priv, p, l);
-		/* check ints, type, n, e, d, iqmp */
-		ok = ok && rd_u32(&priv, &u) == SSH_OK && rd_u32(&priv, &u) == SSH_OK &&
-		     rd_string(&priv, &p, &l) == SSH_OK && rd_mpint(&priv, 1024, &p, &l) == SSH_OK &&
-		     rd_mpint(&priv, 1024, &p, &l) == SSH_OK && rd_mpint(&priv, 1024, &p, &l) == SSH_OK &&
-		     rd_mpint(&priv, 1024, &iq, &iql) == SSH_OK && iql > 1;
-		CHECK(ok && hostkey_load(path, &k) == SSH_OK && hostkey_selftest(&k) == SSH_OK,
-		      "rsa: key with its stored qInv loads and passes the self-test");
-		hostkey_free(&k);
-		if (ok) {
-			der.d[(size_t)(iq - der.d) + iql - 1] ^= 2;
-			CHECK(put_der(path, &der) && hostkey_load(path, &k) != SSH_OK, "rsa: a wrong stored qInv refused");
-			hostkey_free(&k);
-		}
-		hostkey_free(&a);
-		buf_free(&der);
-	}
+	stored_half(KEY_ED25519, "ed25519", 32);
+	stored_half(KEY_ECDSA_P256, "ecdsa", 65);
+	stored_rsa_qinv();
 }
 
 static void tables(void)

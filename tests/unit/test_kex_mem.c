@@ -23,6 +23,7 @@
 #include "kex/mlkem768.h"
 #include "kex/sntrup761.h"
 #include "kex/x25519.h"
+#include "memconn.h"
 #include "t.h"
 #include "transport/conn.h"
 #include "transport/crypto.h"
@@ -74,34 +75,6 @@ struct client {
 
 /* ---- plumbing ---- */
 
-static struct conn *conn_new(const struct config *cfg, const struct logger *log)
-{
-	struct conn *c = calloc(1, sizeof *c);
-	if (!c)
-		abort();
-	conn_init(c, -1, -1, cfg, log);
-	return c;
-}
-
-static void conn_del(struct conn *c)
-{
-	conn_free(c);
-	free(c);
-}
-
-/* what a has queued moves into b's input, as a socket would carry it */
-static int carry(struct conn *a, struct conn *b)
-{
-	int e;
-	if (b->in_off)
-		memmove(b->in.d, b->in.d + b->in_off, b->in.len - b->in_off);
-	b->in.len -= b->in_off;
-	b->in_off = 0;
-	e = buf_put(&b->in, a->out.d + a->out_off, a->out.len - a->out_off);
-	a->out.len = a->out_off = 0;
-	return e;
-}
-
 /* the server handles every whole packet it has, as its loop would */
 static int serve(struct conn *s)
 {
@@ -117,10 +90,10 @@ static int serve(struct conn *s)
 /* client -> server, server handles, server -> client */
 static int round_trip(struct conn *c, struct conn *s)
 {
-	int e = carry(c, s);
+	int e = memconn_carry(c, s);
 	if (e == SSH_OK)
 		e = serve(s);
-	return e == SSH_OK ? carry(s, c) : e;
+	return e == SSH_OK ? memconn_carry(s, c) : e;
 }
 
 static int send_payload(struct conn *c, const uint8_t *p, size_t n)
@@ -593,7 +566,7 @@ static int both_ways(struct client *k, struct conn *s, int compressed)
 	if ((e = send_payload(k->c, msg, sizeof msg)) != SSH_OK)
 		return e;
 	wire = k->c->out.len;
-	if ((e = carry(k->c, s)) != SSH_OK || (e = pkt_read(s, &p, &n)) != SSH_OK)
+	if ((e = memconn_carry(k->c, s)) != SSH_OK || (e = pkt_read(s, &p, &n)) != SSH_OK)
 		return e;
 	if (n != sizeof msg || memcmp(p, msg, n) || (compressed != (wire < 300)))
 		return SSH_ERR_INTERNAL;
@@ -607,7 +580,7 @@ static int both_ways(struct client *k, struct conn *s, int compressed)
 	if ((e = send_payload(s, msg, 910)) != SSH_OK)
 		return e;
 	wire = s->out.len;
-	if ((e = carry(s, k->c)) != SSH_OK || (e = pkt_read(k->c, &p, &n)) != SSH_OK)
+	if ((e = memconn_carry(s, k->c)) != SSH_OK || (e = pkt_read(k->c, &p, &n)) != SSH_OK)
 		return e;
 	return n == 910 && !memcmp(p, msg, n) && compressed == (wire < 300) ? SSH_OK : SSH_ERR_INTERNAL;
 }
@@ -680,12 +653,12 @@ static int settled(const struct client *k, const struct conn *s, int count)
 static int one_run(const struct env *env, const struct opts *o, char *what, size_t whatlen)
 {
 	struct client k;
-	struct conn *s = conn_new(&env->cfg[o->comp], &env->log);
+	struct conn *s = memconn_new(&env->cfg[o->comp], &env->log);
 	int e = SSH_ERR_INTERNAL;
 
 	memset(&k, 0, sizeof k);
 	k.o = o;
-	k.c = conn_new(&env->cfg[o->comp], &env->log);
+	k.c = memconn_new(&env->cfg[o->comp], &env->log);
 	buf_init(&k.i_c, 0);
 	buf_init(&k.i_s, 0);
 	buf_init(&k.value, 0);
@@ -697,7 +670,7 @@ static int one_run(const struct env *env, const struct opts *o, char *what, size
 	s->nkeys = 1;
 	snprintf(s->client_version, sizeof s->client_version, "%s", V_C);
 	transport_install(s, NULL);
-	if ((e = kex_start(s)) != SSH_OK || (e = carry(s, k.c)) != SSH_OK)
+	if ((e = kex_start(s)) != SSH_OK || (e = memconn_carry(s, k.c)) != SSH_OK)
 		goto out;
 	snprintf(what, whatlen, "first exchange");
 	if ((e = exchange(&k, s, 1, 1)) != SSH_OK || (e = settled(&k, s, 1) ? SSH_OK : SSH_ERR_INTERNAL) != SSH_OK)
@@ -718,8 +691,8 @@ out:
 	buf_free(&k.i_s);
 	buf_free(&k.value);
 	wipe(k.kem_sk, sizeof k.kem_sk);
-	conn_del(k.c);
-	conn_del(s);
+	memconn_free(k.c);
+	memconn_free(s);
 	return e;
 }
 
@@ -795,7 +768,7 @@ static void gate_rules(const struct env *env)
 	static const uint8_t newkeys[] = {SSH_MSG_NEWKEYS};
 	static const uint8_t userauth[] = {SSH_MSG_USERAUTH_REQUEST, 0, 0, 0, 0};
 	static const uint8_t global[] = {SSH_MSG_GLOBAL_REQUEST, 0, 0, 0, 1, 'x', 0};
-	struct conn *s = conn_new(&env->cfg[0], &env->log);
+	struct conn *s = memconn_new(&env->cfg[0], &env->log);
 	uint8_t a;
 
 	s->keys = (struct hostkey *)&env->keys[0];
@@ -808,10 +781,10 @@ static void gate_rules(const struct env *env)
 	CHECK(handle(s, newkeys, sizeof newkeys, &a) == SSH_ERR_PROTO, "NEWKEYS before any KEXINIT refused");
 	s->strict_kex = 1;
 	CHECK(handle(s, ignore, sizeof ignore, &a) == SSH_ERR_PROTO, "first exchange under strict KEX: IGNORE refused");
-	conn_del(s);
+	memconn_free(s);
 
 	/* as after the first exchange */
-	s = conn_new(&env->cfg[0], &env->log);
+	s = memconn_new(&env->cfg[0], &env->log);
 	transport_install(s, NULL);
 	s->strict_kex = 1;
 	transport_kex_done(s);
@@ -822,7 +795,7 @@ static void gate_rules(const struct env *env)
 	CHECK(handle(s, global, sizeof global, &a) == SSH_OK && a == SSH_MSG_UNIMPLEMENTED,
 	      "the connection protocol before authentication: UNIMPLEMENTED");
 	CHECK(handle(s, service, sizeof service, &a) == SSH_ERR_SERVICE, "SERVICE_REQUEST for no service: refused");
-	conn_del(s);
+	memconn_free(s);
 }
 
 /* ---- the matrix ---- */

@@ -7,18 +7,9 @@
 #include <string.h>
 
 #include "kex/base64.h"
+#include "krl_cert.h"
 #include "services/krl.h"
 #include "t.h"
-
-/* ssh-keygen -s ca -I krl-id -n alice -z 77 -V 20200101:20400101 */
-static const char CERT[] =
-	"AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tAAAAIDsZ1Ddj+Dt4EKtzDjp/fXcnHICXaA0h55sNWnRysQKM"
-	"AAAAIJekKes+D2muPFlIXK7kWey3+Gb6YKV5CMXd/ZmBLyApAAAAAAAAAE0AAAABAAAABmtybC1pZAAAAAkAAAAFYWxpY2UA"
-	"AAAAXgvhAAAAAACDqn6AAAAAAAAAAIIAAAAVcGVybWl0LVgxMS1mb3J3YXJkaW5nAAAAAAAAABdwZXJtaXQtYWdlbnQtZm9y"
-	"d2FyZGluZwAAAAAAAAAWcGVybWl0LXBvcnQtZm9yd2FyZGluZwAAAAAAAAAKcGVybWl0LXB0eQAAAAAAAAAOcGVybWl0LXVz"
-	"ZXItcmMAAAAAAAAAAAAAADMAAAALc3NoLWVkMjU1MTkAAAAgMCSpwg2e1sfNpvsLAefE2bIZCv1DF1dHUBeU3NNlJ0kAAABT"
-	"AAAAC3NzaC1lZDI1NTE5AAAAQJbDbJlBmT5qV+z8b0gfVyxUdLV8iiyRwM4DLy3B9XvAfB5prwv8JuPUr6+EjBiozF/1+EWw"
-	"d60mQuUiavf2vA4=";
 
 static struct cert ct;
 
@@ -167,7 +158,7 @@ int main(void)
 	const char *why;
 	buf_init(&blob, 0);
 	cert_init(&ct);
-	CHECK(b64_decode(CERT, strlen(CERT), &blob) == SSH_OK && cert_parse(&ct, blob.d, blob.len, &why) == SSH_OK,
+	CHECK(b64_decode(KRL_CERT, strlen(KRL_CERT), &blob) == SSH_OK && cert_parse(&ct, blob.d, blob.len, &why) == SSH_OK,
 	      "certificate parses");
 	revocations();
 	malformed();

@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "config/config.h"
+#include "memconn.h"
 #include "t.h"
 #include "transport/conn.h"
 #include "transport/crypto.h"
@@ -17,20 +18,6 @@ struct env {
 	struct config cfg;
 	struct logger log;
 };
-
-static struct conn *conn_new(const struct env *env)
-{
-	struct conn *c = calloc(1, sizeof *c);
-	if (c)
-		conn_init(c, -1, -1, &env->cfg, &env->log);
-	return c;
-}
-
-static void conn_del(struct conn *c)
-{
-	conn_free(c);
-	free(c);
-}
 
 /* fixed, distinct key material per direction role */
 static int set_keys(struct direction *d, const struct cipher *ci, const struct mac *m, uint8_t salt)
@@ -49,20 +36,6 @@ static int key_pair(struct conn *a, struct conn *b, const struct cipher *ci, con
 {
 	int e = set_keys(&a->tx, ci, m, 0);
 	return e == SSH_OK ? set_keys(&b->rx, ci, m, 0) : e;
-}
-
-/* what a has queued moves into b's input, as a socket would carry it;
- * what b has read is dropped first, as io_fill does */
-static int carry(struct conn *a, struct conn *b)
-{
-	int e;
-	if (b->in_off)
-		memmove(b->in.d, b->in.d + b->in_off, b->in.len - b->in_off);
-	b->in.len -= b->in_off;
-	b->in_off = 0;
-	e = buf_put(&b->in, a->out.d + a->out_off, a->out.len - a->out_off);
-	a->out.len = a->out_off = 0;
-	return e;
 }
 
 static int send_msg(struct conn *a, const uint8_t *p, size_t n)
@@ -109,7 +82,7 @@ static const char *mac_name(const struct cipher *ci, const struct mac *m)
  * one packet fed a byte at a time */
 static int round_trips(const struct env *env, const struct cipher *ci, const struct mac *m, uint32_t seq)
 {
-	struct conn *a = conn_new(env), *b = conn_new(env);
+	struct conn *a = memconn_new(&env->cfg, &env->log), *b = memconn_new(&env->cfg, &env->log);
 	uint8_t *p = malloc(100001);
 	const uint8_t *q;
 	size_t n, i, total;
@@ -120,7 +93,7 @@ static int round_trips(const struct env *env, const struct cipher *ci, const str
 	a->tx.seq = b->rx.seq = seq;
 	for (i = 0; i < NSIZES; i++) {
 		fill(p, sizes[i], (uint32_t)i);
-		if (send_msg(a, p, sizes[i]) != SSH_OK || carry(a, b) != SSH_OK || expect_msg(b, p, sizes[i]) != SSH_OK)
+		if (send_msg(a, p, sizes[i]) != SSH_OK || memconn_carry(a, b) != SSH_OK || expect_msg(b, p, sizes[i]) != SSH_OK)
 			bad++;
 	}
 	for (i = 0; i < NSIZES; i++) {
@@ -128,7 +101,7 @@ static int round_trips(const struct env *env, const struct cipher *ci, const str
 		if (send_msg(a, p, sizes[i]) != SSH_OK)
 			bad++;
 	}
-	carry(a, b);
+	memconn_carry(a, b);
 	for (i = 0; i < NSIZES; i++) {
 		fill(p, sizes[i], (uint32_t)i + 100);
 		if (expect_msg(b, p, sizes[i]) != SSH_OK)
@@ -149,8 +122,8 @@ static int round_trips(const struct env *env, const struct cipher *ci, const str
 	if (a->tx.seq != b->rx.seq || a->tx.seq != (uint32_t)(seq + 2 * NSIZES + 1))
 		bad++;
 	free(p);
-	conn_del(a);
-	conn_del(b);
+	memconn_free(a);
+	memconn_free(b);
 	return bad;
 }
 
@@ -159,7 +132,7 @@ static int round_trips(const struct env *env, const struct cipher *ci, const str
  * must fail the MAC */
 static int flips(const struct env *env, const struct cipher *ci, const struct mac *m, uint32_t seq)
 {
-	struct conn *a = conn_new(env), *b = conn_new(env);
+	struct conn *a = memconn_new(&env->cfg, &env->log), *b = memconn_new(&env->cfg, &env->log);
 	uint8_t p[40], pkt[256];
 	const uint8_t *q;
 	size_t n, len;
@@ -218,8 +191,8 @@ static int flips(const struct env *env, const struct cipher *ci, const struct ma
 		if (pkt_read(b, &q, &n) == SSH_OK)
 			bad++;
 	}
-	conn_del(a);
-	conn_del(b);
+	memconn_free(a);
+	memconn_free(b);
 	return bad;
 }
 
@@ -244,7 +217,7 @@ static void each_combination(const struct env *env)
  * pass, and one block more must be refused as soon as the length is seen. */
 static void limits(const struct env *env, const struct cipher *ci, const struct mac *m)
 {
-	struct conn *a = conn_new(env), *b = conn_new(env);
+	struct conn *a = memconn_new(&env->cfg, &env->log), *b = memconn_new(&env->cfg, &env->log);
 	size_t bs = ci->blocksize < 8 ? 8 : ci->blocksize;
 	int lenout = ci->taglen || (m && m->etm);
 	/* pad 4: the encrypted part is padding_length, payload and padding,
@@ -262,7 +235,7 @@ static void limits(const struct env *env, const struct cipher *ci, const struct 
 	}
 	fill(p, L - 5 + bs, 11);
 	send_msg(a, p, L - 5);
-	carry(a, b);
+	memconn_carry(a, b);
 	e = expect_msg(b, p, L - 5);
 	CHECK(e == SSH_OK && b->in_off == 4 + L + alen, "packet_length %zu accepted: %s %s", L, ci->name,
 	      m ? m->name : "");
@@ -273,15 +246,15 @@ static void limits(const struct env *env, const struct cipher *ci, const struct 
 	CHECK(e == SSH_ERR_TOOBIG, "packet_length %zu refused from its first block: %s %s (%s)", L + bs, ci->name,
 	      m ? m->name : "", ssh_err(e));
 	free(p);
-	conn_del(a);
-	conn_del(b);
+	memconn_free(a);
+	memconn_free(b);
 }
 
 /* a plaintext packet (before NEWKEYS) with chosen length fields */
 static int raw_plain(const struct env *env, uint32_t plen, uint8_t padlen)
 {
 	size_t body = plen >= 1 && plen < 64 ? plen - 1 : 8;
-	struct conn *b = conn_new(env);
+	struct conn *b = memconn_new(&env->cfg, &env->log);
 	const uint8_t *q;
 	size_t n;
 	uint8_t *p;
@@ -291,7 +264,7 @@ static int raw_plain(const struct env *env, uint32_t plen, uint8_t padlen)
 	buf_reserve(&b->in, body, &p);
 	memset(p, 94, body);
 	e = pkt_read(b, &q, &n);
-	conn_del(b);
+	memconn_free(b);
 	return e;
 }
 
@@ -299,7 +272,7 @@ static int raw_plain(const struct env *env, uint32_t plen, uint8_t padlen)
  * sender would (AEAD or encrypt-then-MAC, length in the clear for both) */
 static int raw_sealed(const struct env *env, const struct cipher *ci, const struct mac *m, uint8_t padlen)
 {
-	struct conn *b = conn_new(env);
+	struct conn *b = memconn_new(&env->cfg, &env->log);
 	struct direction d;
 	uint8_t pkt[4 + 32 + 64];
 	const uint8_t *q;
@@ -327,7 +300,7 @@ static int raw_sealed(const struct env *env, const struct cipher *ci, const stru
 		e = pkt_read(b, &q, &n);
 	}
 	wipe(&d, sizeof d);
-	conn_del(b);
+	memconn_free(b);
 	return e;
 }
 
@@ -369,7 +342,7 @@ static int start_zlib(struct conn *a, struct conn *b, const char *name)
 
 static void compression(const struct env *env)
 {
-	struct conn *a = conn_new(env), *b = conn_new(env);
+	struct conn *a = memconn_new(&env->cfg, &env->log), *b = memconn_new(&env->cfg, &env->log);
 	uint8_t *p = malloc(PAYLOAD_MAX + 2);
 	const uint8_t *q;
 	size_t n, wire;
@@ -387,7 +360,7 @@ static void compression(const struct env *env)
 		fill(p, sz, (uint32_t)i);
 		if (i % 2)
 			memset(p + 1, 'a' + i % 26, sz - 1);
-		if (send_msg(a, p, sz) != SSH_OK || carry(a, b) != SSH_OK || expect_msg(b, p, sz) != SSH_OK)
+		if (send_msg(a, p, sz) != SSH_OK || memconn_carry(a, b) != SSH_OK || expect_msg(b, p, sz) != SSH_OK)
 			bad++;
 	}
 	CHECK(bad == 0, "zlib round trip: 40 packets on one stream");
@@ -395,23 +368,23 @@ static void compression(const struct env *env)
 	p[0] = 94;
 	send_msg(a, p, PAYLOAD_MAX);
 	wire = a->out.len;
-	carry(a, b);
+	memconn_carry(a, b);
 	e = expect_msg(b, p, PAYLOAD_MAX);
 	CHECK(e == SSH_OK && wire < 2000, "payload of exactly PAYLOAD_MAX inflates fine (%zu bytes on the wire)", wire);
 	send_msg(a, p, PAYLOAD_MAX + 1);
 	wire = a->out.len;
-	carry(a, b);
+	memconn_carry(a, b);
 	e = pkt_read(b, &q, &n);
 	CHECK(e == SSH_ERR_COMP && wire < 2000, "a %zu-byte packet inflating to PAYLOAD_MAX + 1: %s", wire, ssh_err(e));
 	free(p);
-	conn_del(a);
-	conn_del(b);
+	memconn_free(a);
+	memconn_free(b);
 }
 
 /* a few kilobytes that inflate to 16 MiB, under plain zlib from NEWKEYS on */
 static void bomb(const struct env *env)
 {
-	struct conn *a = conn_new(env), *b = conn_new(env);
+	struct conn *a = memconn_new(&env->cfg, &env->log), *b = memconn_new(&env->cfg, &env->log);
 	size_t big = 16u << 20;
 	uint8_t *zeros = calloc(1, big), *z = malloc(64 * 1024);
 	z_stream s;
@@ -438,14 +411,14 @@ static void bomb(const struct env *env)
 	o->len--;
 	buf_put(o, z, zl);
 	pkt_send(a);
-	carry(a, b);
+	memconn_carry(a, b);
 	e = pkt_read(b, &q, &n);
 	CHECK(e == SSH_ERR_COMP && b->rx.z.active, "inflate bomb (%zu bytes -> 16 MiB): %s", zl, ssh_err(e));
 	CHECK(b->zin.cap <= PAYLOAD_MAX + 8192, "the bomb grew the inflate buffer to %zu at most", b->zin.cap);
 	free(zeros);
 	free(z);
-	conn_del(a);
-	conn_del(b);
+	memconn_free(a);
+	memconn_free(b);
 }
 
 int main(void)
