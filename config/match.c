@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "config/config_src.h"
+#include "transport/namelist.h"
 #include "config/pattern.h"
 
 #define MATCH_MAX_GROUPS 256
@@ -82,11 +83,15 @@ static int one(enum crit id, const char *arg, const struct match_ctx *x)
  * only: a host name there is a mistake, never a match */
 static int addr_chars(const char *list)
 {
-	while (*list) {
-		size_t n = strcspn(list, ","), neg = *list == '!';
-		if (strspn(list + neg, "0123456789abcdefABCDEF.:/*?") < n - neg)
-			return 0;
-		list += n + (list[n] == ',');
+	struct namelist it;
+	const char *ent;
+	size_t n;
+	namelist_init_str(&it, list);
+	while (namelist_next(&it, &ent, &n)) {
+		size_t neg = n && *ent == '!';
+		for (size_t i = neg; i < n; i++)
+			if (!strchr("0123456789abcdefABCDEF.:/*?", ent[i]) || !ent[i])
+				return 0;
 	}
 	return 1;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config/pattern.h"
+#include "transport/namelist.h"
 
 /* the bits of byte i that a mask of bits keeps */
 static unsigned char mask_byte(int bits, int i)
@@ -48,16 +49,18 @@ int pat_match(const char *s, const char *p)
 
 int pat_match_list(const char *s, const char *list, int fold)
 {
+	struct namelist it;
+	const char *ent;
+	size_t n;
 	int got = 0;
-	while (*list) {
-		size_t n = strcspn(list, ",");
-		int neg = *list == '!';
-		if (wild(s, list + neg, n - (size_t)neg, fold)) {
+	namelist_init_str(&it, list);
+	while (namelist_next(&it, &ent, &n)) {
+		int neg = n && *ent == '!';
+		if (wild(s, ent + neg, n - (size_t)neg, fold)) {
 			if (neg)
 				return -1;
 			got = 1;
 		}
-		list += n + (list[n] == ',');
 	}
 	return got;
 }
@@ -109,10 +112,13 @@ int pat_addr_list(const char *addr, const char *list)
 {
 	unsigned char net[16];
 	int got = 0, af, bits;
-	while (*list) {
-		size_t n = strcspn(list, ",");
-		int neg = *list == '!', m = 0;
-		const char *e = list + neg;
+	struct namelist it;
+	const char *ent;
+	size_t n;
+	namelist_init_str(&it, list);
+	while (namelist_next(&it, &ent, &n)) {
+		int neg = n && *ent == '!', m = 0;
+		const char *e = ent + neg;
 		size_t en = n - (size_t)neg;
 		int r = en ? parse_cidr(e, en, &af, net, &bits) : -2;
 		if (r == -2 || (r == -1 && memchr(e, '/', en)))
@@ -122,7 +128,6 @@ int pat_addr_list(const char *addr, const char *list)
 		if (m && neg)
 			return -1;
 		got |= m;
-		list += n + (list[n] == ',');
 	}
 	return got;
 }
