@@ -1347,6 +1347,8 @@ def main():
     ap.add_argument("--only", default="latency,bulk,memory,size,pq,sftp",
                     help="comma-separated sections: latency, bulk, memory, size, pq, sftp")
     ap.add_argument("--sftp-mib", type=int, help="MiB per sftp get and put (default 1024, quick 16)")
+    ap.add_argument("--ciphers", help="only the bulk rows whose label contains one of these comma-separated "
+                    "words (e.g. chacha,gcm,etm: issue 19's three)")
     ap.add_argument("--servers", default=",".join(SERVERS), help="comma-separated: " + ",".join(SERVERS))
     ap.add_argument("--profile", action="store_true",
                     help="profile sshd-lite under callgrind instead (connections and --bulk-mib transfers, default 16)")
@@ -1372,6 +1374,11 @@ def main():
         if s not in SERVERS:
             die("unknown server %s" % s)
 
+    if args.ciphers:
+        words = [w for w in args.ciphers.split(",") if w]
+        CIPHERS[:] = [c for c in CIPHERS if any(w in c[0] for w in words)]
+        if not CIPHERS:
+            die("no bulk row matches --ciphers %s" % args.ciphers)
     check_prereqs(want)
     if "openssh10" in want and ssh10d_check():
         progress("bench: OpenSSH 10 left out: " + ssh10d_check())
