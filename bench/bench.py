@@ -1047,6 +1047,41 @@ def profile(args):
     print("callgrind files in %s (callgrind_annotate --inclusive=yes FILE)" % out)
 
 
+def perf_profile(args):
+    """sshd-lite under `perf record` (sampling, all of the server's
+    processes: monitor, session and the remote head or wc) for one transfer
+    per bulk row and direction, --bulk-mib each, and the top entries by
+    self time, kernel included: where the CPU goes at full size, which
+    callgrind (16 MiB, user space only) cannot show. Logs in as root like
+    --profile, so the output stays writable."""
+    perf = shutil.which("perf")
+    if not perf:
+        die("--perf needs perf (apt-get install linux-perf)")
+    out = os.path.join(B, "perf")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    lite = os.path.join(RUN, "sshd-lite-g")
+    shutil.copy(lite_binary(), lite)
+    n = args.bulk_mib * 1024 * 1024
+    for c in CIPHERS[:3]:
+        for d, remote, feed, count in (("down", "head -c %d /dev/zero" % n, 0, True), ("up", "wc -c", n, False)):
+            f = os.path.join(out, "%s-%s.data" % (d, c[1]))
+            argv = [perf, "record", "-q", "-F", "999", "-o", f, "--", lite, "-i", "-f",
+                    os.path.join(RUN, "sshd-lite_config"), "-o", "PermitRootLogin=yes", "-o", "StrictModes=no",
+                    "-o", "AuthorizedKeysFile=" + os.path.join(HOME, ".ssh", "authorized_keys")]
+            r = Run("sshd-lite", BULK_KEX, c, remote, argv=argv, user="root").go(feed=feed, count=count, timeout=1800)
+            if not r.ok():
+                die("perf %s %s failed: %s" % (c[0], d, r.stderr.strip()[-300:]))
+            rep = subprocess.run([perf, "report", "-i", f, "--stdio", "--no-children", "--percent-limit", "0.7",
+                                  "--sort", "comm,dso,sym"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                 text=True).stdout
+            rows = [line for line in rep.splitlines() if line.strip() and not line.startswith("#")]
+            print("== %s %s, %d MiB: %.2f s server CPU" % (c[0], d, args.bulk_mib, r.cpu))
+            for line in rows[:args.profile_top]:
+                print("   " + line.strip()[:150])
+    print("perf files in %s (perf report -i FILE)" % out)
+
+
 # ---------------------------------------------------------------- report
 
 def versions():
@@ -1352,6 +1387,8 @@ def main():
     ap.add_argument("--servers", default=",".join(SERVERS), help="comma-separated: " + ",".join(SERVERS))
     ap.add_argument("--profile", action="store_true",
                     help="profile sshd-lite under callgrind instead (connections and --bulk-mib transfers, default 16)")
+    ap.add_argument("--perf", action="store_true",
+                    help="profile sshd-lite's bulk transfers with perf record instead (--bulk-mib, default 1024)")
     ap.add_argument("--profile-top", type=int, default=15, help="functions shown per profile")
     ap.add_argument("--lite", help="the sshd-lite binary to measure (default: $SSHD_LITE or ./sshd-lite)")
     ap.add_argument("--output", help="where the Markdown goes (default: docs/BENCHMARKS.md for a full run "
@@ -1362,7 +1399,7 @@ def main():
         os.environ["SSHD_LITE"] = args.lite
     args.runs = args.runs or (6 if q else 30)
     if args.bulk_mib is None:
-        args.bulk_mib = 16 if args.profile or q else 512
+        args.bulk_mib = 1024 if args.perf else 16 if args.profile or q else 512
     args.bulk_runs = args.bulk_runs or (1 if q else 3)
     args.sftp_mib = args.sftp_mib or (16 if q else 1024)
     args.idle_runs = args.idle_runs or (1 if q else 5)
@@ -1392,10 +1429,10 @@ def main():
     except OSError:
         pass
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    if args.profile:
+    if args.profile or args.perf:
         try:
             setup(["sshd-lite"])
-            profile(args)
+            perf_profile(args) if args.perf else profile(args)
         finally:
             remove_user()
             shutil.rmtree(HOME, ignore_errors=True)
