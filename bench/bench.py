@@ -1336,6 +1336,8 @@ def bulk_goals(servers, tput, bcpu):
         if peer not in servers or "sshd-lite" not in servers or not tput:
             continue
         for c, goal in BULK_CPU_GOAL.items():
+            if c not in [row[0] for row in CIPHERS]:
+                continue  # left out by --ciphers
             for d in ("down", "up"):
                 rc = ratio(bcpu.get((c, d, "sshd-lite")), bcpu.get((c, d, peer)))
                 rt = ratio(tput.get((c, d, "sshd-lite")), tput.get((c, d, peer)))
