@@ -44,11 +44,12 @@ int main(int argc, char **argv)
 	uint8_t key[16] = {1}, *buf = malloc(pk + 64);
 	struct aesni_gcm *g = malloc(sizeof *g);
 	double best[4] = {1e9, 1e9, 1e9, 1e9};
-	if (!buf || !g || pk == 0 || pk % 16)
-		return 2;
-	if (!(accel_flags() & ACCEL_VAES)) {
-		printf("no VAES/VPCLMULQDQ on this CPU (flags %#x)\n", accel_flags());
-		return 0;
+	if (!buf || !g || pk == 0 || pk % 16 || !(accel_flags() & ACCEL_VAES)) {
+		if (buf && g && !(accel_flags() & ACCEL_VAES))
+			printf("no VAES/VPCLMULQDQ on this CPU (flags %#x)\n", accel_flags());
+		free(buf);
+		free(g);
+		return buf && g && pk && pk % 16 == 0 ? 0 : 2;
 	}
 	memset(buf, 7, pk + 64);
 	aesni_gcm_init(g, key, 16);
@@ -59,5 +60,7 @@ int main(int argc, char **argv)
 		}
 	printf("%zu-byte packets, s/GiB: aes128-ctr AES-NI %.3f VAES %.3f; aes128-gcm AES-NI %.3f "
 	       "VAES+VPCLMULQDQ %.3f\n", pk, best[0], best[1], best[2], best[3]);
+	free(buf);
+	free(g);
 	return 0;
 }
