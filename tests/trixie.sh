@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Builds a Debian 13 (trixie) minbase root whose /usr/bin/ssh is an OpenSSH
 # 10 client, for tests/interop/t_pq (through tests/interop/ssh10.sh): the
-# machine's own Debian 12 ssh is 9.2, which knows no ML-KEM. As root:
+# machine's own Debian 12 ssh is 9.2, which knows no ML-KEM. Its
+# /usr/sbin/sshd, OpenSSH 10's server, is `make bench`'s OpenSSH 10 peer
+# (bench.py runs it chrooted in inetd mode, with its own keys and config).
+# As root:
 #   tests/trixie.sh            # into .trixie/ in the clone
 #   TRIXIE_ROOT=DIR tests/trixie.sh
-# Does nothing when the root's ssh already runs. On success it prints one
-# line, the ssh version; on failure a message and a non-zero status.
+# Does nothing when the root's ssh and sshd already run; a root made before
+# the server was added gets it with apt inside the root (seconds, not a new
+# debootstrap). On success it prints one line, the ssh version; on failure a
+# message and a non-zero status (a missing server is only a warning: t_pq
+# needs the client alone).
 #
 # The root is .trixie/, not build/trixie: the Makefile includes every
 # `find build -name '*.d'`, which would pick up the root's directories
@@ -35,6 +41,25 @@ die() {
 }
 # version DIR: the root's ssh -V line; fails when it does not run
 version() { chroot "$1" /usr/bin/ssh -V 2>&1 </dev/null | grep '^OpenSSH_'; }
+# has_sshd DIR: the root's sshd runs (-V prints its version, exit 0 or 1)
+has_sshd() { chroot "$1" /usr/sbin/sshd -V 2>&1 </dev/null | grep -q '^OpenSSH_'; }
+# add_sshd DIR LOG: installs openssh-server in the root, from backports when
+# the client came from there (the two must be one version); no service is
+# started (policy-rc.d) and the host keys its postinst makes are removed:
+# bench.py gives the server keys of its own
+add_sshd() {
+	local t=
+	[ -e "$1/etc/apt/sources.list.d/trixie-backports.list" ] && t="-t trixie-backports"
+	printf '#!/bin/sh\nexit 101\n' >"$1/usr/sbin/policy-rc.d" && chmod 755 "$1/usr/sbin/policy-rc.d" || return 1
+	# shellcheck disable=SC2086
+	{ chroot "$1" env LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+		chroot "$1" env LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $t openssh-server; } </dev/null >>"$2" 2>&1
+	chroot "$1" apt-get clean >/dev/null 2>&1
+	rm -f "$1"/etc/ssh/ssh_host_*key* "$1/usr/sbin/policy-rc.d"
+	unmount_under "$1"
+	has_sshd "$1"
+}
 # unmounts whatever is still mounted under DIR (a debootstrap that was
 # killed leaves its proc and sys there), deepest first
 unmount_under() {
@@ -59,6 +84,14 @@ exec 9>"$ROOT.lock" || die "cannot create $ROOT.lock"
 flock -w 1800 9 || die "another tests/trixie.sh holds $ROOT.lock"
 
 if [ -x "$ROOT/usr/bin/ssh" ] && v=$(version "$ROOT"); then
+	if ! has_sshd "$ROOT"; then
+		log=$(mktemp "${TMPDIR:-/tmp}/trixie.XXXXXX") || die "mktemp failed"
+		add_sshd "$ROOT" "$log" || {
+			tail -8 "$log" | sed 's/^/  | /' >&2
+			echo "tests/trixie.sh: warning: no OpenSSH 10 server in $ROOT (make bench skips it)" >&2
+		}
+		rm -f "$log"
+	fi
 	echo "$v ($ROOT)"
 	exit 0
 fi
@@ -98,6 +131,7 @@ else
 	echo "tests/trixie.sh: warning: no openssh-client from trixie-backports; keeping trixie's" >&2
 	version "$NEW" >/dev/null || fail "the root's ssh no longer runs after the backports attempt"
 fi
+add_sshd "$NEW" "$log" || echo "tests/trixie.sh: warning: no OpenSSH 10 server in the root (make bench skips it)" >&2
 unmount_under "$NEW"
 mv "$NEW" "$ROOT" || die "cannot rename $NEW to $ROOT"
 v=$(version "$ROOT") || die "$ROOT/usr/bin/ssh does not run"

@@ -24,6 +24,14 @@ static unsigned detect(void)
 		f |= ACCEL_CLMUL;
 	if (__builtin_cpu_supports("avx2"))
 		f |= ACCEL_AVX2;
+	/* VAES and VPCLMULQDQ: CPUID leaf 7, ECX bits 9 and 10, on 256-bit
+	 * vectors, so AVX2 is all else they need (the OS saves the YMM state
+	 * when __builtin_cpu_supports says avx2) */
+	if ((f & ACCEL_AES) && (f & ACCEL_CLMUL) && (f & ACCEL_AVX2)) {
+		unsigned a, b, c, d;
+		if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (c >> 9 & 1) && (c >> 10 & 1))
+			f |= ACCEL_VAES;
+	}
 	{
 		/* SHA: CPUID leaf 7, EBX bit 29 (older compilers lack the name) */
 		unsigned a, b, c, d;
@@ -42,6 +50,10 @@ void accel_init(void)
 		return;
 	e = getenv("SSHD_LITE_PORTABLE_CRYPTO");
 	flags = (e && !strcmp(e, "1")) ? 0 : detect();
+	/* AES-NI alone, to compare with the VAES path (docs/BENCHMARKS.md) */
+	e = getenv("SSHD_LITE_NO_VAES");
+	if (e && !strcmp(e, "1"))
+		flags &= ~(unsigned)ACCEL_VAES;
 	ready = 1;
 }
 

@@ -13,10 +13,12 @@ enum {
 	ACCEL_SSE2 = 4,   /* 4-block ChaCha20 and 64-bit-limb Poly1305 */
 	ACCEL_AVX2 = 8,   /* 8-block ChaCha20 */
 	ACCEL_SHA = 16,   /* SHA-256 with the SHA extensions, for HMAC */
+	ACCEL_VAES = 32,  /* AES-NI on 256-bit vectors (VAES, AVX2) and VPCLMULQDQ */
 };
 
 /* reads cpuid, and SSHD_LITE_PORTABLE_CRYPTO=1 in the environment forces
- * libtomcrypt for everything (tests, comparisons); idempotent */
+ * libtomcrypt for everything (tests, comparisons), SSHD_LITE_NO_VAES=1
+ * AES-NI without VAES; idempotent */
 void accel_init(void);
 /* the features in use, 0 when portable */
 unsigned accel_flags(void);
@@ -27,15 +29,28 @@ void accel_force_portable(int on);
 struct aesni_key {
 	_Alignas(16) uint8_t rk[15][16];
 	int rounds;
+	int wide; /* ACCEL_VAES at expansion: CTR and GCM take transport/aes_vaes.c */
 };
 void aesni_expand(struct aesni_key *k, const uint8_t *key, int keylen);
 /* big-endian 128-bit counter (aes*-ctr); n a multiple of 16 */
 void aesni_ctr(const struct aesni_key *k, uint8_t ctr[16], uint8_t *p, size_t n);
+/* the same with 128-bit AES-NI alone, whatever k->wide says */
+void aesni_ctr_narrow(const struct aesni_key *k, uint8_t ctr[16], uint8_t *p, size_t n);
+/* VAES (transport/aes_vaes.c), valid only when ACCEL_VAES is set: CTR as
+ * aesni_ctr; GCM's keystream from counter 2 over the whole 256-byte chunks
+ * of p, returning the bytes done (iv16: the IV, 4 bytes of padding) */
+void vaes_ctr(const struct aesni_key *k, uint8_t ctr[16], uint8_t *p, size_t n);
+size_t vaes_gcm_ctr(const struct aesni_key *k, const uint8_t iv16[16], uint8_t *p, size_t n);
+/* GHASH over the whole 128-byte chunks of p from the byte-reflected state
+ * x (in and out); returns the bytes absorbed */
+struct aesni_gcm;
+size_t vaes_ghash(const struct aesni_gcm *g, uint8_t x[16], const uint8_t *p, size_t n);
 
 /* AES-GCM with a 12-byte IV, in place (SSH's AAD is the 4-byte length) */
 struct aesni_gcm {
 	struct aesni_key k;
 	_Alignas(16) uint8_t h[4][16]; /* H^1..H^4, byte-reflected */
+	_Alignas(16) uint8_t hw[8][16]; /* H^8..H^1 for vaes_ghash (k.wide only; malloc aligns to 16) */
 };
 void aesni_gcm_init(struct aesni_gcm *g, const uint8_t *key, int keylen);
 void aesni_gcm_seal(const struct aesni_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t alen,

@@ -49,6 +49,7 @@ T void aesni_expand(struct aesni_key *k, const uint8_t *key, int keylen)
 	}
 	memcpy(k->rk, w, (size_t)total * 4);
 	wipe(w, sizeof w);
+	k->wide = (accel_flags() & ACCEL_VAES) != 0;
 }
 
 #define RK(i) _mm_load_si128((const __m128i *)k->rk[i])
@@ -94,7 +95,7 @@ TI void xor_out(uint8_t *p, const __m128i b[8], size_t n)
 	}
 }
 
-T void aesni_ctr(const struct aesni_key *k, uint8_t ctr[16], uint8_t *p, size_t n)
+T void aesni_ctr_narrow(const struct aesni_key *k, uint8_t ctr[16], uint8_t *p, size_t n)
 {
 	uint64_t hi = get_u64(ctr), lo = get_u64(ctr + 8);
 	__m128i b[8];
@@ -115,33 +116,15 @@ T void aesni_ctr(const struct aesni_key *k, uint8_t ctr[16], uint8_t *p, size_t 
 	wipe(b, sizeof b);
 }
 
-/* GCM: blocks enter GHASH byte-reversed, the representation in which
- * Gueron and Kounavis's PCLMULQDQ method (Intel, 2014) multiplies */
-#define BSWAP _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-
-/* the 256-bit carry-less product a*b, accumulated into lo:hi */
-TI void clmul_acc(__m128i a, __m128i b, __m128i *lo, __m128i *hi)
+T void aesni_ctr(const struct aesni_key *k, uint8_t ctr[16], uint8_t *p, size_t n)
 {
-	__m128i t0 = _mm_clmulepi64_si128(a, b, 0x00), t3 = _mm_clmulepi64_si128(a, b, 0x11);
-	__m128i t1 = _mm_xor_si128(_mm_clmulepi64_si128(a, b, 0x10), _mm_clmulepi64_si128(a, b, 0x01));
-	*lo = _mm_xor_si128(*lo, _mm_xor_si128(t0, _mm_slli_si128(t1, 8)));
-	*hi = _mm_xor_si128(*hi, _mm_xor_si128(t3, _mm_srli_si128(t1, 8)));
+	if (k->wide)
+		vaes_ctr(k, ctr, p, n);
+	else
+		aesni_ctr_narrow(k, ctr, p, n);
 }
 
-/* shift left by one (the reflected representation) and reduce modulo
- * x^128 + x^7 + x^2 + x + 1 */
-TI __m128i reduce(__m128i lo, __m128i hi)
-{
-	__m128i a = _mm_srli_epi32(lo, 31), b = _mm_srli_epi32(hi, 31), c;
-	lo = _mm_or_si128(_mm_slli_epi32(lo, 1), _mm_slli_si128(a, 4));
-	hi = _mm_or_si128(_mm_or_si128(_mm_slli_epi32(hi, 1), _mm_slli_si128(b, 4)), _mm_srli_si128(a, 12));
-	a = _mm_xor_si128(_mm_xor_si128(_mm_slli_epi32(lo, 31), _mm_slli_epi32(lo, 30)), _mm_slli_epi32(lo, 25));
-	b = _mm_srli_si128(a, 4);
-	lo = _mm_xor_si128(lo, _mm_slli_si128(a, 12));
-	c = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi32(lo, 1), _mm_srli_epi32(lo, 2)), _mm_srli_epi32(lo, 7));
-	c = _mm_xor_si128(c, b);
-	return _mm_xor_si128(hi, _mm_xor_si128(lo, c));
-}
+#include "gf128_ni.h"
 
 TI __m128i gfmul(__m128i a, __m128i b)
 {
@@ -156,6 +139,14 @@ TI __m128i gfmul(__m128i a, __m128i b)
 /* X after absorbing p[0..n), the last partial block zero-padded */
 T static __m128i ghash(const struct aesni_gcm *g, __m128i x, const uint8_t *p, size_t n)
 {
+	if (g->k.wide && n >= 128) {
+		uint8_t xs[16];
+		size_t done;
+		_mm_storeu_si128((__m128i *)xs, x);
+		done = vaes_ghash(g, xs, p, n);
+		x = _mm_loadu_si128((const __m128i *)xs);
+		p += done, n -= done;
+	}
 	for (; n >= 64; p += 64, n -= 64) {
 		__m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
 		clmul_acc(_mm_xor_si128(x, LOADR(p)), HP(3), &lo, &hi);
@@ -180,8 +171,10 @@ T void aesni_gcm_init(struct aesni_gcm *g, const uint8_t *key, int keylen)
 	aesni_expand(&g->k, key, keylen);
 	h = _mm_shuffle_epi8(enc1(&g->k, _mm_setzero_si128()), BSWAP);
 	hp = h;
-	for (int i = 0; i < 4; i++) {
-		_mm_store_si128((__m128i *)g->h[i], hp);
+	for (int i = 0; i < 8; i++) {
+		if (i < 4)
+			_mm_store_si128((__m128i *)g->h[i], hp);
+		_mm_store_si128((__m128i *)g->hw[7 - i], hp);
 		hp = gfmul(hp, h);
 	}
 	h = hp = _mm_setzero_si128();
@@ -197,7 +190,14 @@ TI __m128i ctr_block(const uint32_t w[3], uint32_t c)
 T static void gcm_ctr(const struct aesni_gcm *g, const uint32_t w[3], uint8_t *p, size_t n)
 {
 	__m128i b[8];
-	for (uint32_t c = 2; n > 0; c += 8) {
+	uint32_t c = 2;
+	if (g->k.wide) {
+		uint32_t iv16[4] = {w[0], w[1], w[2], 0};
+		size_t done = vaes_gcm_ctr(&g->k, (const uint8_t *)iv16, p, n);
+		c += (uint32_t)(done / 16);
+		p += done, n -= done;
+	}
+	for (; n > 0; c += 8) {
 		size_t m = n < 128 ? n : 128;
 		for (uint32_t j = 0; j < 8; j++)
 			b[j] = ctr_block(w, c + j);
@@ -249,6 +249,10 @@ T int aesni_gcm_open(const struct aesni_gcm *g, const uint8_t iv[12], const uint
 /* not x86-64: accel_flags() never offers AES, and these are never called */
 void aesni_expand(struct aesni_key *k, const uint8_t *key, int keylen) { (void)k, (void)key, (void)keylen; }
 void aesni_ctr(const struct aesni_key *k, uint8_t ctr[16], uint8_t *p, size_t n) { (void)k, (void)ctr, (void)p, (void)n; }
+void aesni_ctr_narrow(const struct aesni_key *k, uint8_t ctr[16], uint8_t *p, size_t n)
+{
+	(void)k, (void)ctr, (void)p, (void)n;
+}
 void aesni_gcm_init(struct aesni_gcm *g, const uint8_t *key, int keylen) { (void)g, (void)key, (void)keylen; }
 void aesni_gcm_seal(const struct aesni_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t alen,
 		    uint8_t *p, size_t n, uint8_t tag[16])

@@ -2,7 +2,8 @@
  * portable path: every cipher row sealed and opened both ways on random
  * keys, sequence numbers, lengths and buffer alignments; ChaCha20,
  * Poly1305, AES-CTR (across the 64-bit counter carry) and AES-GCM with
- * random AAD on their own; HMAC-SHA-256 on the SHA extensions; forged
+ * random AAD on their own; the VAES paths against AES-NI alone and
+ * libtomcrypt; HMAC-SHA-256 on the SHA extensions; forged
  * tags refused; and the switch that forces
  * the portable path, by call and by SSHD_LITE_PORTABLE_CRYPTO. On a CPU
  * without the features the comparisons are skipped and say so. */
@@ -201,6 +202,77 @@ static void gcm(void)
 	free(b);
 }
 
+/* a CTR counter, now and then with the low 64 bits a few blocks short of
+ * wrapping, so the carry falls inside or just after a 16-block VAES chunk */
+static void ctr_iv(uint8_t iv[16])
+{
+	rand_bytes(iv, 16);
+	if (rnd(3) == 0)
+		put_u64(iv + 8, (uint64_t)0 - 1 - rnd(40));
+}
+
+/* VAES AES-CTR (k->wide) against AES-NI alone and libtomcrypt's CTR */
+static int wide_ctr_round(struct aesni_key *k, uint8_t *a, uint8_t *b, uint8_t *c)
+{
+	uint8_t key[32], iv[16], c1[16], c2[16];
+	size_t n = rlen(16), off = rnd(32);
+	int kl = 16 + 8 * (int)rnd(3), bad = 0;
+	symmetric_CTR lt;
+	rand_bytes(key, sizeof key), ctr_iv(iv), rand_bytes(a, n + off);
+	memcpy(b, a, n + off), memcpy(c, a, n + off), memcpy(c1, iv, 16), memcpy(c2, iv, 16);
+	aesni_expand(k, key, kl);
+	bad |= !k->wide;
+	aesni_ctr(k, c1, a + off, n);
+	k->wide = 0;
+	aesni_ctr(k, c2, b + off, n);
+	bad |= memcmp(a, b, n + off) != 0 || memcmp(c1, c2, 16) != 0;
+	bad |= ctr_start(idx_aes(), iv, key, kl, 0, CTR_COUNTER_BIG_ENDIAN, &lt) != CRYPT_OK ||
+	       ctr_encrypt(c + off, c + off, (unsigned long)n, &lt) != CRYPT_OK || memcmp(a, c, n + off) != 0;
+	ctr_done(&lt);
+	return bad;
+}
+
+/* VAES/VPCLMULQDQ AES-GCM against AES-NI alone and gcm_memory, AAD past
+ * the 128-byte wide GHASH chunk; each opens the other's */
+static int wide_gcm_round(struct aesni_gcm *g, uint8_t *a, uint8_t *b, uint8_t *c)
+{
+	uint8_t key[32], iv[12], aad[300], t1[16], t2[16], t3[16];
+	size_t n = rlen(1), al = rnd(sizeof aad), off = rnd(32);
+	unsigned long tl = 16;
+	int kl = 16 + 16 * (int)rnd(2), bad = 0;
+	rand_bytes(key, sizeof key), rand_bytes(iv, sizeof iv), rand_bytes(aad, sizeof aad), rand_bytes(a, n + off);
+	memcpy(b, a, n + off), memcpy(c, a, n + off);
+	aesni_gcm_init(g, key, kl);
+	bad |= !g->k.wide;
+	aesni_gcm_seal(g, iv, aad, al, a + off, n, t1);
+	g->k.wide = 0;
+	aesni_gcm_seal(g, iv, aad, al, b + off, n, t2);
+	bad |= memcmp(a, b, n + off) != 0 || memcmp(t1, t2, 16) != 0;
+	bad |= gcm_memory(idx_aes(), key, (unsigned long)kl, iv, 12, aad, (unsigned long)al, c + off, (unsigned long)n,
+			  c + off, t3, &tl, GCM_ENCRYPT) != CRYPT_OK || memcmp(a, c, n + off) || memcmp(t1, t3, 16);
+	bad |= aesni_gcm_open(g, iv, aad, al, a + off, n, t1) != 0; /* narrow opens wide's */
+	g->k.wide = 1;
+	bad |= aesni_gcm_open(g, iv, aad, al, b + off, n, t2) != 0 || memcmp(a, b, n + off) != 0;
+	t1[rnd(16)] ^= 1;
+	bad |= aesni_gcm_open(g, iv, aad, al, c + off, n, t1) != -1;
+	return bad;
+}
+
+static void wide(void)
+{
+	struct aesni_gcm *g = malloc(sizeof *g);
+	uint8_t *a = malloc(MAXN + 32), *b = malloc(MAXN + 32), *c = malloc(MAXN + 32);
+	int bad = 0;
+	for (int k = 0; k < 300 && g && a && b && c; k++)
+		bad += wide_ctr_round(&g->k, a, b, c) + wide_gcm_round(g, a, b, c);
+	CHECK(bad == 0, "VAES CTR and VAES/VPCLMULQDQ GCM equal AES-NI alone and libtomcrypt on 300 random keys, "
+	      "counters (some carrying), lengths, offsets and AAD each");
+	free(g);
+	free(a);
+	free(b);
+	free(c);
+}
+
 /* HMAC-SHA-256 on the SHA extensions against libtomcrypt, every length
  * around the block boundaries and some large ones */
 static void hmac(void)
@@ -260,6 +332,10 @@ int main(void)
 	}
 	if ((f & (ACCEL_AES | ACCEL_CLMUL)) == (ACCEL_AES | ACCEL_CLMUL))
 		gcm();
+	if (f & ACCEL_VAES)
+		wide();
+	else
+		CHECK(1, "skipped: no VAES/VPCLMULQDQ on this CPU, AES-NI alone is compared (flags %#x)", f);
 	if (f & ACCEL_SHA)
 		hmac();
 	if (!(f & ACCEL_SSE2) || !(f & ACCEL_AES))
