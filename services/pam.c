@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "services/pam.h"
+#include "services/pam_rec.h"
 #include "transport/conn.h"
 
 #ifdef USE_PAM
@@ -22,6 +23,7 @@ struct pam_side {
 	int fd;            /* the server's socket, for conversation turns */
 	int interactive;   /* AUTH: turns go to the server; else collected */
 	int cred, session; /* what pam_side_end must undo */
+	int acct_ok;       /* AUTH for keyboard-interactive checked the account */
 	char msgs[1024];   /* TEXT_INFO and ERROR_MSG outside AUTH */
 	size_t nmsgs;
 };
@@ -60,7 +62,8 @@ static int collect(struct pam_side *p, int n, const struct pam_message **msg)
 static int relay(struct pam_side *p, int n, const struct pam_message **msg, struct pam_response *resp)
 {
 	struct pam_req *q = calloc(1, sizeof *q);
-	char *out = calloc(1, PAM_DATA_MAX), *a, *end;
+	char *out = calloc(1, PAM_DATA_MAX);
+	const char *ans[PAM_TURN_MAX];
 	size_t o = 0;
 	ssize_t got;
 	int rc = PAM_CONV_ERR;
@@ -79,20 +82,13 @@ static int relay(struct pam_side *p, int n, const struct pam_message **msg, stru
 	}
 	reply(p->fd, PAM_REP_PROMPTS, out, o);
 	got = recv(p->fd, q, sizeof *q, MSG_TRUNC);
-	if (got < (ssize_t)offsetof(struct pam_req, data) || (size_t)got > sizeof *q || q->op != LR_PAM_ANSWERS ||
-	    q->len == 0 || (size_t)got != offsetof(struct pam_req, data) + q->len)
+	if (got < 0 || (size_t)got > sizeof *q || pam_req_check(q, (size_t)got) != SSH_OK ||
+	    pam_answers_parse(q, n, ans) != SSH_OK)
 		goto done;
-	a = q->data;
-	end = q->data + q->len;
-	for (int i = 0; i < n; i++) {
-		char *z = memchr(a, 0, (size_t)(end - a));
-		if (!z)
-			goto done;
+	for (int i = 0; i < n; i++)
 		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON)
-			resp[i].resp = strdup(a);
-		a = z + 1;
-	}
-	rc = a == end ? PAM_SUCCESS : PAM_CONV_ERR;
+			resp[i].resp = strdup(ans[i]);
+	rc = PAM_SUCCESS;
 done:
 	if (q)
 		explicit_bzero(q, sizeof *q);
@@ -138,17 +134,18 @@ struct pam_side *pam_side_new(const struct logger *log, const char *host)
  * first handle, as OpenSSH restarts PAM */
 static int start(struct pam_side *p, const struct pam_req *q)
 {
-	const char *svc = q->data, *user, *z = memchr(q->data, 0, q->len);
+	const char *svc, *user;
 	struct pam_conv cv = {conv, p};
 	int rc;
 
-	if (!z || !(user = z + 1, memchr(user, 0, q->len - (size_t)(user - q->data))) || p->session)
+	if (pam_start_parse(q, &svc, &user) != SSH_OK || p->session)
 		return PAM_SYSTEM_ERR;
 	if (p->h && !strcmp(p->user, user))
 		return PAM_SUCCESS;
 	if (p->h)
 		pam_end(p->h, PAM_SUCCESS);
 	p->h = NULL;
+	p->acct_ok = 0;
 	snprintf(p->user, sizeof p->user, "%s", user);
 	if ((rc = pam_start(svc, user, &cv, &p->h)) != PAM_SUCCESS) {
 		logit(p->log, LOG_ERR, "PAM: initialisation failed for %s: %d", p->user, rc);
@@ -173,15 +170,41 @@ static int same_user(struct pam_side *p)
 	return 1;
 }
 
-/* AUTH data: one byte, 1 when PermitEmptyPasswords allows an empty one */
+/* keyboard-interactive, as OpenSSH's PAM thread does it: the account is
+ * checked within the conversation, so that an expired password can be
+ * changed through it (the client sees pam_unix's "Current password",
+ * "New password" prompts); the later ACCT request then only answers */
+static int account_in_conv(struct pam_side *p)
+{
+	int rc = pam_acct_mgmt(p->h, 0);
+	if (rc == PAM_NEW_AUTHTOK_REQD) {
+		rc = pam_chauthtok(p->h, PAM_CHANGE_EXPIRED_AUTHTOK);
+		if (rc != PAM_SUCCESS)
+			logit(p->log, LOG_ERR, "PAM: pam_chauthtok(): %s", pam_strerror(p->h, rc));
+		else if (!same_user(p))
+			rc = PAM_AUTH_ERR;
+	} else if (rc != PAM_SUCCESS) {
+		logit(p->log, LOG_ERR, "PAM: %s for %s from %s", pam_strerror(p->h, rc), p->user, p->host);
+	}
+	p->acct_ok = rc == PAM_SUCCESS;
+	return rc;
+}
+
+/* AUTH data: the flag byte (PAM_AUTH_*) */
 static int authenticate(struct pam_side *p, const struct pam_req *q)
 {
+	uint8_t fl;
 	int rc;
+	if (pam_auth_parse(q, &fl) != SSH_OK)
+		return PAM_SYSTEM_ERR;
 	p->interactive = 1;
-	rc = pam_authenticate(p->h, q->len == 1 && q->data[0] == 1 ? 0 : PAM_DISALLOW_NULL_AUTHTOK);
-	p->interactive = 0;
+	p->acct_ok = 0;
+	rc = pam_authenticate(p->h, fl & PAM_AUTH_EMPTY_OK ? 0 : PAM_DISALLOW_NULL_AUTHTOK);
 	if (rc == PAM_SUCCESS && !same_user(p))
 		rc = PAM_AUTH_ERR;
+	if (rc == PAM_SUCCESS && (fl & PAM_AUTH_KBD))
+		rc = account_in_conv(p);
+	p->interactive = 0;
 	return rc;
 }
 
@@ -263,8 +286,7 @@ static void session(struct pam_side *p, int fd)
 void pam_side_request(struct pam_side *p, int fd, const struct pam_req *q, size_t n)
 {
 	int rc;
-	if (!p || n < offsetof(struct pam_req, data) || q->len > sizeof q->data ||
-	    n != offsetof(struct pam_req, data) + q->len) {
+	if (!p || pam_req_check(q, n) != SSH_OK) {
 		reply(fd, PAM_SYSTEM_ERR, "", 0);
 		return;
 	}
@@ -281,7 +303,8 @@ void pam_side_request(struct pam_side *p, int fd, const struct pam_req *q, size_
 	if (q->op == LR_PAM_AUTH) {
 		reply(fd, authenticate(p, q), "", 0);
 	} else if (q->op == LR_PAM_ACCT) {
-		rc = pam_acct_mgmt(p->h, 0);
+		/* checked (and the password changed) by keyboard-interactive */
+		rc = p->acct_ok ? PAM_SUCCESS : pam_acct_mgmt(p->h, 0);
 		reply(fd, rc, p->msgs, p->nmsgs);
 	} else if (q->op == LR_PAM_SESSION) {
 		session(p, fd);

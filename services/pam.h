@@ -5,7 +5,11 @@
  * succeeds, in length-checked records:
  *   START(service, user)   pam_start with PAM_RHOST and PAM_TTY "ssh"
  *   AUTH(flags)            pam_authenticate; each conversation turn comes
- *                          back as PROMPTS and is answered with ANSWERS
+ *                          back as PROMPTS and is answered with ANSWERS.
+ *                          For keyboard-interactive (PAM_AUTH_KBD) then
+ *                          pam_acct_mgmt in the same conversation, and
+ *                          when it says the password has expired,
+ *                          pam_chauthtok through it (OpenSSH's PAM thread)
  *   ACCT                   pam_acct_mgmt, with the modules' messages
  *   SESSION                pam_setcred + pam_open_session; the answer holds
  *                          pam_getenvlist, changed rlimits and the loginuid
@@ -22,6 +26,10 @@
 /* at most this many messages in one conversation turn (Linux-PAM's
  * PAM_MAX_NUM_MSG) */
 #define PAM_TURN_MAX 32
+
+/* AUTH's flag byte */
+#define PAM_AUTH_EMPTY_OK 1 /* PermitEmptyPasswords */
+#define PAM_AUTH_KBD 2      /* account and password change in the conversation */
 
 enum { LR_PAM_START = 10, LR_PAM_AUTH = 11, LR_PAM_ANSWERS = 12, LR_PAM_ACCT = 13, LR_PAM_SESSION = 14 };
 

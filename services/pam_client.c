@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include "services/pam.h"
+#include "services/pam_rec.h"
 #include "services/userauth.h"
 #include "transport/msg.h"
 
 /* Linux-PAM's numbers, as the helper sends them */
 enum { P_SUCCESS = 0, P_NEW_AUTHTOK_REQD = 12 };
-enum { P_ECHO_OFF = 1, P_ECHO_ON = 2, P_ERROR_MSG = 3, P_TEXT_INFO = 4 };
 #define SSH_MSG_USERAUTH_INFO_REQUEST SSH_MSG_USERAUTH_PK_OK
 /* what an unknown user's attempt gives PAM, so that it costs what a known
  * user's wrong password does and can never succeed (OpenSSH's idea) */
@@ -46,8 +46,7 @@ static int call(struct conn *c, int op, const void *data, size_t len, struct pam
 	free(q);
 	if (ok && poll(&pfd, 1, 120 * 1000) == 1)
 		n = recv(c->rootfd, rep, sizeof *rep, MSG_TRUNC);
-	if (n < (ssize_t)offsetof(struct pam_rep, data) || (size_t)n > sizeof *rep || rep->len > sizeof rep->data ||
-	    (size_t)n != offsetof(struct pam_rep, data) + rep->len) {
+	if (n < 0 || (size_t)n > sizeof *rep || pam_rep_check(rep, (size_t)n) != SSH_OK) {
 		logit(c->log, LOG_ERR, "PAM: no answer from the root helper");
 		return SSH_ERR_INTERNAL;
 	}
@@ -100,7 +99,8 @@ int pam_account(struct conn *c, struct userauth *u)
 		if (rep->rc == P_SUCCESS)
 			e = SSH_OK;
 		else if (rep->rc == P_NEW_AUTHTOK_REQD)
-			logit(c->log, LOG_INFO, "PAM: password change required for %s, which this server cannot do [preauth]",
+			logit(c->log, LOG_INFO,
+			      "PAM: password change required for %s, which only keyboard-interactive can do [preauth]",
 			      u->logname);
 	}
 	if (e != SSH_OK)
@@ -114,21 +114,21 @@ int pam_account(struct conn *c, struct userauth *u)
 static int password_turns(struct conn *c, struct pam_rep *rep, const char *pw)
 {
 	char *ans = calloc(1, PAM_DATA_MAX);
+	struct pam_turn t;
 	int e = SSH_OK;
 
 	while (e == SSH_OK && rep->rc == PAM_REP_PROMPTS) {
-		size_t o = 0, i = 0;
-		while (i < rep->len && o < PAM_DATA_MAX) {
-			const char *t = rep->data + i + 1;
-			size_t l = strnlen(t, rep->len - i - 1);
-			const char *a = rep->data[i] == P_ECHO_OFF ? pw : rep->data[i] == P_ECHO_ON ? NULL : "";
-			if (!a || i + 1 + l >= rep->len || o + strlen(a) + 1 > PAM_DATA_MAX) {
+		size_t o = 0;
+		if (pam_turn_parse(rep, &t) != SSH_OK)
+			t.n = 0;
+		for (int i = 0; ans && i < t.n; i++) {
+			const char *a = t.style[i] == PAM_REC_ECHO_OFF ? pw : t.style[i] == PAM_REC_ECHO_ON ? NULL : "";
+			if (!a || o + strlen(a) + 1 > PAM_DATA_MAX) {
 				o = 0;
 				break;
 			}
 			memcpy(ans + o, a, strlen(a) + 1);
 			o += strlen(a) + 1;
-			i += l + 2;
 		}
 		/* an empty answer gives the conversation up */
 		e = ans ? call(c, LR_PAM_ANSWERS, ans, o, rep) : SSH_ERR_ALLOC;
@@ -143,7 +143,7 @@ int pam_password(struct conn *c, struct userauth *u, const uint8_t *pw, size_t l
 {
 	struct pam_rep *rep = calloc(1, sizeof *rep);
 	char plain[1025];
-	uint8_t empty_ok = (uint8_t)c->cfg->permit_empty_passwords;
+	uint8_t fl = c->cfg->permit_empty_passwords ? PAM_AUTH_EMPTY_OK : 0;
 	int ok = 0;
 
 	if (!rep)
@@ -155,7 +155,7 @@ int pam_password(struct conn *c, struct userauth *u, const uint8_t *pw, size_t l
 		snprintf(plain, sizeof plain, "%s", BAD_PASSWORD);
 	}
 	wipe((void *)pw, len);
-	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_AUTH, &empty_ok, 1, rep) == SSH_OK &&
+	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_AUTH, &fl, 1, rep) == SSH_OK &&
 	    password_turns(c, rep, plain) == SSH_OK)
 		ok = rep->rc == P_SUCCESS && u->user.valid && u->user.allowed;
 	wipe(plain, sizeof plain);
@@ -170,24 +170,24 @@ int pam_password(struct conn *c, struct userauth *u, const uint8_t *pw, size_t l
  * and every session it starts inherits them */
 static void apply_fact(struct conn *c, const char *f)
 {
-	char *end;
-	int fd;
+	struct rlimit rl;
+	uint64_t soft, hard;
+	int r, fd;
 
-	if (f[0] == 'R') {
-		/* "R<resource> <soft> <hard>" */
-		long r = strtol(f + 1, &end, 10);
-		struct rlimit rl;
-		rl.rlim_cur = (rlim_t)strtoull(end, &end, 10);
-		rl.rlim_max = (rlim_t)strtoull(end, &end, 10);
-		if (*end || r < 0 || r >= RLIM_NLIMITS || setrlimit((int)r, &rl) != 0)
+	if (pam_rlimit_parse(f, &r, &soft, &hard) == SSH_OK) {
+		rl.rlim_cur = (rlim_t)soft;
+		rl.rlim_max = (rlim_t)hard;
+		if (r >= RLIM_NLIMITS || setrlimit(r, &rl) != 0)
 			logit(c->log, LOG_INFO, "PAM: cannot apply resource limit %s", f + 1);
-	} else if (f[0] == 'U' && strspn(f + 1, "0123456789") == strlen(f + 1) && f[1]) {
-		/* "U<loginuid>": written as the digits came */
+	} else if (pam_loginuid_parse(f) == SSH_OK) {
+		/* written as the digits came */
 		fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
 		if (fd < 0 || write(fd, f + 1, strlen(f + 1)) != (ssize_t)strlen(f + 1))
 			logit(c->log, LOG_DEBUG, "PAM: loginuid %s not set", f + 1);
 		if (fd >= 0)
 			close(fd);
+	} else if (f[0] == 'R') {
+		logit(c->log, LOG_INFO, "PAM: cannot apply resource limit %s", f + 1);
 	}
 }
 
@@ -210,6 +210,7 @@ static int keep_env(struct auth_result *a, const char *nv)
 int pam_session(struct conn *c, struct userauth *u, struct auth_result *a)
 {
 	struct pam_rep *rep = calloc(1, sizeof *rep);
+	const char *f;
 	int e;
 
 	if (!rep)
@@ -219,18 +220,14 @@ int pam_session(struct conn *c, struct userauth *u, struct auth_result *a)
 		logit(c->log, LOG_ERR, "PAM: pam_open_session(): %.*s", (int)rep->len, rep->data);
 		e = SSH_ERR_AUTH;
 	}
-	for (size_t i = 0; e == SSH_OK && i < rep->len;) {
-		const char *f = rep->data + i;
-		size_t l = strnlen(f, rep->len - i);
-		if (l == rep->len - i)
-			break; /* unterminated: the helper's bug, ignored */
+	for (size_t off = 0; e == SSH_OK && pam_fact_next(rep, &off, &f) == SSH_OK;) {
+		/* an unterminated tail (the helper's bug) ends the loop */
 		if (f[0] == 'E')
 			e = keep_env(a, f + 1);
 		else if (f[0] == 'M' && !a->pam_msg)
 			e = (a->pam_msg = strdup(f + 1)) ? SSH_OK : SSH_ERR_ALLOC;
 		else
 			apply_fact(c, f);
-		i += l + 1;
 	}
 	free(rep);
 	return e;
@@ -272,7 +269,7 @@ static int info_response(struct conn *c, uint8_t type, struct rd *r)
 		const uint8_t *p = (const uint8_t *)"";
 		size_t l = 0;
 		/* response, for each prompt */
-		if ((u->pam_styles[i] == P_ECHO_OFF || u->pam_styles[i] == P_ECHO_ON) &&
+		if ((u->pam_styles[i] == PAM_REC_ECHO_OFF || u->pam_styles[i] == PAM_REC_ECHO_ON) &&
 		    (e = rd_string(r, &p, &l)) != SSH_OK)
 			goto out;
 		if (memchr(p, 0, l) || o + l + 1 > PAM_DATA_MAX) {
@@ -303,7 +300,7 @@ out:
 }
 
 /* the INFO_REQUEST for a turn with prompts; the turn's styles are kept */
-static int kbd_request(struct conn *c, struct userauth *u, const struct pam_rep *rep, const char *text)
+static int kbd_request(struct conn *c, struct userauth *u, const struct pam_turn *t, const char *text)
 {
 	struct buf *b;
 	int e;
@@ -314,14 +311,12 @@ static int kbd_request(struct conn *c, struct userauth *u, const struct pam_rep 
 	buf_cstring(b, text);
 	buf_cstring(b, "");
 	buf_u32(b, (uint32_t)u->pam_nprompts);
-	for (size_t i = 0; i < rep->len;) {
-		const char *t = rep->data + i + 1;
+	for (int i = 0; i < t->n; i++) {
 		/* prompt, echo */
-		if (rep->data[i] == P_ECHO_OFF || rep->data[i] == P_ECHO_ON) {
-			buf_cstring(b, t);
-			buf_bool(b, rep->data[i] == P_ECHO_ON);
+		if (t->style[i] == PAM_REC_ECHO_OFF || t->style[i] == PAM_REC_ECHO_ON) {
+			buf_cstring(b, t->text[i]);
+			buf_bool(b, t->style[i] == PAM_REC_ECHO_ON);
 		}
-		i += strlen(t) + 2;
 	}
 	if ((e = pkt_send(c)) != SSH_OK)
 		return e;
@@ -331,21 +326,18 @@ static int kbd_request(struct conn *c, struct userauth *u, const struct pam_rep 
 }
 
 /* a turn's messages: styles into u, text of the others into text */
-static int kbd_parse(struct userauth *u, const struct pam_rep *rep, char *text, size_t cap)
+static int kbd_parse(struct userauth *u, const struct pam_rep *rep, struct pam_turn *t, char *text, size_t cap)
 {
-	size_t i = 0, tl = strlen(text);
-	u->pam_nmsg = u->pam_nprompts = 0;
-	while (i < rep->len) {
-		const char *t = rep->data + i + 1;
-		size_t l = strnlen(t, rep->len - i - 1);
-		if (i + 1 + l >= rep->len || u->pam_nmsg == PAM_TURN_MAX)
-			return -1;
-		u->pam_styles[u->pam_nmsg++] = (uint8_t)rep->data[i];
-		if (rep->data[i] == P_ECHO_OFF || rep->data[i] == P_ECHO_ON)
-			u->pam_nprompts++;
-		else if (tl + l + 2 < cap)
-			tl += (size_t)snprintf(text + tl, cap - tl, "%s\n", t);
-		i += l + 2;
+	size_t tl = strlen(text);
+	if (pam_turn_parse(rep, t) != SSH_OK)
+		return -1;
+	u->pam_nmsg = t->n;
+	u->pam_nprompts = t->nprompts;
+	for (int i = 0; i < t->n; i++) {
+		size_t l = strlen(t->text[i]);
+		u->pam_styles[i] = t->style[i];
+		if (t->style[i] != PAM_REC_ECHO_OFF && t->style[i] != PAM_REC_ECHO_ON && tl + l + 2 < cap)
+			tl += (size_t)snprintf(text + tl, cap - tl, "%s\n", t->text[i]);
 	}
 	return 0;
 }
@@ -353,15 +345,16 @@ static int kbd_parse(struct userauth *u, const struct pam_rep *rep, char *text, 
 static int kbd_next(struct conn *c, struct userauth *u, struct pam_rep *rep)
 {
 	char text[2048] = "";
+	struct pam_turn t;
 	int ok;
 
 	while (rep->rc == PAM_REP_PROMPTS) {
-		if (kbd_parse(u, rep, text, sizeof text) < 0) {
+		if (kbd_parse(u, rep, &t, text, sizeof text) < 0) {
 			pam_kbdint_abandon(c, u);
 			return UA_FAILURE;
 		}
 		if (u->pam_nprompts)
-			return kbd_request(c, u, rep, text);
+			return kbd_request(c, u, &t, text);
 		if (kbd_answer_empty(c, rep, u->pam_nmsg) != SSH_OK)
 			return UA_FAILURE;
 	}
@@ -375,12 +368,12 @@ static int kbd_next(struct conn *c, struct userauth *u, struct pam_rep *rep)
 int pam_kbdint(struct conn *c, struct userauth *u)
 {
 	struct pam_rep *rep = calloc(1, sizeof *rep);
-	uint8_t empty_ok = (uint8_t)c->cfg->permit_empty_passwords;
+	uint8_t fl = (uint8_t)(PAM_AUTH_KBD | (c->cfg->permit_empty_passwords ? PAM_AUTH_EMPTY_OK : 0));
 	int res = UA_FAILURE;
 
 	if (!rep)
 		return SSH_ERR_ALLOC;
-	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_AUTH, &empty_ok, 1, rep) == SSH_OK)
+	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_AUTH, &fl, 1, rep) == SSH_OK)
 		res = kbd_next(c, u, rep);
 	free(rep);
 	return res;
