@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 TOP = os.environ.get("TOP") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import scratch_base  # noqa: E402
+from sshl_py import cpu_ns, scratch_base  # noqa: E402
 SERVER = os.environ.get("SSHD_LITE") or os.path.join(TOP, "sshd-lite")
 
 # RFC 3526 group 14
@@ -403,25 +403,6 @@ def test_memory(tmp):
     ok("memory before authentication: 1.9 MB of IGNORE and a partial 256 KiB packet add under 4 MiB",
        alive and 0 <= grew < 4096, "(alive %s, grew %d KiB)" % (alive, grew))
     sv.exits(5)
-
-
-def cpu_ns(pid):
-    """nanoseconds on the CPU of the server and its children (the monitor,
-    which signs the exchange hash), from the scheduler's statistics"""
-    pids = [pid]
-    for d in os.listdir("/proc"):
-        try:
-            if d.isdigit() and int(open("/proc/%s/stat" % d).read().rsplit(")", 1)[1].split()[1]) == pid:
-                pids.append(int(d))
-        except (OSError, ValueError, IndexError):
-            pass
-    total = 0
-    for p in pids:
-        try:
-            total += int(open("/proc/%d/schedstat" % p).read().split()[0])
-        except (OSError, ValueError):
-            pass
-    return total
 
 
 def packet_cpu_ms(sv, payload, want_type):

@@ -20,7 +20,7 @@ except ImportError:
 
 TOP = os.environ.get("TOP") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sshl_py import del_user, scratch_base  # noqa: E402
+from sshl_py import cpu_ns, del_user, scratch_base  # noqa: E402
 SSHD = os.environ.get("SSHD_LITE") or os.path.join(TOP, "sshd-lite")
 failed = 0
 
@@ -144,24 +144,6 @@ try:
             # below any 16384-bit modulus, so that it is really computed on
             m.add_string(b"\x00" + os.urandom(2047))
             return m
-
-    def cpu_ns(pid):
-        """the server's and its children's (the monitor's) nanoseconds on
-        the CPU, from the scheduler's statistics"""
-        pids = [pid]
-        for d in os.listdir("/proc"):
-            try:
-                if d.isdigit() and int(open("/proc/%s/stat" % d).read().rsplit(")", 1)[1].split()[1]) == pid:
-                    pids.append(int(d))
-            except (OSError, ValueError, IndexError):
-                pass
-        total = 0
-        for p in pids:
-            try:
-                total += int(open("/proc/%d/schedstat" % p).read().split()[0])
-            except (OSError, ValueError):
-                pass
-        return total
 
     sanitized = b"__asan_init" in open(SSHD, "rb").read()
 
