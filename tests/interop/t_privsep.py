@@ -1,16 +1,19 @@
 #!/usr/bin/python3
-"""Privilege separation (issue 13), as far as it goes: started as root, the
-server forks a root monitor that alone loads the host keys and signs the
-exchange hashes; the server that talks to the client, and the process that
-becomes the user after authentication, hold only public keys. Shown by
-searching the memory of every process the user owns, after a login and a
-re-key, for each host key's private bytes, and by finding them in the
-monitor (so the search itself works)."""
-import base64
+"""Privilege separation (issue 13), as the processes show it from /proc.
+Started as root, a connection is three processes: the launched server S,
+the root monitor M (alone loads the host keys and signs), and the
+pre-authentication process P, which alone holds the client's socket until
+authentication, as the sshd account, chrooted to the empty privilege
+separation directory, with NoNewPrivs and a seccomp filter. After the
+login P is gone, S serves the session as the user, and no process the user
+owns holds a host private key (the monitor does: the search works). Fail
+closed without the account or the directory; started as a user, one log
+line and no separation. Faults (a forbidden system call, P killed) are
+t_privsep_kill.py's."""
 import os
-import re
+import pwd
+import shutil
 import socket
-import struct
 import subprocess
 import sys
 import time
@@ -23,123 +26,101 @@ except ImportError:
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sshl_py import SSHD_LITE, paramiko_setup  # noqa: E402
+from privsep_py import (client_side, fd_target, holders, ids, mem_has, preauth_built, procs_of,  # noqa: E402
+                        secrets_of, start, status, tree, wait_gone)
 
 if os.getuid() != 0:
     print("# privilege separation needs root; skipped")
     sys.exit(0)
+try:
+    SSHD = pwd.getpwnam("sshd")
+except KeyError:
+    print("# no sshd account (Debian's openssh-server makes it); skipped")
+    sys.exit(0)
+PRIVSEP_DIR = "/run/sshd"
+if not os.path.isdir(PRIVSEP_DIR):
+    # what a started ssh service (or our tmpfiles.d entry) makes
+    os.mkdir(PRIVSEP_DIR, 0o755)
 env, rep, key, AK, user, made = paramiko_setup("t_privsep", "v")
 T = env.dir
 if not made:
     print("# needs useradd; skipped")
     sys.exit(0)
 home = made[1]
-
-
-def secrets_of(path):
-    """What no process but the monitor may hold of an openssh-key-v1 file,
-    and what the monitor holds: the ed25519 seed and ECDSA's scalar as
-    they are; for RSA's d its big-endian bytes (as a file or DER holds
-    them) and the first four 60-bit digits of libtommath's mp_int (as the
-    loaded key holds them)."""
-    with open(path) as f:
-        blob = base64.b64decode("".join(line for line in f if not line.startswith("-----")))
-    assert blob.startswith(b"openssh-key-v1\0")
-
-    def strings(b, p):
-        while p + 4 <= len(b):
-            n = struct.unpack(">I", b[p:p + 4])[0]
-            yield b[p + 4:p + 4 + n]
-            p += 4 + n
-    outer = list(strings(blob, len(b"openssh-key-v1\0")))
-    # cipher, kdf, kdf options, then uint32 count (read as an empty string
-    # and the public key's length: skip by hand)
-    p = len(b"openssh-key-v1\0") + sum(4 + len(x) for x in outer[:3]) + 4
-    pub_len = struct.unpack(">I", blob[p:p + 4])[0]
-    p += 4 + pub_len
-    priv = blob[p + 4:p + 4 + struct.unpack(">I", blob[p:p + 4])[0]]
-    fields = list(strings(priv, 8))  # after the check-ints
-    ktype = fields[0]
-    if ktype == b"ssh-ed25519":
-        return ("seed", [fields[2][:32]], [fields[2][:32]])
-    d = fields[3]  # ecdsa: type, curve, Q, d; rsa: type, n, e, d
-    v = int.from_bytes(d, "big")
-    limbs = b"".join(struct.pack("<Q", (v >> (60 * i)) & ((1 << 60) - 1)) for i in range(4))
-    if ktype.startswith(b"ecdsa-"):  # kept as bytes (kex/sig_ecdsa.c)
-        return ("d", [d.lstrip(b"\0")], [d.lstrip(b"\0")])
-    return ("d", [d.lstrip(b"\0"), limbs], [limbs])
-
-
-def readable_maps(pid):
-    """readable maps with something resident: a sanitizer build reserves
-    gigabytes it never touches, and reading them is most of the time"""
-    with open("/proc/%d/smaps" % pid) as smaps:
-        cur = None
-        for line in smaps:
-            head = line.split()
-            if "-" in head[0] and len(head) >= 5:
-                lo, hi = (int(x, 16) for x in head[0].split("-"))
-                cur = (lo, hi) if head[1].startswith("r") and hi - lo <= 256 << 20 else None
-            elif head[0] == "Rss:" and cur and int(head[1]) > 0:
-                yield cur
-                cur = None
-
-
-def mem_has(pid, needles):
-    """which of needles are somewhere in pid's readable memory: one pass
-    of one pattern over each map (a sanitizer build's maps are many)"""
-    pattern = re.compile(b"|".join(re.escape(n) for n in needles))
-    found = set()
-    try:
-        with open("/proc/%d/mem" % pid, "rb", 0) as mem:
-            for lo, hi in readable_maps(pid):
-                try:
-                    mem.seek(lo)
-                    data = mem.read(hi - lo)
-                except (OSError, ValueError, OverflowError, MemoryError):
-                    continue
-                found |= set(pattern.findall(data))
-    except OSError:
-        pass
-    return found
-
-
-def procs_of(uid):
-    out = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                if os.stat("/proc/" + d).st_uid == uid:
-                    out.append(int(d))
-            except OSError:
-                pass
-    return out
-
-
-def children(pid):
-    out = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open("/proc/%s/stat" % d) as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(d))
-            except (OSError, ValueError, IndexError):
-                pass
-    return out
-
-
+uid = pwd.getpwnam(user).pw_uid
 secrets = {name: secrets_of(path) for name, path in env.keys.items()}
-forbidden = {n for _, ns, _ in secrets.values() for n in ns}
-held = {n for _, _, ns in secrets.values() for n in ns}
-uid = int(os.popen("id -u " + user).read())
+forbidden = {n for ns, _ in secrets.values() for n in ns}
+held = {n for _, ns in secrets.values() for n in ns}
+PREAUTH = preauth_built()
+if not PREAUTH:
+    rep.skip("the pre-authentication process and fail-closed checks",
+             "this server has no pre-authentication process yet (issue 13's wiring)")
+
+
+def preauth_checks(proc, inode, tag):
+    """a client paused after the key exchange, before authentication"""
+    pids = tree(proc.pid, tag)
+    ps = client_side(inode, pids)
+    rep.check("pre-auth: one process has the client's socket as fds 0 and 1, not the launched one",
+              len(ps) == 1 and ps[0] != proc.pid, "pids %s, tree %s" % (ps, pids))
+    if len(ps) != 1:
+        return
+    p = ps[0]
+    uids, gids, groups = ids(p)
+    rep.check("pre-auth: its uid and gid are the sshd account's (%d/%d), no supplementary groups"
+              % (SSHD.pw_uid, SSHD.pw_gid),
+              uids == [SSHD.pw_uid] * 4 and gids == [SSHD.pw_gid] * 4 and not groups and SSHD.pw_uid != 0,
+              "Uid %s Gid %s Groups %s" % (uids, gids, groups))
+    st = status(p)
+    rep.check("pre-auth: Seccomp 2 and NoNewPrivs 1",
+              st.get("Seccomp") == "2" and st.get("NoNewPrivs") == "1",
+              "Seccomp %s NoNewPrivs %s" % (st.get("Seccomp"), st.get("NoNewPrivs")))
+    root = os.readlink("/proc/%d/root" % p)
+    rep.check("pre-auth: its root is the privilege separation directory, which is empty",
+              root == PRIVSEP_DIR and not os.listdir(PRIVSEP_DIR), "root %s" % root)
+    with open("/proc/%d/limits" % p) as f:
+        lim = {line[:26].strip(): line[26:].split() for line in f}
+    rep.check("pre-auth: rlimits allow no new processes and no file growth",
+              lim.get("Max processes", [""])[0] == "0" and lim.get("Max file size", [""])[0] == "0",
+              "processes %s, file size %s" % (lim.get("Max processes"), lim.get("Max file size")))
+    others = [q for q in holders(inode, pids) if q != p]
+    rep.check("pre-auth: no other process of the connection holds the socket", not others,
+              "also %s" % others)
+    rep.check("pre-auth: the launched server's fds 0 and 1 are /dev/null",
+              fd_target(proc.pid, 0) == "/dev/null" and fd_target(proc.pid, 1) == "/dev/null",
+              "%s %s" % (fd_target(proc.pid, 0), fd_target(proc.pid, 1)))
+    rep.check("pre-auth: no host private key in its memory", not mem_has(p, forbidden))
+
+
+def session_checks(alg, proc, inode, tag):
+    """after a login, with a session running"""
+    pids = tree(proc.pid, tag)
+    hs = holders(inode, pids)
+    rep.check("%s: after login the one process with the socket runs as the user" % alg,
+              len(hs) == 1 and ids(hs[0])[0] == [uid] * 4,
+              "holders %s, uids %s" % (hs, [ids(h)[0] for h in hs]))
+    rep.check("%s: after login no process of the connection runs as sshd" % alg,
+              not [q for q in pids if ids(q)[0][:1] == [SSHD.pw_uid]])
+    leaked = set()
+    for pid in procs_of(uid):
+        leaked |= mem_has(pid, forbidden)
+    rep.check("%s: no host private key in the memory of the user's %d processes" % (alg, len(procs_of(uid))),
+              not leaked and procs_of(uid), "%d keys found" % len(leaked))
+    monitors = [q for q in pids if q != proc.pid and ids(q)[0] == [0] * 4]
+    has = mem_has(monitors[0], held) if len(monitors) == 1 else set()
+    rep.check("%s: the root monitor holds the host keys" % alg, len(monitors) == 1 and has == held,
+              "root processes %s, %d of %d keys" % (monitors, len(has), len(held)))
+
 
 for alg in ("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
             "rsa-sha2-512"):
-    sock, proc = env.server("-o", "AuthorizedKeysFile=" + AK)
+    sock, proc, inode, tag = start(env, "-o", "AuthorizedKeysFile=" + AK)
     t = paramiko.Transport(sock)
     t.get_security_options().key_types = [alg]
     t.start_client(timeout=30)
     ok = t.get_remote_server_key().asbytes() in env.public_blobs()
+    if alg == "ssh-ed25519" and PREAUTH:
+        preauth_checks(proc, inode, tag)
     t.auth_publickey(user, key)
     ch = t.open_session()
     ch.exec_command("sleep 30")
@@ -148,19 +129,12 @@ for alg in ("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-
     time.sleep(0.3)
     ok = ok and t.is_active() and t.is_authenticated()
     rep.check("%s: login and a re-key after it" % alg, ok)
-    leaked = set()
-    for pid in procs_of(uid):
-        leaked |= mem_has(pid, forbidden)
-    rep.check("%s: no host private key in the memory of the user's %d processes" % (alg, len(procs_of(uid))),
-              not leaked and procs_of(uid), "%d keys found" % len(leaked))
-    monitors = [p for p in children(proc.pid) if os.stat("/proc/%d" % p).st_uid == 0]
-    rep.check("%s: the root monitor holds the host keys" % alg,
-              len(monitors) == 1 and mem_has(monitors[0], held) == held,
-              "%d monitors, %d of %d keys" % (len(monitors), len(mem_has(monitors[0], held)) if monitors else 0,
-                                               len(held)))
+    session_checks(alg, proc, inode, tag)
+    pids = tree(proc.pid, tag)
     ch.close()
     t.close()
     proc.wait(timeout=30)
+    rep.check("%s: after logout every process of the connection ends" % alg, not wait_gone(pids, 10))
 
 # before any key is loaded the server has forked: a missing key (the only
 # one: beside others it is skipped, as sshd does) is still said and ends
@@ -173,18 +147,69 @@ ours.close()
 proc.wait(timeout=30)
 rep.check("a missing host key: exit status 1", proc.returncode == 1, "status %s" % proc.returncode)
 rep.check("a missing host key: logged", "missing_key" in env.log_text())
-# started as a user (a ProxyCommand, pipe mode) there is no monitor, and
-# the log says so once
+
+
+def fail_closed(var, value, line):
+    """started as root without what the separation needs: nothing served,
+    the one line in the log, no process left"""
+    before = len(env.log_text())
+    sock, proc, inode, tag = start(env, extra_env={var: value})
+    sock.settimeout(10)
+    got = b""
+    try:
+        while True:
+            d = sock.recv(4096)
+            if not d:
+                break
+            got += d
+    except OSError:
+        pass
+    sock.close()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        proc.returncode = None  # it served, or would have: not refused
+    said = env.log_text()[before:].count(line)
+    rep.check("%s=%s: refused, exit status not 0, no key exchange" % (var, value),
+              proc.returncode not in (0, None) and got.count(b"\n") <= 1, "status %s" % proc.returncode)
+    rep.check("%s=%s: the log says \"%s\" once" % (var, value, line), said == 1, "said %d times" % said)
+    rep.check("%s=%s: no process left" % (var, value), not wait_gone(tree(proc.pid, tag), 5))
+
+
+if PREAUTH:
+    fail_closed("SSHD_LITE_PRIVSEP_USER", "nosuchuser", "Privilege separation user nosuchuser does not exist")
+    fail_closed("SSHD_LITE_PRIVSEP_DIR", "/nonexistent", "Missing privilege separation directory: /nonexistent")
+
+# started as a user (a ProxyCommand, pipe mode) there is no separation,
+# the log says so once, and the login works
 ulog = os.path.join(home, "user.log")
-p = subprocess.Popen(["runuser", "-u", user, "--", SSHD_LITE, "-i", "-o", "PipeAuthentication=yes", "-E", ulog],
-                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-first = p.stdout.readline()
-p.stdin.close()
-p.wait(timeout=30)
+ukey = os.path.join(home, "host_ed25519")
+shutil.copy(env.keys["ed25519"], ukey)
+shutil.chown(ukey, user, user)
+t = paramiko.Transport(paramiko.ProxyCommand(
+    "runuser -u %s -- %s -i -o PipeAuthentication=yes -h %s -E %s" % (user, SSHD_LITE, ukey, ulog)))
+out = b""
+try:
+    t.start_client(timeout=30)
+    t.auth_none(user)
+    ch = t.open_session()
+    ch.exec_command("id -u")
+    while True:
+        d = ch.recv(4096)
+        if not d:
+            break
+        out += d
+except (paramiko.SSHException, OSError) as e:
+    print("# pipe login: %s" % e)
+t.close()
+time.sleep(0.3)
 try:
     with open(ulog) as f:
         said = f.read().count("not started as root: no privilege separation")
 except OSError:
     said = 0
-rep.check("not started as root: served, and said once in the log", first.startswith(b"SSH-2.0-") and said == 1)
+rep.check("not started as root: a login works", out.strip() == str(uid).encode(), "got %r" % out)
+rep.check("not started as root: said once in the log", said == 1, "said %d times" % said)
 rep.finish()
