@@ -178,7 +178,25 @@ def fail_closed(var, value, line):
     rep.check("%s=%s: no process left" % (var, value), not wait_gone(tree(proc.pid, tag), 5))
 
 
+
+def own_dir():
+    """SSHD_LITE_PRIVSEP_DIR names another empty root-owned directory: P's
+    root is that one"""
+    d = os.path.join(T, "empty")
+    os.mkdir(d, 0o755)
+    sock, proc, inode, tag = start(env, extra_env={"SSHD_LITE_PRIVSEP_DIR": d})
+    t = paramiko.Transport(sock)
+    t.start_client(timeout=30)
+    ps = client_side(inode, tree(proc.pid, tag))
+    root = os.readlink("/proc/%d/root" % ps[0]) if len(ps) == 1 else None
+    rep.check("SSHD_LITE_PRIVSEP_DIR: the pre-authentication process's root is that directory", root == d,
+              "root %s" % root)
+    t.close()
+    proc.wait(timeout=30)
+
+
 if PREAUTH:
+    own_dir()
     fail_closed("SSHD_LITE_PRIVSEP_USER", "nosuchuser", "Privilege separation user nosuchuser does not exist")
     fail_closed("SSHD_LITE_PRIVSEP_DIR", "/nonexistent", "Missing privilege separation directory: /nonexistent")
 
