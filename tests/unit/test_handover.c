@@ -504,6 +504,37 @@ static void refused_states(const struct env *env)
 	}
 }
 
+/* SSHL_HANDOVER_SEEDS=DIR: real exports for fuzz/corpus/fuzz_handover,
+ * on libtomcrypt alone so that they import on any CPU */
+static void write_seeds(const struct env *env, const char *dir)
+{
+	static const struct {
+		const char *name;
+		const struct cipher *ci;
+		const char *mac, *comp;
+	} rows[] = {
+		{"chacha-halfread", &cipher_chachapoly, NULL, "none"},
+		{"ctr-etm", &cipher_aes128_ctr, "hmac-sha2-256-etm@openssh.com", "zlib@openssh.com"},
+		{"cbc-sha1", &cipher_aes256_cbc, "hmac-sha1", "none"},
+		{"ctr-umac", &cipher_aes192_ctr, "umac-64@openssh.com", "none"},
+		{"3des-md5", &cipher_3des_cbc, "hmac-md5-96", "none"},
+	};
+	accel_force_portable(1);
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		const struct mac *m = rows[i].mac ? mac_find(rows[i].mac, strlen(rows[i].mac)) : NULL;
+		char path[4096];
+		struct sample s;
+		FILE *f;
+		snprintf(path, sizeof path, "%s/%s", dir, rows[i].name);
+		if (sample(env, rows[i].ci, m, rows[i].comp, NULL, &s) == SSH_OK && (f = fopen(path, "wb"))) {
+			fwrite(s.blob.d, 1, s.blob.len, f);
+			fclose(f);
+		}
+		buf_free(&s.blob);
+	}
+	accel_force_portable(0);
+}
+
 int main(void)
 {
 	struct env env;
@@ -516,6 +547,11 @@ int main(void)
 	/* the refusals' log lines would be thousands: errors stay quiet */
 	env.log = (struct logger){LOG_CRIT, 1, -1, 0};
 	memset(env.keys, 0, sizeof env.keys);
+	if (getenv("SSHL_HANDOVER_SEEDS")) {
+		write_seeds(&env, getenv("SSHL_HANDOVER_SEEDS"));
+		config_free(&env.cfg);
+		return 0;
+	}
 	every_row(&env, 1);
 	every_row(&env, 0);
 	export_refusals(&env);
