@@ -28,7 +28,7 @@ BUILD ?= build
 #   make BUILD=build-asan BIN=build-asan/sshd-lite CFLAGS='-O1 -g -fsanitize=address,undefined' check
 BIN ?= sshd-lite
 
-LIBSRC = $(sort $(wildcard transport/*.c kex/*.c services/*.c config/*.c monitor/*.c)) wiring.c
+LIBSRC = $(sort $(wildcard transport/*.c kex/*.c services/*.c config/*.c monitor/*.c privsep/*.c)) wiring.c
 LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
 TESTSRC = $(sort $(wildcard tests/unit/test_*.c))
 TESTBIN = $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
