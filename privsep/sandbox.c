@@ -81,6 +81,7 @@ static int directory(struct sandbox *s, char *err, size_t errlen)
 int sandbox_prepare(struct sandbox *s, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
+	s->log_fd = -1;
 	if (account(s, err, errlen) < 0 || directory(s, err, errlen) < 0)
 		return -1;
 	s->violate = sandbox_violation_wanted();
@@ -115,14 +116,22 @@ static int drop(const struct sandbox *s, char *err, size_t errlen)
 	return 0;
 }
 
-/* no new files (FSIZE), no new processes (NPROC), no core dump of a
- * process that held session keys, and no fd numbers past max_fd */
-static int limits(int max_fd, char *err, size_t errlen)
+static int regular_file(int fd)
+{
+	struct stat st;
+	return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* no file grows (FSIZE, unless the log is a file), no new processes
+ * (NPROC), no core dump of a process that held session keys, and no fd
+ * numbers past max_fd */
+static int limits(const struct sandbox *s, int max_fd, char *err, size_t errlen)
 {
 	static const int zero[] = {RLIMIT_FSIZE, RLIMIT_NPROC, RLIMIT_CORE};
 	struct rlimit rl = {0, 0};
+	size_t first = regular_file(2) || regular_file(s->log_fd) ? 1 : 0;
 
-	for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
+	for (size_t i = first; i < sizeof zero / sizeof zero[0]; i++)
 		if (setrlimit(zero[i], &rl) < 0) {
 			snprintf(err, errlen, "sandbox: setrlimit(%d): %s", zero[i], strerror(errno));
 			return -1;
@@ -156,7 +165,7 @@ int sandbox_enter(const struct sandbox *s, int max_fd, char *err, size_t errlen)
 		snprintf(err, errlen, "sandbox: PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
 		return -1;
 	}
-	if (limits(max_fd, err, errlen) < 0 || sandbox_seccomp_install(err, errlen) < 0)
+	if (limits(s, max_fd, err, errlen) < 0 || sandbox_seccomp_install(err, errlen) < 0)
 		return -1;
 	if (s->violate)
 		sandbox_violate();

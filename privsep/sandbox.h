@@ -36,6 +36,8 @@ struct sandbox {
 	char user[64];
 	char dir[256];
 	int violate; /* PRIVSEP_VIOLATE_ENV was set at prepare time */
+	/* the -E log file P writes, or -1 (prepare's value): the caller sets it */
+	int log_fd;
 };
 
 /* As root, before forking P: looks the account up and checks the
@@ -47,7 +49,11 @@ int sandbox_prepare(struct sandbox *s, char *err, size_t errlen);
 /* In P, as root, before the client's first byte: chroot, drop to the
  * account for good, no_new_privs, rlimits (RLIMIT_NOFILE = max_fd: poll
  * fails with EINVAL when its nfds exceeds it, so it must be at least the
- * number of fds the loop polls), then the seccomp filter. 0, or -1 with
+ * number of fds the loop polls), then the seccomp filter. RLIMIT_FSIZE
+ * is 0 unless P logs to a regular file (s->log_fd, or stderr that is
+ * one): there the first log line would die of SIGXFSZ, so the limit is
+ * left alone (the filter and the root-owned chroot still stop any new
+ * file). 0, or -1 with
  * err set (the caller logs it and exits); a half-entered sandbox is never
  * returned as success. With s->violate (tests only) it does not return:
  * the forbidden call gets the process killed by SIGSYS. */

@@ -34,6 +34,15 @@
 #define SANDBOX_ARCH AUDIT_ARCH_AARCH64 /* built, not yet tested on one */
 #endif
 
+/* a sanitizer build (gcc says so; clang through __has_feature) */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANDBOX_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANDBOX_SANITIZED 1
+#endif
+#endif
+
 /* where an argument's low 32 bits sit in struct seccomp_data */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + (i) * sizeof(uint64_t))
@@ -45,6 +54,7 @@ enum sc_how {
 	SC_ALLOW,       /* always */
 	SC_EACCES,      /* fails with EACCES */
 	SC_ARG_IS,      /* allowed when argument `arg` equals `val`, else killed */
+	SC_ARG_IS_FAILS, /* fails with EACCES when argument `arg` equals `val`, else killed */
 	SC_ARG_WITHOUT, /* allowed when argument `arg` has none of the bits `val`, else killed */
 };
 
@@ -115,6 +125,18 @@ static const struct sc_row rows[] = {
 	REFUSE(statx, "libc: the stat family"),
 	REFUSE(socket, "libc: syslog reconnecting, NSS's nscd"),
 	REFUSE(connect, "libc: syslog reconnecting, NSS's nscd"),
+#ifdef SANDBOX_SANITIZED
+	/* ASan/UBSan's runtime, in sanitizer builds only: its _exit, its
+	 * allocator's spin locks, and a report made inside the sandbox */
+	ALLOW(sigaltstack, "sanitizer: _exit takes down its signal stack"),
+	ALLOW(sched_yield, "sanitizer: the allocator's spin locks"),
+#ifdef __NR_readlink
+	REFUSE(readlink, "sanitizer report: /proc/self/exe"),
+#endif
+	REFUSE(readlinkat, "sanitizer report: /proc/self/exe"),
+	ROW(ioctl, SC_ARG_IS_FAILS, 1, TCGETS, "sanitizer report: isatty(2) for colours"),
+	REFUSE(pipe2, "sanitizer report: starting the symbolizer"),
+#endif
 };
 
 const char *sandbox_filter_row(size_t i, const char **why)
@@ -143,11 +165,11 @@ static size_t emit_row(const struct sc_row *r, struct sock_filter *o)
 		return n;
 	}
 	o[n++] = (struct sock_filter)LD(ARG_LO(r->arg));
-	if (r->how == SC_ARG_IS)
-		o[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->val, 0, 1);
-	else
+	if (r->how == SC_ARG_WITHOUT)
 		o[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, r->val, 1, 0);
-	o[n++] = (struct sock_filter)RET(SECCOMP_RET_ALLOW);
+	else
+		o[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->val, 0, 1);
+	o[n++] = (struct sock_filter)RET(r->how == SC_ARG_IS_FAILS ? SECCOMP_RET_ERRNO | EACCES : SECCOMP_RET_ALLOW);
 	o[n++] = (struct sock_filter)LD_NR;
 	return n;
 }

@@ -121,7 +121,9 @@ static void inside(int up, int down)
 	_exit(3);
 }
 
-enum act { ACT_LOOK, ACT_FORK, ACT_EXEC_MAP, ACT_IOCTL, ACT_NOTHING };
+enum act { ACT_LOOK, ACT_FORK, ACT_EXEC_MAP, ACT_IOCTL, ACT_NOTHING, ACT_OVERFLOW, ACT_LOG };
+
+static char log_path[400];
 
 /* forbidden things, each in a child of its own: the filter kills it */
 static void forbidden(enum act a, int up)
@@ -141,6 +143,17 @@ static void forbidden(enum act a, int up)
 	case ACT_IOCTL:
 		(void)ioctl(up, FIONREAD, &n); /* an ioctl other than SIOCOUTQ */
 		_exit(4);
+#if defined(__SANITIZE_ADDRESS__)
+	case ACT_OVERFLOW: {
+		/* a sanitizer build's report must get out of the sandbox: a
+		 * copy one byte past a heap block (ASan's, not UBSan's) */
+		volatile size_t sz = 16; /* a size UBSan's object-size cannot see */
+		char *m = calloc(1, sz), d[2];
+		memcpy(d, m + 15, 2);
+		free(m);
+		_exit(d[0] == 0x7f ? 4 : 5);
+	}
+#endif
 	default:
 		_exit(0);
 	}
@@ -148,34 +161,58 @@ static void forbidden(enum act a, int up)
 
 /* forks a child that prepares and enters the sandbox, then does `a`;
  * *up is the read end of its report pipe, *down the write end the
- * child waits on */
-static pid_t start(enum act a, int *up, int *down)
+ * child waits on, *err the read end of its stderr (a pipe: stderr that is
+ * a regular file keeps RLIMIT_FSIZE, see sandbox.h) */
+static pid_t start(enum act a, int *up, int *down, int *err)
 {
-	int u[2], d[2];
+	int u[2], d[2], e[2];
 	pid_t pid;
 
-	if (pipe2(u, O_CLOEXEC) < 0 || pipe2(d, O_CLOEXEC) < 0)
+	if (pipe2(u, O_CLOEXEC) < 0 || pipe2(d, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0)
 		return -1;
 	fflush(stdout);
+	fflush(stderr);
 	pid = fork();
 	if (pid == 0) {
 		struct sandbox s;
-		char err[512];
+		char msg[512];
 		close(u[0]);
 		close(d[1]);
-		if (sandbox_prepare(&s, err, sizeof err) < 0 || sandbox_enter(&s, MAX_FD, err, sizeof err) < 0) {
-			fprintf(stderr, "# %s\n", err);
+		dup2(e[1], 2);
+		if (sandbox_prepare(&s, msg, sizeof msg) < 0)
+			_exit(2);
+		if (a == ACT_LOG)
+			s.log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (sandbox_enter(&s, MAX_FD, msg, sizeof msg) < 0) {
+			(void)!write(2, msg, strlen(msg));
 			_exit(2);
 		}
 		if (a == ACT_LOOK)
 			inside(u[1], d[0]);
+		if (a == ACT_LOG)
+			_exit(write(s.log_fd, "a log line\n", 11) == 11 ? 0 : 6);
 		forbidden(a, u[1]);
 	}
 	close(u[1]);
 	close(d[0]);
+	close(e[1]);
 	*up = u[0];
 	*down = d[1];
+	*err = e[0];
 	return pid;
+}
+
+/* waits for the child and closes the parent's ends; returns its status */
+static int finish(pid_t pid, int up, int down, int err)
+{
+	int st = -1;
+
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	close(up);
+	close(down);
+	close(err);
+	return st;
 }
 
 /* one line of /proc/PID/status, without its name */
@@ -250,8 +287,8 @@ static void enter_and_look(const struct passwd *pw)
 		"socket fails with EACCES", "clock_gettime", "ioctl SIOCOUTQ passes the filter", "write",
 	};
 	uint8_t r[8] = {0};
-	int up, down, st = -1;
-	pid_t pid = start(ACT_LOOK, &up, &down);
+	int up, down, err, st;
+	pid_t pid = start(ACT_LOOK, &up, &down, &err);
 	struct pollfd p = {up, POLLIN, 0};
 
 	CHECK(pid > 0 && poll(&p, 1, 20000) == 1 && read(up, r, sizeof r) == (ssize_t)sizeof r,
@@ -261,18 +298,15 @@ static void enter_and_look(const struct passwd *pw)
 	if (pid > 0)
 		look_from_outside(pid, pw);
 	CHECK(write(down, "g", 1) == 1, "told the child to go on");
-	if (pid > 0)
-		waitpid(pid, &st, 0);
+	st = finish(pid, up, down, err);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "it polled, read and left with _exit (status %#x)", st);
-	close(up);
-	close(down);
 }
 
 static void killed(enum act a, const char *what)
 {
-	int up, down, st = -1;
+	int up, down, err, st = -1;
 	char b;
-	pid_t pid = start(a, &up, &down);
+	pid_t pid = start(a, &up, &down, &err);
 
 	if (pid > 0)
 		waitpid(pid, &st, 0);
@@ -280,8 +314,50 @@ static void killed(enum act a, const char *what)
 	/* the read end gives EOF once no process holds the write end: a
 	 * grandchild would still hold it, or have written */
 	CHECK(read(up, &b, 1) == 0, "%s: nothing else came of it", what);
-	close(up);
-	close(down);
+	finish(-1, up, down, err);
+}
+
+/* -E: a log file P already holds keeps taking lines (RLIMIT_FSIZE 0
+ * would kill it with SIGXFSZ), and nothing else about it changes */
+static void log_file(void)
+{
+	int up, down, err, st, fd;
+	char b[64] = "";
+	pid_t pid;
+
+	snprintf(log_path, sizeof log_path, "%s/log", scratch);
+	pid = start(ACT_LOG, &up, &down, &err);
+	st = finish(pid, up, down, err);
+	fd = open(log_path, O_RDONLY | O_CLOEXEC);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0 && fd >= 0 && read(fd, b, sizeof b - 1) == 11 &&
+		      !strcmp(b, "a log line\n"), "a log file opened before the sandbox takes a line (status %#x)", st);
+	if (fd >= 0)
+		close(fd);
+	unlink(log_path);
+}
+
+/* a sanitizer build: a report made inside the sandbox gets out, and the
+ * process ends with the sanitizer's status, not SIGSYS halfway through */
+static void sanitizer_report(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	int up, down, err, st;
+	char report[4096] = "";
+	ssize_t n, got = 0;
+	pid_t pid = start(ACT_OVERFLOW, &up, &down, &err);
+
+	while (got < (ssize_t)sizeof report - 1 && (n = read(err, report + got, sizeof report - 1 - got)) > 0)
+		got += n;
+	st = finish(pid, up, down, err);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 4 && WEXITSTATUS(st) != 5,
+	      "ASan's report of an overflow inside the sandbox ends it with ASan's status (status %#x)", st);
+	/* with log_path (CI) ASan cannot open its file in the chroot and
+	 * says so on stderr instead */
+	CHECK(strstr(report, "ERROR: AddressSanitizer") ||
+		      (strstr(getenv("ASAN_OPTIONS") ? getenv("ASAN_OPTIONS") : "", "log_path") &&
+		       strstr(report, "Can't open file")),
+	      "and the report, or ASan's word that it cannot open its log_path, gets out on stderr");
+#endif
 }
 
 static void filter_table(void)
@@ -329,6 +405,8 @@ int main(void)
 	killed(ACT_FORK, "fork");
 	killed(ACT_EXEC_MAP, "an executable mmap");
 	killed(ACT_IOCTL, "ioctl FIONREAD");
+	sanitizer_report();
+	log_file();
 	setenv(PRIVSEP_VIOLATE_ENV, "1", 1);
 	CHECK(sandbox_violation_wanted(), "the violation switch is seen");
 	killed(ACT_NOTHING, "the violation switch");
