@@ -127,13 +127,16 @@ static int regular_file(int fd)
  * numbers past max_fd */
 static int limits(const struct sandbox *s, int max_fd, char *err, size_t errlen)
 {
-	static const int zero[] = {RLIMIT_FSIZE, RLIMIT_NPROC, RLIMIT_CORE};
+	static const struct {
+		int res;
+		const char *name;
+	} zero[] = {{RLIMIT_FSIZE, "RLIMIT_FSIZE"}, {RLIMIT_NPROC, "RLIMIT_NPROC"}, {RLIMIT_CORE, "RLIMIT_CORE"}};
 	struct rlimit rl = {0, 0};
 	size_t first = regular_file(2) || regular_file(s->log_fd) ? 1 : 0;
 
 	for (size_t i = first; i < sizeof zero / sizeof zero[0]; i++)
-		if (setrlimit(zero[i], &rl) < 0) {
-			snprintf(err, errlen, "sandbox: setrlimit(%d): %s", zero[i], strerror(errno));
+		if (setrlimit(zero[i].res, &rl) < 0) {
+			snprintf(err, errlen, "sandbox: setrlimit(%s, 0): %s", zero[i].name, strerror(errno));
 			return -1;
 		}
 	rl.rlim_cur = rl.rlim_max = (rlim_t)max_fd;

@@ -19,6 +19,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -121,7 +122,7 @@ static void inside(int up, int down)
 	_exit(3);
 }
 
-enum act { ACT_LOOK, ACT_FORK, ACT_EXEC_MAP, ACT_IOCTL, ACT_NOTHING, ACT_OVERFLOW, ACT_LOG };
+enum act { ACT_LOOK, ACT_FORK, ACT_EXEC_MAP, ACT_IOCTL, ACT_NOTHING, ACT_OVERFLOW, ACT_LOG, ACT_X32, ACT_I386 };
 
 static char log_path[400];
 
@@ -143,6 +144,19 @@ static void forbidden(enum act a, int up)
 	case ACT_IOCTL:
 		(void)ioctl(up, FIONREAD, &n); /* an ioctl other than SIOCOUTQ */
 		_exit(4);
+#if defined(__x86_64__)
+	case ACT_X32:
+		/* getpid by x32's number: the kernel accepts x32 calls from a
+		 * 64-bit process where it has the ABI */
+		(void)syscall(0x40000000 | SYS_getpid);
+		_exit(4);
+	case ACT_I386: {
+		/* getpid (20) by the i386 entry: another architecture's numbers */
+		long r = 20;
+		__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+		_exit(4);
+	}
+#endif
 #if defined(__SANITIZE_ADDRESS__)
 	case ACT_OVERFLOW: {
 		/* a sanitizer build's report must get out of the sandbox: a
@@ -360,6 +374,27 @@ static void sanitizer_report(void)
 #endif
 }
 
+#if defined(__x86_64__)
+/* whether int 0x80 works here at all, outside any sandbox (a kernel
+ * without IA32 emulation answers it with SIGSEGV) */
+static int has_i386_entry(void)
+{
+	int st = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		long r = 20;
+		__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+		_exit(r > 0 ? 0 : 1);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+#endif
+
 static void filter_table(void)
 {
 	struct sock_filter f[SANDBOX_FILTER_MAX];
@@ -405,6 +440,13 @@ int main(void)
 	killed(ACT_FORK, "fork");
 	killed(ACT_EXEC_MAP, "an executable mmap");
 	killed(ACT_IOCTL, "ioctl FIONREAD");
+#if defined(__x86_64__)
+	killed(ACT_X32, "a call by x32's number");
+	if (has_i386_entry())
+		killed(ACT_I386, "a call through the i386 entry (int 0x80)");
+	else
+		printf("# this kernel has no i386 entry (int 0x80 faults): that check is skipped\n");
+#endif
 	sanitizer_report();
 	log_file();
 	setenv(PRIVSEP_VIOLATE_ENV, "1", 1);
