@@ -1185,6 +1185,7 @@ def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver, pq):
         for d in ("down", "up"):
             rows.append(["bulk %s, peak RSS" % d] + [mcell(bmem.get((d, s), []), "hwm_max") for s in shown])
             rows.append(["bulk %s, total RSS" % d] + [mcell(bmem.get((d, s), []), "rss_total") for s in shown])
+            rows.append(["bulk %s, total PSS" % d] + [mcell(bmem.get((d, s), []), "pss_total") for s in shown])
         L.append(table(["KiB"] + names, rows))
         L.append("")
     if size:
