@@ -16,7 +16,7 @@ Installs nothing: says what to install when a peer is missing.
     bench/bench.py --quick    a smoke run in well under two minutes
     bench/bench.py --only pq  sshd-lite's post-quantum hybrids beside
                               curve25519-sha256 (build/bench/BENCHMARKS.md)
-    bench/bench.py --only cheap [--baseline OLD/sshd-lite]
+    bench/bench.py --only cheap [--baseline OLD/sshd-lite or GIT-REVISION]
                               issue 13's three numbers (server CPU per
                               connection, latency, idle RSS/PSS of all of a
                               connection's processes) beside Dropbear and
@@ -78,7 +78,7 @@ SERVERS = ["sshd-lite", "dropbear", "openssh", "openssh10"]
 LABEL = {"sshd-lite": "sshd-lite", "baseline": "sshd-lite baseline", "dropbear": "Dropbear", "openssh": "OpenSSH", "openssh10": "OpenSSH 10",
          "floor": "no server"}
 # --baseline: the other sshd-lite binary, run as the server "baseline"
-BASELINE = None
+BASELINE = BASELINE_FROM = None
 # the peers sshd-lite's ratios are taken against, in the tables' order
 PEERS = ["dropbear", "openssh", "openssh10"]
 
@@ -129,6 +129,42 @@ def sh(cmd, **kw):
 def lite_binary():
     """The sshd-lite under test: $SSHD_LITE (as for tests/run) or ./sshd-lite"""
     return os.path.abspath(os.environ.get("SSHD_LITE") or os.path.join(TOP, "sshd-lite"))
+
+
+def baseline_binary(what):
+    """--baseline: an sshd-lite binary, or a git revision of this clone,
+    built once into build/bench/baseline-COMMIT (from `git archive`, so the
+    clone's own tree and .git are left alone)"""
+    if os.path.isfile(what):
+        if not os.access(what, os.X_OK):
+            die("--baseline %s: not an executable" % what)
+        return os.path.abspath(what)
+    r = subprocess.run(["git", "-C", TOP, "rev-parse", "--verify", "--quiet", what + "^{commit}"],
+                       stdout=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        die("--baseline %s: neither a file nor a git revision" % what)
+    exe = os.path.join(B, "baseline-" + r.stdout.strip()[:12])
+    if os.access(exe, os.X_OK):
+        return exe
+    # only the binary stays: the Makefile includes every *.d under build/
+    src = exe + ".src"
+    shutil.rmtree(src, ignore_errors=True)
+    os.makedirs(src)
+    progress("bench: building %s as the baseline, %s" % (what, exe))
+    try:
+        arch = subprocess.Popen(["git", "-C", TOP, "archive", r.stdout.strip()], stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", src], stdin=arch.stdout, check=True)
+        arch.stdout.close()
+        if arch.wait() != 0:
+            die("--baseline %s: git archive failed" % what)
+        b = subprocess.run(["make", "-C", src, "-j%d" % (os.cpu_count() or 1), "sshd-lite"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if b.returncode != 0:
+            die("--baseline %s: the build failed: %s" % (what, b.stdout.strip()[-300:]))
+        shutil.copy(os.path.join(src, "sshd-lite"), exe)
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
+    return exe
 
 
 def check_prereqs(want):
@@ -1122,7 +1158,8 @@ def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver, pq):
     L.append("- OpenSSH server: %s" % ver["openssh"])
     L.append("- OpenSSH 10 server: %s" % ver["openssh10"])
     if BASELINE:
-        L.append("- sshd-lite baseline (`--baseline`): %s, stripped, with sshd-lite's configuration" % BASELINE)
+        L.append("- sshd-lite baseline (`--baseline %s`): %s, stripped, with sshd-lite's configuration" %
+                 (BASELINE_FROM, BASELINE))
     L.append("- Client for all of them: %s, `-F /dev/null`, ProxyCommand starting the server in inetd mode "
              "through bench/rusage (fork, exec, wait4)" % ver["client"])
     L.append("- Load: %s; client and servers ran at nice -10" % ver["load"])
@@ -1354,7 +1391,8 @@ def main():
     ap.add_argument("--only", default="latency,bulk,memory,size,pq,sftp",
                     help="comma-separated sections: latency, bulk, memory, size, pq, sftp; cheap: issue 13's "
                     "three numbers (latency and memory, whose runs give them)")
-    ap.add_argument("--baseline", help="another sshd-lite binary (e.g. the server before privilege separation) "
+    ap.add_argument("--baseline", help="another sshd-lite binary or a git revision to build one from (e.g. the "
+                    "server before privilege separation) "
                     "run beside the others in the latency and memory runs, for issue 13's \"at most 1 ms above "
                     "today's\"")
     ap.add_argument("--sftp-mib", type=int, help="MiB per sftp get and put (default 1024, quick 16)")
@@ -1385,10 +1423,8 @@ def main():
     if "cheap" in only:
         only |= {"latency", "memory"}
     if args.baseline:
-        global BASELINE
-        BASELINE = os.path.abspath(args.baseline)
-        if not os.access(BASELINE, os.X_OK):
-            die("--baseline %s: not an executable" % BASELINE)
+        global BASELINE, BASELINE_FROM
+        BASELINE, BASELINE_FROM = baseline_binary(args.baseline), args.baseline
         SERVERS.insert(1, "baseline")
         if "baseline" not in args.servers.split(","):
             args.servers += ",baseline"
