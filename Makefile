@@ -28,7 +28,7 @@ BUILD ?= build
 #   make BUILD=build-asan BIN=build-asan/sshd-lite CFLAGS='-O1 -g -fsanitize=address,undefined' check
 BIN ?= sshd-lite
 
-LIBSRC = $(sort $(wildcard transport/*.c kex/*.c services/*.c config/*.c monitor/*.c)) wiring.c
+LIBSRC = $(sort $(wildcard transport/*.c kex/*.c services/*.c config/*.c monitor/*.c privsep/*.c)) wiring.c
 LIBOBJ = $(LIBSRC:%.c=$(BUILD)/%.o)
 TESTSRC = $(sort $(wildcard tests/unit/test_*.c))
 TESTBIN = $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -67,15 +67,36 @@ clean:
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+# Privilege separation's account and chroot (privsep/sandbox.h), made as
+# Debian's openssh-server makes them; a package (DESTDIR) makes them in
+# its postinst instead, so install skips them then. The two names are
+# variables for tests/interop/t_install only: the server's are compiled in.
+PRIVSEP_USER ?= sshd
+PRIVSEP_DIR ?= /run/sshd
 install: sshd-lite
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(TMPFILESDIR)
 	install -m 755 sshd-lite $(DESTDIR)$(SBINDIR)/sshd-lite
 	install -m 644 man/sshd-lite.8 $(DESTDIR)$(MANDIR)/man8/sshd-lite.8
+	install -m 644 contrib/tmpfiles.d/sshd-lite.conf $(DESTDIR)$(TMPFILESDIR)/sshd-lite.conf
 	install -d $(DESTDIR)/etc/pam.d
 	test -e $(DESTDIR)/etc/pam.d/sshd-lite || install -m 644 contrib/pam.d/sshd-lite $(DESTDIR)/etc/pam.d/sshd-lite
+	test -n "$(DESTDIR)" || $(MAKE) --no-print-directory install-privsep
 
+# a system account in nogroup, home the chroot, no shell, no home made;
+# the directory now (tmpfiles.d makes it at boot): root's, mode 0755
+install-privsep:
+	getent passwd $(PRIVSEP_USER) >/dev/null || \
+		adduser --system --quiet --home $(PRIVSEP_DIR) --no-create-home --shell /usr/sbin/nologin \
+			$(PRIVSEP_USER) 2>/dev/null || \
+		useradd --system --home-dir $(PRIVSEP_DIR) --no-create-home --shell /usr/sbin/nologin \
+			--gid nogroup $(PRIVSEP_USER)
+	install -d -m 0755 -o root -g root $(PRIVSEP_DIR)
+
+# the account stays (files may belong to it), as Debian's package leaves it
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/sshd-lite $(DESTDIR)$(MANDIR)/man8/sshd-lite.8
+	rm -f $(DESTDIR)$(SBINDIR)/sshd-lite $(DESTDIR)$(MANDIR)/man8/sshd-lite.8 \
+		$(DESTDIR)$(TMPFILESDIR)/sshd-lite.conf
 
 # side by side with Dropbear and OpenSSH (needs root); QUICK=1 for a short
 # run; BASELINE=binary-or-git-revision adds an older sshd-lite beside it
@@ -84,7 +105,7 @@ bench: $(BIN)
 	SSHD_LITE='$(abspath $(BIN))' bench/bench.py $(if $(QUICK),--quick) $(if $(BASELINE),--baseline '$(BASELINE)') \
 		$(if $(ONLY),--only '$(ONLY)')
 
-.PHONY: all tests check clean demo bench install uninstall
+.PHONY: all tests check clean demo bench install install-privsep uninstall
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 include fuzz/fuzz.mk

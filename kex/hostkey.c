@@ -43,6 +43,9 @@ const struct sigalg *sigalg_find(const uint8_t *name, size_t len)
 	return NULL;
 }
 
+const char *kex_sigalg_name(const struct sigalg *a) { return a->name; }
+const struct sigalg *kex_sigalg_find(const uint8_t *name, size_t len) { return sigalg_find(name, len); }
+
 const struct keyops *keyops_get(enum keytype t)
 {
 	const struct keyops *const *o;

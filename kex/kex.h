@@ -84,6 +84,16 @@ void kex_free(struct kex *k);
 int kex_host_sign(struct conn *c, const struct hostkey *k, const struct sigalg *alg, const uint8_t *data,
 		  size_t len, struct buf *out);
 
+/* A signature algorithm's wire name, and the row of a name (NULL when
+ * none): for the transport, which reaches kex/ only through this header
+ * (transport/handover.c moves c->hostkey_alg by name) */
+const char *kex_sigalg_name(const struct sigalg *a);
+const struct sigalg *kex_sigalg_find(const uint8_t *name, size_t len);
+/* k's place in c->keys, -1 when it is not one of them; and the key at i
+ * (NULL out of range): the initial host key moves as an index */
+int kex_hostkey_index(const struct conn *c, const struct hostkey *k);
+const struct hostkey *kex_hostkey_at(const struct conn *c, int i);
+
 /* negotiation, exposed for tests: picks the first of the client's names
  * that the server also has (RFC 4253 7.1). Returns the length of the name
  * chosen and sets *name, or 0 when none matches. */

@@ -30,6 +30,19 @@ void kex_free(struct kex *k)
 	free(k);
 }
 
+int kex_hostkey_index(const struct conn *c, const struct hostkey *k)
+{
+	for (int i = 0; i < c->nkeys; i++)
+		if (&c->keys[i] == k)
+			return i;
+	return -1;
+}
+
+const struct hostkey *kex_hostkey_at(const struct conn *c, int i)
+{
+	return i >= 0 && i < c->nkeys ? &c->keys[i] : NULL;
+}
+
 int kex_start(struct conn *c)
 {
 	struct kex *k;

@@ -4,7 +4,7 @@
 # each, and returns 1 when something does.
 
 # The server's own C files: every layer and the entry point.
-SEAM_SRC="transport/*.[ch] kex/*.[ch] services/*.[ch] config/*.[ch] monitor/*.[ch] sshd-lite.c wiring.[ch]"
+SEAM_SRC="transport/*.[ch] kex/*.[ch] services/*.[ch] config/*.[ch] monitor/*.[ch] privsep/*.[ch] sshd-lite.c wiring.[ch]"
 
 # include_rule FILES FORBIDDEN [ALLOWED]: no file of FILES includes a path
 # that FORBIDDEN matches, unless ALLOWED matches the line (grep -E).
@@ -17,7 +17,8 @@ include_rule() {
 # The layers: transport/ and kex/ include nothing from services/, transport/
 # reaches kex/ only through kex/kex.h, config/ includes nothing from kex/ or
 # services/ and of transport/ only the name-list helpers, and only the entry
-# point (sshd-lite.c, wiring.c) includes monitor/. DIR (default .) is
+# point (sshd-lite.c, wiring.c) includes monitor/ or privsep/, and the
+# sandbox (privsep/) takes only from transport/ and config/. DIR (default .) is
 # where the layers' directories are.
 layer_rules() {
 	local d=${1:-.} rc=0 out
@@ -33,6 +34,9 @@ layer_rules() {
 		'"transport/namelist\.h"'
 	rule "only the entry point includes monitor/" "$d/transport/*.[ch] $d/kex/*.[ch] $d/services/*.[ch] $d/config/*.[ch]" \
 		'monitor/'
+	rule "privsep/ includes only privsep/, transport/ and config/" "$d/privsep/*.[ch]" 'kex/|services/|monitor/'
+	rule "only the entry point includes privsep/" \
+		"$d/transport/*.[ch] $d/kex/*.[ch] $d/services/*.[ch] $d/config/*.[ch] $d/monitor/*.[ch]" 'privsep/'
 	return $rc
 }
 

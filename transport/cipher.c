@@ -16,7 +16,7 @@ static int none_crypt(struct cipher_ctx *c, uint8_t *p, size_t n)
 }
 
 /* only before the first NEWKEYS; never negotiable */
-const struct cipher cipher_none = {"none", 0, 0, 8, 0, none_init, none_crypt, NULL, NULL, NULL, NULL, 0};
+const struct cipher cipher_none = {"none", 0, 0, 8, 0, none_init, none_crypt, NULL, NULL, NULL, NULL, 0, NULL};
 
 const struct cipher *const ciphers[] = {
 	&cipher_chachapoly, &cipher_aes128_gcm, &cipher_aes256_gcm,
@@ -31,4 +31,25 @@ const struct cipher *cipher_find(const char *name, size_t len)
 		if (name_eq(ciphers[i]->name, name, len))
 			return ciphers[i];
 	return NULL;
+}
+
+int cipher_accel_ok(uint8_t accel, unsigned need)
+{
+	if (accel == 0)
+		return 1;
+	return accel == 1 && need && (accel_flags() & need) == need;
+}
+
+/* 10, 12 or 14 rounds for 128, 192 and 256-bit keys (FIPS 197 5) */
+int cipher_aes_rounds_ok(int rounds, unsigned keylen)
+{
+	return (keylen == 16 || keylen == 24 || keylen == 32) && rounds == (int)(6 + keylen / 4);
+}
+
+int cipher_aesni_ok(const struct aesni_key *k, unsigned keylen)
+{
+	if (!cipher_aes_rounds_ok(k->rounds, keylen))
+		return 0;
+	/* the wide schedule's code runs only where VAES is in use */
+	return k->wide == 0 || (k->wide == 1 && (accel_flags() & ACCEL_VAES));
 }

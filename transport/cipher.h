@@ -60,6 +60,13 @@ struct cipher {
 	 * crypt is its own inverse (CTR) */
 	int (*decrypt)(struct cipher_ctx *c, uint8_t *p, size_t n);
 	uint8_t legacy; /* CBC and 3DES: offered only when enabled by name */
+	/* SSH_OK when c, as init and the calls since left it for this row,
+	 * is safe to run: the library's cipher index is the row's, the round
+	 * counts match the key length, buffer offsets are in range, and the
+	 * accelerated form only on a CPU that has it. A context that arrives
+	 * as bytes from another process (transport/handover.c) passes this
+	 * before anything uses it. NULL: the row keeps no state (none). */
+	int (*ctx_ok)(const struct cipher *ci, const struct cipher_ctx *c);
 };
 
 /* NULL-terminated, in the server's default order of preference */
@@ -69,5 +76,13 @@ extern const struct cipher cipher_chachapoly, cipher_aes128_gcm, cipher_aes256_g
 extern const struct cipher cipher_aes128_ctr, cipher_aes192_ctr, cipher_aes256_ctr;
 extern const struct cipher cipher_aes128_cbc, cipher_aes192_cbc, cipher_aes256_cbc, cipher_3des_cbc;
 const struct cipher *cipher_find(const char *name, size_t len);
+
+/* for the rows' ctx_ok: the accel byte is 0, or 1 with every feature of
+ * need in use on this CPU (need 0: the row has no accelerated form) */
+int cipher_accel_ok(uint8_t accel, unsigned need);
+/* an AES key schedule's round count for a key of keylen bytes */
+int cipher_aes_rounds_ok(int rounds, unsigned keylen);
+/* an AES-NI key schedule (transport/accel.h) for a key of keylen bytes */
+int cipher_aesni_ok(const struct aesni_key *k, unsigned keylen);
 
 #endif

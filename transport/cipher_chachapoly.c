@@ -140,4 +140,22 @@ static int cp_open(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n)
 	return e;
 }
 
-const struct cipher cipher_chachapoly = {"chacha20-poly1305@openssh.com", 64, 0, 8, 16, init, NULL, getlen, cp_open, cp_seal, NULL, 0};
+/* chacha_crypt reads kstream[64 - ksleft] and runs `rounds` rounds; a
+ * nonce is set before every use (ivlen 8), none yet after setup (0) */
+static int state_ok(const chacha_state *s)
+{
+	return s->rounds == 20 && s->ksleft <= 64 && (s->ivlen == 0 || s->ivlen == 8);
+}
+
+static int cp_ok(const struct cipher *ci, const struct cipher_ctx *c)
+{
+	(void)ci;
+	if (!cipher_accel_ok(c->accel, ACCEL_SSE2))
+		return SSH_ERR_CRYPTO;
+	/* the vector path keeps the two keys alone */
+	if (c->accel)
+		return SSH_OK;
+	return state_ok(&c->u.cp.main) && state_ok(&c->u.cp.hdr) ? SSH_OK : SSH_ERR_CRYPTO;
+}
+
+const struct cipher cipher_chachapoly = {"chacha20-poly1305@openssh.com", 64, 0, 8, 16, init, NULL, getlen, cp_open, cp_seal, NULL, 0, cp_ok};

@@ -31,6 +31,21 @@ static int ctr_crypt(struct cipher_ctx *c, uint8_t *p, size_t n)
 	return ctr_encrypt(p, p, n, &c->u.ctr) == CRYPT_OK ? SSH_OK : SSH_ERR_CRYPTO;
 }
 
-const struct cipher cipher_aes128_ctr = {"aes128-ctr", 16, 16, 16, 0, init128, ctr_crypt, NULL, NULL, NULL, NULL, 0};
-const struct cipher cipher_aes192_ctr = {"aes192-ctr", 24, 16, 16, 0, init192, ctr_crypt, NULL, NULL, NULL, NULL, 0};
-const struct cipher cipher_aes256_ctr = {"aes256-ctr", 32, 16, 16, 0, init256, ctr_crypt, NULL, NULL, NULL, NULL, 0};
+/* ctr_start(CTR_COUNTER_BIG_ENDIAN) left the whole block as the counter
+ * (ctrlen 0) and ctr_encrypt indexes pad by padlen */
+static int ctr_ok(const struct cipher *ci, const struct cipher_ctx *c)
+{
+	const symmetric_CTR *s = &c->u.ctr;
+	if (!cipher_accel_ok(c->accel, ACCEL_AES))
+		return SSH_ERR_CRYPTO;
+	if (c->accel)
+		return cipher_aesni_ok(&c->u.actr.k, ci->keylen) ? SSH_OK : SSH_ERR_CRYPTO;
+	if (s->cipher != idx_aes() || s->blocklen != 16 || s->padlen < 0 || s->padlen > 16 ||
+	    s->mode != CTR_COUNTER_BIG_ENDIAN || s->ctrlen != 0 || !cipher_aes_rounds_ok(s->key.rijndael.Nr, ci->keylen))
+		return SSH_ERR_CRYPTO;
+	return SSH_OK;
+}
+
+const struct cipher cipher_aes128_ctr = {"aes128-ctr", 16, 16, 16, 0, init128, ctr_crypt, NULL, NULL, NULL, NULL, 0, ctr_ok};
+const struct cipher cipher_aes192_ctr = {"aes192-ctr", 24, 16, 16, 0, init192, ctr_crypt, NULL, NULL, NULL, NULL, 0, ctr_ok};
+const struct cipher cipher_aes256_ctr = {"aes256-ctr", 32, 16, 16, 0, init256, ctr_crypt, NULL, NULL, NULL, NULL, 0, ctr_ok};

@@ -79,5 +79,18 @@ static int gcm_open(struct cipher_ctx *c, uint32_t seq, uint8_t *pkt, size_t n)
 	return e;
 }
 
-const struct cipher cipher_aes128_gcm = {"aes128-gcm@openssh.com", 16, 12, 16, 16, init128, NULL, getlen, gcm_open, gcm_seal, NULL, 0};
-const struct cipher cipher_aes256_gcm = {"aes256-gcm@openssh.com", 32, 12, 16, 16, init256, NULL, getlen, gcm_open, gcm_seal, NULL, 0};
+/* gcm_reset starts every packet, so of the library's state only the key
+ * and the cipher index carry over from one packet to the next */
+static int gcm_ok(const struct cipher *ci, const struct cipher_ctx *c)
+{
+	if (!cipher_accel_ok(c->accel, ACCEL_AES | ACCEL_CLMUL))
+		return SSH_ERR_CRYPTO;
+	if (c->accel)
+		return cipher_aesni_ok(&c->u.agcm.g.k, ci->keylen) ? SSH_OK : SSH_ERR_CRYPTO;
+	if (c->u.gcm.st.cipher != idx_aes() || !cipher_aes_rounds_ok(c->u.gcm.st.K.rijndael.Nr, ci->keylen))
+		return SSH_ERR_CRYPTO;
+	return SSH_OK;
+}
+
+const struct cipher cipher_aes128_gcm = {"aes128-gcm@openssh.com", 16, 12, 16, 16, init128, NULL, getlen, gcm_open, gcm_seal, NULL, 0, gcm_ok};
+const struct cipher cipher_aes256_gcm = {"aes256-gcm@openssh.com", 32, 12, 16, 16, init256, NULL, getlen, gcm_open, gcm_seal, NULL, 0, gcm_ok};

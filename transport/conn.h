@@ -200,6 +200,12 @@ int pkt_newkeys(struct conn *c, enum pkt_dir dir, const struct pkt_algs *algs, c
 /* RFC 4253 7.1: from the KEXINIT just sent until pkt_newkeys(PKT_TX),
  * service messages (50 and up) wait, in order */
 void pkt_hold(struct conn *c);
+/* what pkt_read needs of a packet before it knows the length: the length
+ * field with AEAD and encrypt-then-MAC, else the first block */
+size_t pkt_first_len(const struct direction *d);
+/* SSH_OK when a received packet_length is one pkt_read takes under d's
+ * cipher and MAC: SSH_ERR_TOOBIG or SSH_ERR_FORMAT otherwise */
+int pkt_len_ok(const struct direction *d, uint32_t plen);
 /* the cipher and MAC alone, for tests that key a direction directly */
 int pkt_set_keys(struct direction *d, const struct cipher *ci, const struct mac *m,
 		 const uint8_t *iv, const uint8_t *key, const uint8_t *mackey);

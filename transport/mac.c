@@ -2,6 +2,7 @@
 
 #include "accel.h"
 #include "buf.h"
+#include "crypto.h"
 #include "mac.h"
 #include "namelist.h"
 
@@ -101,6 +102,7 @@ int mac_init(struct mac_ctx *c, const struct mac *m, const uint8_t *key)
 	int e;
 	c->m = m;
 	c->ni = 0;
+	c->hidx = -1; /* UMAC: no hash */
 	if (!m->hash)
 		return umac_init(&c->umac, key, m->maclen);
 	c->hidx = find_hash(m->hash);
@@ -112,6 +114,40 @@ int mac_init(struct mac_ctx *c, const struct mac *m, const uint8_t *key)
 	c->ni = e == SSH_OK && !strcmp(m->hash, "sha256") && (accel_flags() & ACCEL_SHA) &&
 		c->inner.sha256.curlen == 0 && c->outer.sha256.curlen == 0;
 	return e;
+}
+
+/* keyed_states leaves each midstate after one whole block: nothing
+ * buffered, blocksize * 8 bits counted */
+static int midstate_ok(int h, const hash_state *s)
+{
+	uint64_t bits = (uint64_t)hash_descriptor[h].blocksize * 8;
+	if (h == idx_sha1())
+		return s->sha1.curlen == 0 && s->sha1.length == bits;
+	if (h == idx_sha256())
+		return s->sha256.curlen == 0 && s->sha256.length == bits;
+	if (h == idx_sha512())
+		return s->sha512.curlen == 0 && s->sha512.length == bits;
+	if (h == find_hash("md5"))
+		return s->md5.curlen == 0 && s->md5.length == bits;
+	return 0;
+}
+
+int mac_ctx_ok(const struct mac_ctx *c)
+{
+	const struct mac *m = c->m;
+	if (!m)
+		return SSH_ERR_CRYPTO;
+	if (!m->hash) {
+		/* UMAC under AES-128 (transport/umac.c) */
+		return c->ni == 0 && c->hidx == -1 && c->umac.taglen == m->maclen && c->umac.pdf.rijndael.Nr == 10
+			       ? SSH_OK
+			       : SSH_ERR_CRYPTO;
+	}
+	if (c->hidx < 0 || c->hidx != find_hash(m->hash) || c->ni > 1)
+		return SSH_ERR_CRYPTO;
+	if (c->ni && (c->hidx != idx_sha256() || !(accel_flags() & ACCEL_SHA)))
+		return SSH_ERR_CRYPTO;
+	return midstate_ok(c->hidx, &c->inner) && midstate_ok(c->hidx, &c->outer) ? SSH_OK : SSH_ERR_CRYPTO;
 }
 
 int mac_compute(const struct mac_ctx *c, uint32_t seq, const uint8_t *p, size_t n, uint8_t *out)

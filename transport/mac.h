@@ -39,6 +39,12 @@ extern const struct mac *const macs[];
 const struct mac *mac_find(const char *name, size_t len);
 
 int mac_init(struct mac_ctx *c, const struct mac *m, const uint8_t *key);
+/* SSH_OK when c is a context mac_init could have made for c->m: the hash
+ * index is the row's, each HMAC midstate has absorbed exactly one block,
+ * the SHA extensions only where they are in use, UMAC's tag length and
+ * AES rounds its own. For a context that arrives as bytes from another
+ * process (transport/handover.c), checked before anything uses it. */
+int mac_ctx_ok(const struct mac_ctx *c);
 /* writes m->maclen bytes: HMAC(key, uint32 seq || p[0..n)) */
 int mac_compute(const struct mac_ctx *c, uint32_t seq, const uint8_t *p, size_t n, uint8_t *out);
 /* general HMAC for tests and other callers: key of any length */

@@ -193,6 +193,22 @@ int pkt_send(struct conn *c)
 	return SSH_OK;
 }
 
+size_t pkt_first_len(const struct direction *d)
+{
+	return (aead(d) || etm(d)) ? 4 : blocksize(d);
+}
+
+int pkt_len_ok(const struct direction *d, uint32_t plen)
+{
+	if (plen < 5 || plen > PKT_MAX_LEN)
+		return SSH_ERR_TOOBIG;
+	/* the encrypted part is whole blocks: with the length field unless
+	 * that travels outside the cipher */
+	if (((aead(d) || etm(d)) ? plen : plen + 4) % blocksize(d))
+		return SSH_ERR_FORMAT;
+	return SSH_OK;
+}
+
 int pkt_read(struct conn *c, const uint8_t **payload, size_t *len)
 {
 	struct direction *d = &c->rx;
@@ -203,8 +219,7 @@ int pkt_read(struct conn *c, const uint8_t **payload, size_t *len)
 	int e;
 
 	if (c->rx_len == 0) {
-		size_t first = (aead(d) || etm(d)) ? 4 : bs;
-		if (avail < first)
+		if (avail < pkt_first_len(d))
 			return SSH_ERR_SHORT;
 		if (aead(d)) {
 			if ((e = d->cipher->getlen(&d->cc, d->seq, p, &plen)) != SSH_OK)
@@ -215,10 +230,8 @@ int pkt_read(struct conn *c, const uint8_t **payload, size_t *len)
 				return e;
 			plen = get_u32(p);
 		}
-		if (plen < 5 || plen > PKT_MAX_LEN)
-			return SSH_ERR_TOOBIG;
-		if (((aead(d) || etm(d)) ? plen : plen + 4) % bs)
-			return SSH_ERR_FORMAT;
+		if ((e = pkt_len_ok(d, plen)) != SSH_OK)
+			return e;
 		c->rx_len = plen;
 	}
 	plen = c->rx_len;

@@ -19,6 +19,13 @@ int version_send(struct conn *c)
 	return e;
 }
 
+int version_check(const char *v)
+{
+	if (strncmp(v, "SSH-2.0-", 8) && strncmp(v, "SSH-1.99-", 9))
+		return SSH_ERR_VERSION;
+	return SSH_OK;
+}
+
 static int grace_left_ms(const struct conn *c)
 {
 	if (!c->cfg->login_grace_time)
@@ -44,9 +51,7 @@ int version_recv(struct conn *c)
 			c->in_off += (size_t)(nl - s) + 1;
 			if (memchr(c->client_version, 0, n))
 				return SSH_ERR_VERSION;
-			if (strncmp(c->client_version, "SSH-2.0-", 8) && strncmp(c->client_version, "SSH-1.99-", 9))
-				return SSH_ERR_VERSION;
-			return SSH_OK;
+			return version_check(c->client_version);
 		}
 		if (avail >= 255)
 			return SSH_ERR_VERSION;
