@@ -24,6 +24,7 @@
 #include "kex/hostcert.h"
 #include "kex/hostkeys.h"
 #include "monitor/monitor.h"
+#include "privsep/preauth.h"
 #include "services/auth.h"
 #include "services/loginrec.h"
 #include "services/service.h"
@@ -228,6 +229,11 @@ static int configure(struct config *cfg, const struct args *a)
 		cfg->log_level = LOG_ERR;
 	if (config_finish(cfg, algs_names, err, sizeof err) < 0)
 		return fail_off(a, "%s", err);
+	/* plain zlib's streams start at NEWKEYS, in the pre-authentication
+	 * process, and cannot move to the user's (privsep/preauth.h) */
+	if (cfg->compression == COMP_PREAUTH && geteuid() == 0)
+		return fail_off(a, "Compression zlib (before authentication) cannot be used with privilege separation, "
+			       "which is on when sshd-lite runs as root: use Compression yes (zlib@openssh.com)");
 	return 0;
 }
 
@@ -320,14 +326,40 @@ static void load_certs(const struct config *cfg, const struct logger *log, struc
 	hostcerts_load((const char *const *)cfg->host_certificates.v, cfg->host_certificates.n, log, keys, nkeys);
 }
 
+/* The close path of the process that ends the connection: the log line,
+ * and the exit status */
+static int conn_end(struct conn *c, int rc)
+{
+	const struct logger *log = c->log;
+	char why[64], user[96] = "";
+	int signo = signal_taken(c->sigfd);
+
+	if (signo)
+		transport_disconnect(c, SSH_DISCONNECT_BY_APPLICATION, "server shutting down");
+	if (c->auth)
+		snprintf(user, sizeof user, " (user %s)", c->auth->user);
+	logit(log, LOG_INFO, "Connection closed by %s port %d%s: %s; bytes in %llu, out %llu", c->addr, c->port,
+	      user, close_reason(rc, signo, why, sizeof why), (unsigned long long)c->rx.total,
+	      (unsigned long long)c->tx.total);
+	if (c->sigfd > 0)
+		close(c->sigfd);
+	userauth_free(c);
+	conn_free(c);
+	free(c);
+	/* as sshd -i after "Protocol mismatch." (fatal) */
+	if (rc == SSH_ERR_VERSION)
+		return 255;
+	return signo || (rc != SSH_OK && rc != SSH_ERR_PEER_DISC && rc != SSH_ERR_EOF);
+}
+
 /* *nkeys < 0: started as root, the monitor loads the keys (monitor.h) and
  * keys[] get their public halves; else keys[] were loaded here */
 static int serve(const struct config *cfg, const struct logger *log, struct hostkey *keys, int *nkeys)
 {
 	struct peer peer;
 	struct conn *c;
-	char why[64], user[96] = "", err[512];
-	int rc, signo;
+	char err[512];
+	int rc;
 
 	int rootfd = 0, monfd = 0;
 
@@ -376,25 +408,11 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	/* Match blocks on Address, Host, LocalAddress, LocalPort apply from
 	 * the start; the user's come with the first USERAUTH_REQUEST */
 	rc = conn_match(c, NULL, 0);
+	if (rc == SSH_OK && c->monfd > 0)
+		return privsep_serve(c, conn_end);
 	if (rc == SSH_OK)
 		rc = transport_run(c, transport_services);
-	signo = signal_taken(c->sigfd);
-	if (signo)
-		transport_disconnect(c, SSH_DISCONNECT_BY_APPLICATION, "server shutting down");
-	if (c->auth)
-		snprintf(user, sizeof user, " (user %s)", c->auth->user);
-	logit(log, LOG_INFO, "Connection closed by %s port %d%s: %s; bytes in %llu, out %llu", c->addr, c->port,
-	      user, close_reason(rc, signo, why, sizeof why), (unsigned long long)c->rx.total,
-	      (unsigned long long)c->tx.total);
-	if (c->sigfd > 0)
-		close(c->sigfd);
-	userauth_free(c);
-	conn_free(c);
-	free(c);
-	/* as sshd -i after "Protocol mismatch." (fatal) */
-	if (rc == SSH_ERR_VERSION)
-		return 255;
-	return signo || (rc != SSH_OK && rc != SSH_ERR_PEER_DISC && rc != SSH_ERR_EOF);
+	return conn_end(c, rc);
 }
 
 /* -t: connections trust the public half stored in a key file, so the check

@@ -16,6 +16,18 @@ Installs nothing: says what to install when a peer is missing.
     bench/bench.py --quick    a smoke run in well under two minutes
     bench/bench.py --only pq  sshd-lite's post-quantum hybrids beside
                               curve25519-sha256 (build/bench/BENCHMARKS.md)
+    bench/bench.py --only cheap [--baseline OLD/sshd-lite or GIT-REVISION]
+                              issue 13's three numbers (server CPU per
+                              connection, latency, idle RSS/PSS of all of a
+                              connection's processes) beside Dropbear and
+                              OpenSSH, with the goals; --baseline runs an
+                              older sshd-lite alternately for the "at most
+                              1 ms above today's" goal
+
+Every measure covers all of a connection's server-side processes: CPU
+through bench/rusage (wait4 over the whole tree, as a child subreaper),
+memory through bench/proctree.py (/proc, every descendant running the
+server's binary).
 
 The hybrids' rows use two clients: Debian 12's ssh (9.2: sntrup761 under its
 older name, no ML-KEM) through the ProxyCommand, and the OpenSSH 10 client of
@@ -27,7 +39,6 @@ server nor bench/rusage); without that root those rows are left out.
 import argparse
 import datetime
 import fcntl
-import math
 import os
 import platform
 import pwd
@@ -43,6 +54,10 @@ import sys
 import tempfile
 import threading
 import time
+
+from proctree import command_running, server_memory
+import cheap
+from stats import cell, fmt, fmt_ratio, median, median_ci, ratio, table
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(TOP, "build")
@@ -60,8 +75,10 @@ DROPBEAR = "/usr/sbin/dropbear"
 DROPBEARCONVERT = "/usr/bin/dropbearconvert"
 SSHD = "/usr/sbin/sshd"
 SERVERS = ["sshd-lite", "dropbear", "openssh", "openssh10"]
-LABEL = {"sshd-lite": "sshd-lite", "dropbear": "Dropbear", "openssh": "OpenSSH", "openssh10": "OpenSSH 10",
+LABEL = {"sshd-lite": "sshd-lite", "baseline": "sshd-lite baseline", "dropbear": "Dropbear", "openssh": "OpenSSH", "openssh10": "OpenSSH 10",
          "floor": "no server"}
+# --baseline: the other sshd-lite binary, run as the server "baseline"
+BASELINE = BASELINE_FROM = None
 # the peers sshd-lite's ratios are taken against, in the tables' order
 PEERS = ["dropbear", "openssh", "openssh10"]
 
@@ -107,54 +124,47 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw).stdout
 
 
-# ---------------------------------------------------------------- statistics
-
-def quantile(xs, q):
-    s = sorted(xs)
-    if not s:
-        return float("nan")
-    pos = (len(s) - 1) * q
-    lo = int(pos)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
-
-
-def median(xs):
-    return quantile(xs, 0.5)
-
-
-def fmt(x, digits=1):
-    if x is None or x != x:
-        return "n/a"
-    if abs(x) >= 100:
-        return "%.0f" % x
-    return "%.*f" % (digits, x)
-
-
-def cell(xs, digits=1):
-    """median [p10-p90]"""
-    if not xs:
-        return "n/a"
-    return "%s [%s–%s]" % (fmt(median(xs), digits), fmt(quantile(xs, 0.1), digits), fmt(quantile(xs, 0.9), digits))
-
-
-def ratio(a, b, floor=0.0):
-    """median(a) / median(b), both less floor"""
-    if not a or not b:
-        return None
-    ma, mb = median(a) - floor, median(b) - floor
-    return ma / mb if mb > 0 else None
-
-
-def fmt_ratio(r):
-    return "n/a" if r is None else "%.2fx" % r
-
-
 # ---------------------------------------------------------------- setup
 
 def lite_binary():
     """The sshd-lite under test: $SSHD_LITE (as for tests/run) or ./sshd-lite"""
     return os.path.abspath(os.environ.get("SSHD_LITE") or os.path.join(TOP, "sshd-lite"))
+
+
+def baseline_binary(what):
+    """--baseline: an sshd-lite binary, or a git revision of this clone,
+    built once into build/bench/baseline-COMMIT (from `git archive`, so the
+    clone's own tree and .git are left alone)"""
+    if os.path.isfile(what):
+        if not os.access(what, os.X_OK):
+            die("--baseline %s: not an executable" % what)
+        return os.path.abspath(what)
+    r = subprocess.run(["git", "-C", TOP, "rev-parse", "--verify", "--quiet", what + "^{commit}"],
+                       stdout=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        die("--baseline %s: neither a file nor a git revision" % what)
+    exe = os.path.join(B, "baseline-" + r.stdout.strip()[:12])
+    if os.access(exe, os.X_OK):
+        return exe
+    # only the binary stays: the Makefile includes every *.d under build/
+    src = exe + ".src"
+    shutil.rmtree(src, ignore_errors=True)
+    os.makedirs(src)
+    progress("bench: building %s as the baseline, %s" % (what, exe))
+    try:
+        arch = subprocess.Popen(["git", "-C", TOP, "archive", r.stdout.strip()], stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", src], stdin=arch.stdout, check=True)
+        arch.stdout.close()
+        if arch.wait() != 0:
+            die("--baseline %s: git archive failed" % what)
+        b = subprocess.run(["make", "-C", src, "-j%d" % (os.cpu_count() or 1), "sshd-lite"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if b.returncode != 0:
+            die("--baseline %s: the build failed: %s" % (what, b.stdout.strip()[-300:]))
+        shutil.copy(os.path.join(src, "sshd-lite"), exe)
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
+    return exe
 
 
 def check_prereqs(want):
@@ -212,6 +222,8 @@ def setup(want):
     if "sshd-lite" in want:
         lite = os.path.join(RUN, "sshd-lite")
         subprocess.run(["strip", "-o", lite, lite_binary()], check=True)
+    if "baseline" in want:
+        subprocess.run(["strip", "-o", os.path.join(RUN, "baseline"), BASELINE], check=True)
 
     remove_user()
     subprocess.run(["useradd", "-M", "-d", HOME, "-s", "/bin/sh", "-p", "*", "-U", USER], check=True)
@@ -333,8 +345,8 @@ def server_exe(name):
 def server_argv(name):
     if name == "openssh10":
         return [shutil.which("chroot") or "/usr/sbin/chroot", TRIXIE, "/usr/sbin/sshd", "-i", "-f", SSH10D + "/sshd_config"]
-    if name == "sshd-lite":
-        return [os.path.join(RUN, "sshd-lite"), "-i", "-f", os.path.join(RUN, "sshd-lite_config")]
+    if name in ("sshd-lite", "baseline"):
+        return [os.path.join(RUN, name), "-i", "-f", os.path.join(RUN, "sshd-lite_config")]
     if name == "dropbear":
         argv = [DROPBEAR, "-i", "-s"]
         for t in ("ed25519", "ecdsa", "rsa"):
@@ -383,7 +395,7 @@ class Run:
             self.ssh += ["-o", "%s=%s" % (k, v)]
         self.ssh += ["-l", user, HOST, remote]
         self.sample_every, self.sample_at = sample_every, sample_at
-        self.mem = {"hwm_max": 0, "rss_total": 0}
+        self.mem = {"hwm_max": 0, "rss_total": 0, "pss_total": 0, "nproc": 0, "procs": []}
         self.wall = self.cpu = self.maxrss = None
         self.status = None
 
@@ -395,18 +407,31 @@ class Run:
         with open(self.pidf) as f:
             root = int(f.read())
         if self.sample_at is not None:
+            # idle: once the user's command runs (the session is up and
+            # any pre-authentication process is gone), then sample_at later
+            t0 = time.monotonic()
+            while not command_running(root, self.exe):
+                if stop.wait(0.01) or time.monotonic() - t0 > 30:
+                    return
             if stop.wait(self.sample_at):
                 return
             self._sample(root)
+            self.mem["sampled"] = True
             return
         while not stop.is_set():
             self._sample(root)
             stop.wait(self.sample_every)
 
     def _sample(self, root):
-        hwm, total = server_memory(root, self.exe)
-        self.mem["hwm_max"] = max(self.mem["hwm_max"], hwm)
-        self.mem["rss_total"] = max(self.mem["rss_total"], total)
+        """the largest of each figure over the samples so far"""
+        m = server_memory(root, self.exe)
+        for k in ("hwm_max", "rss_total", "pss_total", "nproc"):
+            if m[k] is not None and m[k] >= self.mem[k]:
+                self.mem[k] = m[k]
+                if k == "rss_total":
+                    self.mem["procs"] = m["procs"]
+        for p in self.mem["procs"]:
+            p.setdefault("user", user_name(p["uid"], self.server))
 
     def go(self, feed=0, count=False, timeout=600):
         """Runs the client. feed: that many zero bytes go to its stdin;
@@ -479,6 +504,25 @@ class Run:
         return self.rc == 0 and self.cpu is not None
 
 
+def user_name(uid, server):
+    """uid's name while the bench user exists: in the Debian 13 root's
+    passwd for OpenSSH 10, which runs chrooted there"""
+    if server == "openssh10":
+        try:
+            with open(os.path.join(TRIXIE, "etc", "passwd")) as f:
+                for line in f:
+                    e = line.split(":")
+                    if len(e) > 2 and e[2] == str(uid):
+                        return e[0]
+        except OSError:
+            pass
+        return str(uid)
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
 class Listener:
     """A port on 127.0.0.1 for the chrooted client, whose root has neither
     bench/rusage nor the server to run as a ProxyCommand: its one connection
@@ -521,49 +565,6 @@ def big_pipe():
     except OSError:
         pass
     return r, w
-
-
-def proc_children():
-    kids = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                st = f.read()
-        except OSError:
-            continue
-        ppid = int(st.rsplit(")", 1)[1].split()[1])
-        kids.setdefault(ppid, []).append(int(d))
-    return kids
-
-
-def server_memory(root, exe):
-    """(largest VmHWM, sum of VmRSS) in KiB over the server's own processes:
-    the descendants of the wrapper's child still running the server binary
-    (OpenSSH's privilege-separated children are forks without exec)."""
-    kids = proc_children()
-    todo, pids = [root], []
-    while todo:
-        p = todo.pop()
-        pids.append(p)
-        todo += kids.get(p, [])
-    hwm = total = 0
-    for p in pids:
-        try:
-            if not os.readlink("/proc/%d/exe" % p).startswith(exe):
-                continue
-            with open("/proc/%d/status" % p) as f:
-                status = f.read()
-        except OSError:
-            continue
-        m = re.search(r"^VmHWM:\s+(\d+)", status, re.M)
-        r = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
-        if m:
-            hwm = max(hwm, int(m.group(1)))
-        if r:
-            total += int(r.group(1))
-    return hwm, total
 
 
 def rotation(servers, i):
@@ -629,6 +630,7 @@ def bench_latency(servers, unsupported, runs):
 
 def bench_bulk(servers, unsupported, runs, mib):
     n = mib * 1024 * 1024
+    servers = [s for s in servers if s != "baseline"]  # issue 13's measures only
     tput, cpu, mem = {}, {}, {}
     for c in CIPHERS:
         for d in ("down", "up"):
@@ -731,14 +733,21 @@ def sftp_section(res, mib, runs):
     return "\n".join(L) + "\n"
 
 
-def bench_idle(servers, runs, secs=2.0):
+IDLE_SECS, IDLE_AT = 2.0, 0.5
+
+
+def bench_idle(servers, runs):
+    """`ssh host sleep 2`, sampled once IDLE_AT s after the user's command
+    started: every server-side process of the connection (proctree)"""
     mem = {}
     progress("memory: idle session, %d runs" % runs)
     for i in range(runs):
         for s in rotation(servers, i):
-            r = Run(s, BULK_KEX, LATENCY_CIPHER, "sleep %g" % secs, sample_at=secs * 0.75).go(timeout=60)
+            r = Run(s, BULK_KEX, LATENCY_CIPHER, "sleep %g" % IDLE_SECS, sample_at=IDLE_AT).go(timeout=60)
             if not r.ok():
                 die("%s: idle session failed: %s" % (LABEL[s], r.stderr.strip()[:300]))
+            if not r.mem.get("sampled"):
+                die("%s: idle session: no command process seen to sample beside" % LABEL[s])
             mem.setdefault(s, []).append(r.mem)
     return mem
 
@@ -885,17 +894,6 @@ def kexcost(rounds, ms):
     return {name: float(us) for name, us in (line.split() for line in out.splitlines())}
 
 
-def median_ci(xs):
-    """a distribution-free 95% interval for the median: the order statistics
-    n/2 -+ 0.98 sqrt(n) (the binomial's normal approximation)"""
-    s = sorted(xs)
-    n = len(s)
-    k = int(math.floor(n / 2 - 0.98 * math.sqrt(n)))
-    if k < 0:
-        return None
-    return s[k], s[n - 1 - k]
-
-
 def pq_extra(pq, c, kex):
     """the median of the paired differences to curve25519-sha256, with its
     95% interval, in ms"""
@@ -990,8 +988,8 @@ def libs_of(path):
 def sizes(servers):
     res = {}
     for s in servers:
-        if s == "openssh10":
-            continue  # Debian 13's libraries, which ldd here cannot resolve
+        if s in ("openssh10", "baseline"):
+            continue  # Debian 13's libraries, which ldd here cannot resolve; the same build
         path = {"sshd-lite": lite_binary(), "dropbear": DROPBEAR, "openssh": SSHD}[s]
         tmp = os.path.join(RUN, "stripped-" + s)
         subprocess.run(["strip", "-o", tmp, path], check=True)
@@ -1118,12 +1116,6 @@ def versions():
     }
 
 
-def table(header, rows):
-    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    out += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(out)
-
-
 def ratio_cols(d, key, servers, floor=0.0):
     cols = []
     for peer in PEERS:
@@ -1165,6 +1157,9 @@ def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver, pq):
     L.append("- Dropbear: %s" % ver["dropbear"])
     L.append("- OpenSSH server: %s" % ver["openssh"])
     L.append("- OpenSSH 10 server: %s" % ver["openssh10"])
+    if BASELINE:
+        L.append("- sshd-lite baseline (`--baseline %s`): %s, stripped, with sshd-lite's configuration" %
+                 (BASELINE_FROM, BASELINE))
     L.append("- Client for all of them: %s, `-F /dev/null`, ProxyCommand starting the server in inetd mode "
              "through bench/rusage (fork, exec, wait4)" % ver["client"])
     L.append("- Load: %s; client and servers ran at nice -10" % ver["load"])
@@ -1174,6 +1169,10 @@ def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver, pq):
     L.append("Cells are median [p10–p90]; ratios are sshd-lite's median over the peer's (below 1 means "
              "sshd-lite is faster, smaller or cheaper, except for throughput, where above 1 is better).")
     L.append("")
+    if lat or idle:
+        L += cheap.section([k[0] for k in KEXES if any((k[0], s) in lat for s in servers)] if lat else [],
+                           [s for s in SERVERS if s in servers], LABEL, [p for p in PEERS if p in servers],
+                           lat, lcpu, idle, "%g s after the user's `sleep %g` started" % (IDLE_AT, IDLE_SECS))
     lat_rows = [([k[0]], lambda s, k=k: (k[0], s)) for k in KEXES]
     bulk_rows = [([c[0], d], lambda s, c=c, d=d: (c[0], d, s)) for c in CIPHERS for d in ("down", "up")]
     if lat:
@@ -1205,8 +1204,11 @@ def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver, pq):
         L.append("")
         L.append("KiB, median over the runs. *Peak RSS* is the largest VmHWM of any server process (for OpenSSH "
                  "the privilege-separated children are separate processes); *total RSS* adds up VmRSS over all "
-                 "the server's processes at the sampled moment (idle: once, 1.5 s into `sleep 2`; bulk: the "
-                 "largest of samples every 100 ms, over all ciphers).")
+                 "the server's processes at the sampled moment, *total PSS* their proportional set size "
+                 "(smaps_rollup: a page shared by n processes counts 1/n, so pages a fork shares are not "
+                 "counted twice); the user's shell and command are left out (idle: once, %g s after the "
+                 "user's `sleep %g` started; bulk: the largest of samples every 100 ms, over all ciphers)."
+                 % (IDLE_AT, IDLE_SECS))
         L.append("")
         rows = []
 
@@ -1215,9 +1217,12 @@ def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver, pq):
 
         rows.append(["idle session, peak RSS"] + [mcell(idle.get(s, []), "hwm_max") for s in shown])
         rows.append(["idle session, total RSS"] + [mcell(idle.get(s, []), "rss_total") for s in shown])
+        rows.append(["idle session, total PSS"] + [mcell(idle.get(s, []), "pss_total") for s in shown])
+        rows.append(["idle session, processes"] + [mcell(idle.get(s, []), "nproc") for s in shown])
         for d in ("down", "up"):
             rows.append(["bulk %s, peak RSS" % d] + [mcell(bmem.get((d, s), []), "hwm_max") for s in shown])
             rows.append(["bulk %s, total RSS" % d] + [mcell(bmem.get((d, s), []), "rss_total") for s in shown])
+            rows.append(["bulk %s, total PSS" % d] + [mcell(bmem.get((d, s), []), "pss_total") for s in shown])
         L.append(table(["KiB"] + names, rows))
         L.append("")
     if size:
@@ -1243,6 +1248,8 @@ def report(args, servers, lat, lcpu, tput, bcpu, bmem, idle, size, ver, pq):
     L.append("## Targets")
     L.append("")
     L.extend(targets(servers, lat, lcpu, tput, bcpu, bmem, idle))
+    if "sshd-lite" in servers and (lat or idle):
+        L.extend(cheap.targets([k[0] for k in KEXES], lat, lcpu, idle))
     if pq:
         L.extend(pq_targets(pq))
     L.append("")
@@ -1382,7 +1389,12 @@ def main():
     ap.add_argument("--pq-kex-runs", type=int,
                     help="runs per post-quantum key-exchange-only row (default 300, quick 100)")
     ap.add_argument("--only", default="latency,bulk,memory,size,pq,sftp",
-                    help="comma-separated sections: latency, bulk, memory, size, pq, sftp")
+                    help="comma-separated sections: latency, bulk, memory, size, pq, sftp; cheap: issue 13's "
+                    "three numbers (latency and memory, whose runs give them)")
+    ap.add_argument("--baseline", help="another sshd-lite binary or a git revision to build one from (e.g. the "
+                    "server before privilege separation) "
+                    "run beside the others in the latency and memory runs, for issue 13's \"at most 1 ms above "
+                    "today's\"")
     ap.add_argument("--sftp-mib", type=int, help="MiB per sftp get and put (default 1024, quick 16)")
     ap.add_argument("--ciphers", help="only the bulk rows whose label contains one of these comma-separated "
                     "words (e.g. chacha,gcm,etm: issue 19's three)")
@@ -1408,6 +1420,14 @@ def main():
     args.pq_runs = args.pq_runs or (20 if q else 60)
     args.pq_kex_runs = args.pq_kex_runs or (100 if q else 300)
     only = set(args.only.split(","))
+    if "cheap" in only:
+        only |= {"latency", "memory"}
+    if args.baseline:
+        global BASELINE, BASELINE_FROM
+        BASELINE, BASELINE_FROM = baseline_binary(args.baseline), args.baseline
+        SERVERS.insert(1, "baseline")
+        if "baseline" not in args.servers.split(","):
+            args.servers += ",baseline"
     want = [s for s in args.servers.split(",") if s]
     for s in want:
         if s not in SERVERS:

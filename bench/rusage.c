@@ -17,7 +17,13 @@
  *
  * The times and maxrss come from wait4() on the server and on every orphan
  * it leaves (the monitor is a child subreaper), so they cover all of the
- * server's processes, the user's command included. Both files are
+ * server's processes, the user's command included: wait4() reports a
+ * child's own times plus those of the children it waited for, and a child
+ * nobody waited for comes here. The one process this cannot see is one
+ * reaped automatically (its parent ignoring SIGCHLD, or SA_NOCLDWAIT): the
+ * kernel drops its times, so a server measured here waits for each child
+ * it forks or leaves it behind (sshd-lite's monitor, the privilege-
+ * separated pre-authentication child). Both files are
  * written under a temporary name and renamed, so a reader never sees half a
  * line. A real socket rather than the client's pipes because Dropbear's
  * inetd mode refuses anything else. */

@@ -107,3 +107,35 @@ int monitor_sign(struct conn *c, const struct hostkey *k, const struct sigalg *a
 	buf_free(&q);
 	return e;
 }
+
+int monitor_session(struct conn *c)
+{
+	struct buf q;
+	struct rd r;
+	uint8_t op, one = MON_SESSION;
+	const uint8_t *sid;
+	size_t sl;
+	uint32_t idx;
+	ssize_t n;
+	int e = SSH_ERR_INTERNAL;
+
+	if (c->monfd <= 0 || send(c->monfd, &one, 1, MSG_NOSIGNAL) != 1)
+		return SSH_ERR_INTERNAL;
+	buf_init(&q, MON_MAX_MSG);
+	if ((n = recv_msg(c->monfd, &q)) > 0) {
+		rd_init(&r, q.d, (size_t)n);
+		/* byte MON_SESSION, string session identifier, uint32 key index */
+		if (rd_u8(&r, &op) == SSH_OK && op == MON_SESSION && rd_string(&r, &sid, &sl) == SSH_OK &&
+		    rd_u32(&r, &idx) == SSH_OK && rd_end(&r) == SSH_OK && sl > 0 && sl <= sizeof c->session_id &&
+		    idx < (uint32_t)c->nkeys) {
+			memcpy(c->session_id, sid, sl);
+			c->session_id_len = sl;
+			c->initial_hostkey = &c->keys[idx];
+			e = SSH_OK;
+		}
+	}
+	if (e != SSH_OK)
+		logit(c->log, LOG_ERR, "monitor: no session identifier from the monitor");
+	buf_free(&q);
+	return e;
+}

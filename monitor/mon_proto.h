@@ -34,6 +34,13 @@ enum {
 	 * algorithm, string exchange hash. Answer: byte op, string signature
 	 * blob */
 	MON_SIGN = 0x42,
+	/* the root server process -> monitor, before it answers the first
+	 * userauth request under privilege separation: byte op. Answer: byte
+	 * op, string session identifier, uint32 index of the key that signed
+	 * it. Refused before the first signature: the session identifier the
+	 * userauth answers bind to is the monitor's, never the pre-auth
+	 * process's word */
+	MON_SESSION = 0x43,
 };
 
 /* what the monitor knows of the connection, from its own start-up and
@@ -47,6 +54,7 @@ struct mon_state {
 	 * (RFC 4253 7.2), which later user authentication answers check */
 	uint8_t session_id[64];
 	size_t session_id_len;
+	uint32_t session_key;  /* the key that signed it */
 };
 
 /* Answers one request into reply. SSH_OK with the answer; any other

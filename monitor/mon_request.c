@@ -68,6 +68,7 @@ static int sign(struct mon_state *m, struct rd *r, struct buf *reply)
 		if (!m->session_id_len) {
 			memcpy(m->session_id, h, hl);
 			m->session_id_len = hl;
+			m->session_key = idx;
 		}
 		buf_u8(reply, MON_SIGN);
 		buf_string(reply, sig.d, sig.len);
@@ -76,6 +77,18 @@ static int sign(struct mon_state *m, struct rd *r, struct buf *reply)
 	}
 	buf_free(&sig);
 	return e == SSH_OK && !reply->err ? SSH_OK : SSH_ERR_INTERNAL;
+}
+
+static int session(struct mon_state *m, struct rd *r, struct buf *reply)
+{
+	if (rd_end(r) != SSH_OK)
+		return refuse(m, "malformed session request");
+	if (!m->session_id_len)
+		return refuse(m, "session identifier asked before a key exchange");
+	buf_u8(reply, MON_SESSION);
+	buf_string(reply, m->session_id, m->session_id_len);
+	buf_u32(reply, m->session_key);
+	return reply->err ? SSH_ERR_INTERNAL : SSH_OK;
 }
 
 int mon_request(struct mon_state *m, const uint8_t *q, size_t n, struct buf *reply)
@@ -91,6 +104,8 @@ int mon_request(struct mon_state *m, const uint8_t *q, size_t n, struct buf *rep
 	switch (op) {
 	case MON_SIGN:
 		return sign(m, &r, reply);
+	case MON_SESSION:
+		return session(m, &r, reply);
 	default:
 		logit(m->log, LOG_ERR, "monitor: unpermitted request %u", op);
 		return SSH_ERR_PROTO;

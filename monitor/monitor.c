@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -83,19 +85,25 @@ static int mon_one(struct mon_state *m, int fd, const uint8_t *q, size_t n)
  * re-keys), whose refusals end the connection; and the login recorder's
  * and PAM's, which refuse and go on as the root helper always did. The
  * loop ends when either closes: the server is gone. */
-static void monitor_loop(struct mon_state *m, struct recorder *r, int monfd, int recfd)
+static void monitor_loop(struct mon_state *m, struct recorder *r, int monfd, int recfd, int sigfd, pid_t server)
 {
 	size_t cap = MON_MAX_MSG > recorder_max_request() ? MON_MAX_MSG : recorder_max_request();
 	uint8_t *q = malloc(cap);
-	struct pollfd p[2] = {{.fd = monfd, .events = POLLIN}, {.fd = recfd, .events = POLLIN}};
+	struct pollfd p[3] = {{.fd = monfd, .events = POLLIN}, {.fd = recfd, .events = POLLIN},
+			      {.fd = sigfd, .events = POLLIN}};
+	struct signalfd_siginfo si;
 	ssize_t n;
 
 	while (q) {
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, sigfd >= 0 ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		/* the launcher's SIGTERM or SIGHUP (ssh ending its
+		 * ProxyCommand) is the server's to log and act on */
+		if ((p[2].revents & POLLIN) && read(sigfd, &si, sizeof si) == (ssize_t)sizeof si)
+			kill(server, (int)si.ssi_signo);
 		if (p[0].revents) {
 			if ((n = recv_rec(monfd, q, cap)) <= 0 || mon_one(m, monfd, q, (size_t)n) != SSH_OK)
 				break;
@@ -136,7 +144,8 @@ static int monitor_keys(const struct config *cfg, const struct logger *log, int 
 	return n;
 }
 
-static void monitor_run(const struct config *cfg, const struct logger *log, const char *host, int fd, int recfd)
+static void monitor_run(const struct config *cfg, const struct logger *log, const char *host, int fd, int recfd,
+			pid_t server)
 {
 	struct hostkey keys[CONFIG_MAX_LIST];
 	struct mon_state m;
@@ -148,9 +157,14 @@ static void monitor_run(const struct config *cfg, const struct logger *log, cons
 	/* a hangup or terminate for the whole group must not skip the
 	 * logout records and pam_close_session: the monitor ends when the
 	 * server's end of the socket closes, whatever ended the server */
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
+	sigset_t set;
+	int sigfd;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	/* before stderr goes: a key error is said where it was before */
 	n = monitor_keys(cfg, log, fd, keys, CONFIG_MAX_LIST);
 	if (n < 0)
@@ -158,9 +172,10 @@ static void monitor_run(const struct config *cfg, const struct logger *log, cons
 	/* stderr may be the client's socket: the -E file or else syslog */
 	l.to_stderr = 0;
 	{
-		int keep[3 + CONFIG_MAX_LIST], nk = 0;
+		int keep[4 + CONFIG_MAX_LIST], nk = 0;
 		keep[nk++] = fd;
 		keep[nk++] = recfd;
+		keep[nk++] = sigfd;
 		keep[nk++] = l.fd;
 		for (int i = 0; i < n; i++)
 			if (keys[i].agent_fd > 0)
@@ -175,7 +190,7 @@ static void monitor_run(const struct config *cfg, const struct logger *log, cons
 	m.nkeys = n;
 	r = recorder_new(&l, host);
 	if (r)
-		monitor_loop(&m, r, fd, recfd);
+		monitor_loop(&m, r, fd, recfd, sigfd, server);
 	recorder_end(r);
 	for (int i = 0; i < n; i++)
 		hostkey_free(&keys[i]);
@@ -209,11 +224,20 @@ int monitor_start(const struct config *cfg, const struct logger *log, const char
 		close2(rv);
 		return -1;
 	}
-	if (pid == 0) {
+	/* The launcher's process stays root as the monitor; the child is the
+	 * server. The launcher (systemd's Accept=yes, xinetd, ssh's
+	 * ProxyCommand) sees the connection end when the monitor exits, after
+	 * the server, with the server's status. */
+	if (pid > 0) {
+		int st = 0;
 		close(sv[0]);
 		close(rv[0]);
-		monitor_run(cfg, log, host, sv[1], rv[1]);
-		_exit(0);
+		monitor_run(cfg, log, host, sv[1], rv[1], pid);
+		close(sv[1]);
+		close(rv[1]);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 255);
 	}
 	close(sv[1]);
 	close(rv[1]);

@@ -34,4 +34,9 @@ int monitor_start(const struct config *cfg, const struct logger *log, const char
 int monitor_sign(struct conn *c, const struct hostkey *k, const struct sigalg *alg, const uint8_t *data,
 		 size_t len, struct buf *out);
 
+/* Under privilege separation, before the root server process answers
+ * userauth: the session identifier and the key of the first exchange, as
+ * the monitor signed them, into c (session_id, initial_hostkey) */
+int monitor_session(struct conn *c);
+
 #endif

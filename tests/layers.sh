@@ -18,7 +18,7 @@ include_rule() {
 # reaches kex/ only through kex/kex.h, config/ includes nothing from kex/ or
 # services/ and of transport/ only the name-list helpers, and only the entry
 # point (sshd-lite.c, wiring.c) includes monitor/ or privsep/, and the
-# sandbox (privsep/) takes only from transport/ and config/. DIR (default .) is
+# sandbox (privsep/sandbox*) takes only from transport/ and config/. DIR (default .) is
 # where the layers' directories are.
 layer_rules() {
 	local d=${1:-.} rc=0 out
@@ -34,7 +34,8 @@ layer_rules() {
 		'"transport/namelist\.h"'
 	rule "only the entry point includes monitor/" "$d/transport/*.[ch] $d/kex/*.[ch] $d/services/*.[ch] $d/config/*.[ch]" \
 		'monitor/'
-	rule "privsep/ includes only privsep/, transport/ and config/" "$d/privsep/*.[ch]" 'kex/|services/|monitor/'
+	rule "the sandbox includes only privsep/, transport/ and config/" "$d/privsep/sandbox*.[ch]" \
+		'kex/|services/|monitor/'
 	rule "only the entry point includes privsep/" \
 		"$d/transport/*.[ch] $d/kex/*.[ch] $d/services/*.[ch] $d/config/*.[ch] $d/monitor/*.[ch]" 'privsep/'
 	return $rc

@@ -105,6 +105,16 @@ struct conn {
 	/* the monitor's socket for it: the root helper's until the login,
 	 * then the login recorder's (the same socket, moved) */
 	int monfd;
+	/* Privilege separation (privsep/preauth.c). In the pre-authentication
+	 * process: the socket to the root server process that answers
+	 * userauth, 0 for none; handover is set once USERAUTH_SUCCESS is
+	 * queued, and the loop then ends as soon as no key exchange runs, so
+	 * that the transport state moves to the user's process. In the root
+	 * server process: capture, when set, takes each payload pkt_send is
+	 * given (as an SSH string) instead of sending it. */
+	int authfd;
+	int handover;
+	struct buf *capture;
 
 	char addr[64];      /* the peer, or "UNKNOWN" */
 	int port;
@@ -240,6 +250,10 @@ void transport_disconnect(struct conn *c, int reason, const char *desc);
 int transport_may_send(const struct conn *c);
 /* userauth calls this right after queueing USERAUTH_SUCCESS */
 int transport_authenticated(struct conn *c);
+/* the loop of transport_run and its end, for a connection whose version
+ * exchange and first key exchange another process did (the transport
+ * state was imported: privsep/preauth.c) */
+int transport_resume(struct conn *c);
 /* the key exchange reports each completed exchange, after the peer's
  * NEWKEYS: counted, timed for RekeyLimit, and the first opens the services */
 void transport_kex_done(struct conn *c);

@@ -144,6 +144,13 @@ int pkt_send(struct conn *c)
 
 	if (e != SSH_OK)
 		return e;
+	if (c->capture) {
+		/* privilege separation's root side: the payload goes to the
+		 * pre-authentication process, which sends it (conn.h) */
+		buf_string(c->capture, c->out.d + start + 5, c->out.len - start - 5);
+		c->out.len = start;
+		return c->capture->err;
+	}
 	if (c->tx_hold && c->out.d[start + 5] >= 50)
 		return defer(c);
 	if (d->z.active) {

@@ -167,6 +167,10 @@ int transport_authenticated(struct conn *c)
 	int inflated = c->rx.z.active;
 	int e;
 	c->authenticated = 1;
+	/* the root side of privilege separation: compression starts where
+	 * the transport state goes, after the handover */
+	if (c->capture)
+		return SSH_OK;
 	/* zlib@openssh.com starts with the packet after USERAUTH_SUCCESS */
 	if ((e = pkt_start_compression(c, 1)) != SSH_OK || (e = pkt_start_compression(c, 0)) != SSH_OK)
 		return e;
@@ -287,7 +291,7 @@ static int loop(struct conn *c)
 		while (!out_full(c) && (e = pkt_read(c, &p, &n)) == SSH_OK) {
 			if ((e = preauth_limit(c)) != SSH_OK || (e = handle_packet(c, p, n)) != SSH_OK)
 				return e;
-			if (c->want_close)
+			if (c->want_close || (c->handover && !c->kex && !c->tx_hold))
 				return SSH_OK;
 			if (rekey_overdue(c)) {
 				logit(c->log, LOG_INFO, "%s port %d did not re-key in time: %llu packets, %llu bytes "
@@ -375,7 +379,12 @@ int transport_run(struct conn *c, const struct service *services)
 	logit(c->log, LOG_DEBUG, "Client protocol version: %s", c->client_version);
 	if ((e = kex_start(c)) != SSH_OK)
 		return e;
-	e = loop(c);
+	return transport_resume(c);
+}
+
+int transport_resume(struct conn *c)
+{
+	int e = loop(c);
 	if (e == SSH_OK || e == SSH_ERR_PEER_DISC || e == SSH_ERR_EOF)
 		goto out;
 	{

@@ -241,15 +241,21 @@ def paramiko_login(env, user, key, ak, *opts):
 
 
 def cpu_ns(pid):
-    """nanoseconds on the CPU of the server and its children (the monitor,
-    which signs the exchange hash), from the scheduler's statistics"""
-    pids = [pid]
+    """nanoseconds on the CPU of the server and every process below it (the
+    monitor, which signs the exchange hash; with issue 13's privilege
+    separation the pre-authentication child too), from the scheduler's
+    statistics of the processes alive now"""
+    kids = {}
     for d in os.listdir("/proc"):
         try:
-            if d.isdigit() and int(open("/proc/%s/stat" % d).read().rsplit(")", 1)[1].split()[1]) == pid:
-                pids.append(int(d))
+            if d.isdigit():
+                kids.setdefault(int(open("/proc/%s/stat" % d).read().rsplit(")", 1)[1].split()[1]), []).append(int(d))
         except (OSError, ValueError, IndexError):
             pass
+    pids, todo = [], [pid]
+    while todo:
+        pids.append(todo.pop())
+        todo += kids.get(pids[-1], [])
     total = 0
     for p in pids:
         try:

@@ -58,6 +58,35 @@ static void good_sign(struct mon_state *m, const struct hostkey *k)
 	buf_free(&blob);
 }
 
+/* MON_SESSION: the monitor's own session identifier, never before it
+ * signed one */
+static void session(struct mon_state *m, int signed_yet)
+{
+	struct buf reply;
+	struct rd r;
+	uint8_t q[2] = {MON_SESSION, 0}, op = 0;
+	const uint8_t *sid;
+	size_t sl;
+	uint32_t idx = 9;
+
+	buf_init(&reply, 0);
+	if (!signed_yet) {
+		CHECK(mon_request(m, q, 1, &reply) != SSH_OK && reply.len == 0,
+		      "the session identifier is refused before the first signature");
+		buf_free(&reply);
+		return;
+	}
+	CHECK(mon_request(m, q, 2, &reply) != SSH_OK, "a session request with a byte too many is refused");
+	buf_reset(&reply);
+	CHECK(mon_request(m, q, 1, &reply) == SSH_OK, "the session identifier is answered after a signature");
+	rd_init(&r, reply.d, reply.len);
+	CHECK(rd_u8(&r, &op) == SSH_OK && op == MON_SESSION && rd_string(&r, &sid, &sl) == SSH_OK &&
+	      rd_u32(&r, &idx) == SSH_OK && rd_end(&r) == SSH_OK, "the answer is byte, string, uint32");
+	CHECK(sl == m->session_id_len && !memcmp(sid, m->session_id, sl) && sid[0] == 0x5a && idx == 0,
+	      "it is the first exchange hash signed, and the key that signed it");
+	buf_free(&reply);
+}
+
 static void refusals(struct mon_state *m)
 {
 	struct buf q, reply;
@@ -101,7 +130,9 @@ int main(void)
 	m.log = &log;
 	m.keys = &k;
 	m.nkeys = 1;
+	session(&m, 0);
 	good_sign(&m, &k);
+	session(&m, 1);
 	refusals(&m);
 	hostkey_free(&k);
 	return t_done();
