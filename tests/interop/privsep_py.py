@@ -266,10 +266,3 @@ def login_records(user, since):
                 out.append((path, struct.unpack("<h", data[i:i + 2])[0]))
     return out
 
-
-def preauth_built():
-    """whether this server has the pre-authentication process yet (its
-    death message is in the binary): until issue 13's wiring lands, the
-    tests of it skip, saying so, rather than fail on main"""
-    with open(SSHD_LITE, "rb") as f:
-        return b"preauth child terminated" in f.read()

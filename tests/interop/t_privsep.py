@@ -1,15 +1,16 @@
 #!/usr/bin/python3
 """Privilege separation (issue 13), as the processes show it from /proc.
-Started as root, a connection is three processes: the launched server S,
-the root monitor M (alone loads the host keys and signs), and the
-pre-authentication process P, which alone holds the client's socket until
-authentication, as the sshd account, chrooted to the empty privilege
-separation directory, with NoNewPrivs and a seccomp filter. After the
-login P is gone, S serves the session as the user, and no process the user
-owns holds a host private key (the monitor does: the search works). Fail
-closed without the account or the directory; started as a user, one log
-line and no separation. Faults (a forbidden system call, P killed) are
-t_privsep_kill.py's."""
+Started as root, a connection is three processes: the launched process
+stays root as the monitor M (alone loads the host keys and signs), its
+child the server S (root until authentication, answers userauth), and S's
+child P, the pre-authentication process, which alone holds the client's
+socket until authentication, as the sshd account, chrooted to the empty
+privilege separation directory, with NoNewPrivs, a seccomp filter and
+rlimits. After the login P is gone, S serves the session as the user and
+holds the socket, and no process the user owns holds a host private key
+(M does: the search works). Fail closed without the account or the
+directory; started as a user, one log line, no separation, and a login
+works. Faults (a forbidden system call, P killed) are t_privsep_kill.py's."""
 import os
 import pwd
 import shutil
@@ -26,7 +27,7 @@ except ImportError:
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sshl_py import SSHD_LITE, paramiko_setup  # noqa: E402
-from privsep_py import (client_side, fd_target, holders, ids, mem_has, preauth_built, procs_of,  # noqa: E402
+from privsep_py import (client_side, fd_target, holders, ids, mem_has, procs_of,  # noqa: E402
                         secrets_of, start, status, tree, wait_gone)
 
 if os.getuid() != 0:
@@ -51,10 +52,6 @@ uid = pwd.getpwnam(user).pw_uid
 secrets = {name: secrets_of(path) for name, path in env.keys.items()}
 forbidden = {n for ns, _ in secrets.values() for n in ns}
 held = {n for _, ns in secrets.values() for n in ns}
-PREAUTH = preauth_built()
-if not PREAUTH:
-    rep.skip("the pre-authentication process and fail-closed checks",
-             "this server has no pre-authentication process yet (issue 13's wiring)")
 
 
 def preauth_checks(proc, inode, tag):
@@ -80,15 +77,24 @@ def preauth_checks(proc, inode, tag):
               root == PRIVSEP_DIR and not os.listdir(PRIVSEP_DIR), "root %s" % root)
     with open("/proc/%d/limits" % p) as f:
         lim = {line[:26].strip(): line[26:].split() for line in f}
-    rep.check("pre-auth: rlimits allow no new processes and no file growth",
-              lim.get("Max processes", [""])[0] == "0" and lim.get("Max file size", [""])[0] == "0",
-              "processes %s, file size %s" % (lim.get("Max processes"), lim.get("Max file size")))
+    # no file growth (RLIMIT_FSIZE 0) only when the log is no file: here
+    # it is one (-E), which P appends to
+    nofile = lim.get("Max open files", ["x", "x"])
+    rep.check("pre-auth: rlimits allow no new process and only the fds it has",
+              lim.get("Max processes", [""])[:2] == ["0", "0"] and nofile[0] == nofile[1] and nofile[0].isdigit()
+              and int(nofile[0]) <= 16,
+              "processes %s, open files %s" % (lim.get("Max processes"), nofile))
     others = [q for q in holders(inode, pids) if q != p]
     rep.check("pre-auth: no other process of the connection holds the socket", not others,
               "also %s" % others)
-    rep.check("pre-auth: the launched server's fds 0 and 1 are /dev/null",
-              fd_target(proc.pid, 0) == "/dev/null" and fd_target(proc.pid, 1) == "/dev/null",
-              "%s %s" % (fd_target(proc.pid, 0), fd_target(proc.pid, 1)))
+    rest = [q for q in pids if q != p]
+    rep.check("pre-auth: the other processes' fds 0 and 1 are /dev/null",
+              rest and all(fd_target(q, 0) == "/dev/null" and fd_target(q, 1) == "/dev/null" for q in rest),
+              " ".join("%d:%s,%s" % (q, fd_target(q, 0), fd_target(q, 1)) for q in rest))
+    parent = int(status(p).get("PPid", "0"))
+    rep.check("pre-auth: its parent, the server that answers userauth, is root and not the launched process",
+              parent in rest and ids(parent)[0] == [0] * 4 and parent != proc.pid,
+              "parent %d, launched %d" % (parent, proc.pid))
     rep.check("pre-auth: no host private key in its memory", not mem_has(p, forbidden))
 
 
@@ -106,9 +112,12 @@ def session_checks(alg, proc, inode, tag):
         leaked |= mem_has(pid, forbidden)
     rep.check("%s: no host private key in the memory of the user's %d processes" % (alg, len(procs_of(uid))),
               not leaked and procs_of(uid), "%d keys found" % len(leaked))
-    monitors = [q for q in pids if q != proc.pid and ids(q)[0] == [0] * 4]
+    # the monitor: the one process of the connection left as root (the
+    # launched one, which forked the server)
+    monitors = [q for q in pids if ids(q)[0] == [0] * 4]
     has = mem_has(monitors[0], held) if len(monitors) == 1 else set()
-    rep.check("%s: the root monitor holds the host keys" % alg, len(monitors) == 1 and has == held,
+    rep.check("%s: the root monitor, the launched process, holds the host keys" % alg,
+              monitors == [proc.pid] and has == held,
               "root processes %s, %d of %d keys" % (monitors, len(has), len(held)))
 
 
@@ -119,7 +128,7 @@ for alg in ("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-
     t.get_security_options().key_types = [alg]
     t.start_client(timeout=30)
     ok = t.get_remote_server_key().asbytes() in env.public_blobs()
-    if alg == "ssh-ed25519" and PREAUTH:
+    if alg == "ssh-ed25519":
         preauth_checks(proc, inode, tag)
     t.auth_publickey(user, key)
     ch = t.open_session()
@@ -178,7 +187,6 @@ def fail_closed(var, value, line):
     rep.check("%s=%s: no process left" % (var, value), not wait_gone(tree(proc.pid, tag), 5))
 
 
-
 def own_dir():
     """SSHD_LITE_PRIVSEP_DIR names another empty root-owned directory: P's
     root is that one"""
@@ -195,10 +203,9 @@ def own_dir():
     proc.wait(timeout=30)
 
 
-if PREAUTH:
-    own_dir()
-    fail_closed("SSHD_LITE_PRIVSEP_USER", "nosuchuser", "Privilege separation user nosuchuser does not exist")
-    fail_closed("SSHD_LITE_PRIVSEP_DIR", "/nonexistent", "Missing privilege separation directory: /nonexistent")
+own_dir()
+fail_closed("SSHD_LITE_PRIVSEP_USER", "nosuchuser", "Privilege separation user nosuchuser does not exist")
+fail_closed("SSHD_LITE_PRIVSEP_DIR", "/nonexistent", "Missing privilege separation directory: /nonexistent")
 
 # started as a user (a ProxyCommand, pipe mode) there is no separation,
 # the log says so once, and the login works
