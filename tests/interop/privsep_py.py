@@ -15,17 +15,18 @@ from sshl_py import SSHD_LITE
 _serial = [0]
 
 
-def start(env, *args, extra_env=None):
+def start(env, *args, extra_env=None, log=None):
     """sshd-lite -i on a socket pair, as Env.server starts it, with a tag
     in its environment that every process forked from it keeps (so the
     connection's processes are found even once re-parented), and the inode
     of the server's end (what the process talking to the client holds).
-    Returns (our socket, the process, inode, tag)."""
+    log: another -E than env's. Returns (our socket, the process, inode,
+    tag)."""
     _serial[0] += 1
     tag = "SSHL_PRIVSEP_TAG=%d.%d" % (os.getpid(), _serial[0])
     ours, theirs = socket.socketpair()
     inode = os.fstat(theirs.fileno()).st_ino
-    cmd = [SSHD_LITE, "-i", "-E", env.log]
+    cmd = [SSHD_LITE, "-i", "-E", log or env.log]
     for path in env.keys.values():
         cmd += ["-h", path]
     e = dict(os.environ)

@@ -187,6 +187,22 @@ def fail_closed(var, value, line):
     rep.check("%s=%s: no process left" % (var, value), not wait_gone(tree(proc.pid, tag), 5))
 
 
+def no_file_growth():
+    """with a log that is no file (here -E /dev/null) P may grow no file"""
+    sock, proc, inode, tag = start(env, log="/dev/null")
+    t = paramiko.Transport(sock)
+    t.start_client(timeout=30)
+    ps = client_side(inode, tree(proc.pid, tag))
+    lim = {}
+    if len(ps) == 1:
+        with open("/proc/%d/limits" % ps[0]) as f:
+            lim = {line[:26].strip(): line[26:].split() for line in f}
+    rep.check("pre-auth, the log no file: RLIMIT_FSIZE 0", lim.get("Max file size", [""])[:2] == ["0", "0"],
+              "file size %s" % lim.get("Max file size"))
+    t.close()
+    proc.wait(timeout=30)
+
+
 def own_dir():
     """SSHD_LITE_PRIVSEP_DIR names another empty root-owned directory: P's
     root is that one"""
@@ -203,6 +219,7 @@ def own_dir():
     proc.wait(timeout=30)
 
 
+no_file_growth()
 own_dir()
 fail_closed("SSHD_LITE_PRIVSEP_USER", "nosuchuser", "Privilege separation user nosuchuser does not exist")
 fail_closed("SSHD_LITE_PRIVSEP_DIR", "/nonexistent", "Missing privilege separation directory: /nonexistent")
