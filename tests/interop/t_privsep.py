@@ -84,6 +84,14 @@ def preauth_checks(proc, inode, tag):
               lim.get("Max processes", [""])[:2] == ["0", "0"] and nofile[0] == nofile[1] and nofile[0].isdigit()
               and int(nofile[0]) <= 16,
               "processes %s, open files %s" % (lim.get("Max processes"), nofile))
+    # what it may reach: the client, the monitor and S (sockets), the
+    # signalfd, the log; no directory (a way out of the chroot), no file
+    fds = {int(fd): fd_target(p, int(fd)) for fd in os.listdir("/proc/%d/fd" % p)}
+    odd = {fd: what for fd, what in fds.items()
+           if not (str(what).startswith("socket:") or what in ("anon_inode:[signalfd]", "/dev/null", env.log))}
+    socks = {what for what in fds.values() if str(what).startswith("socket:")}
+    rep.check("pre-auth: its fds are the client's, the monitor's and the server's sockets, a signalfd and the log",
+              not odd and len(socks) <= 3, "%s" % fds)
     others = [q for q in holders(inode, pids) if q != p]
     rep.check("pre-auth: no other process of the connection holds the socket", not others,
               "also %s" % others)
