@@ -182,12 +182,13 @@ static int s_wait(struct conn *c, pid_t pid)
 static int s_auth(struct conn *c, pid_t pid, struct buf *post)
 {
 	uint8_t *q = malloc(PS_MAX_REC + 1);
-	struct buf cap;
+	struct buf *cap = calloc(1, sizeof *cap);
 	ssize_t n;
-	int e = q ? SSH_OK : SSH_ERR_ALLOC;
+	int e = q && cap ? SSH_OK : SSH_ERR_ALLOC;
 
-	buf_init(&cap, 0);
-	c->capture = &cap;
+	if (cap)
+		buf_init(cap, 0);
+	c->capture = cap;
 	while (e == SSH_OK && !c->authenticated) {
 		if ((e = s_wait(c, pid)) != SSH_OK) {
 			logit(c->log, LOG_ERR, "privsep: the pre-authentication process outlived LoginGraceTime");
@@ -199,13 +200,16 @@ static int s_auth(struct conn *c, pid_t pid, struct buf *post)
 		if (n <= 0)
 			e = 1;
 		else
-			e = s_answer(c, &cap, post, q, (size_t)n);
+			e = s_answer(c, cap, post, q, (size_t)n);
 		/* P ends the connection after a refusal, as the unseparated
 		 * server would: its DISCONNECT and its log line */
 		if (e == 1 && n > 0)
 			e = SSH_OK;
 	}
-	buf_free(&cap);
+	c->capture = NULL;
+	if (cap)
+		buf_free(cap);
+	free(cap);
 	if (q)
 		wipe(q, PS_MAX_REC + 1);
 	free(q);
@@ -300,6 +304,8 @@ static int s_take_over(struct conn *c, struct buf *post)
 		return e;
 	}
 	c->capture = NULL;
+	/* RekeyLimit as the user's Match blocks have it, not P's */
+	conn_rekey_limits(c, c->cfg);
 	if ((e = pkt_start_compression(c, 1)) != SSH_OK || (e = pkt_start_compression(c, 0)) != SSH_OK)
 		return e;
 	rd_init(&r, post->d, post->len);
