@@ -390,8 +390,10 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	conn_init(c, 0, 1, cfg, log);
 	c->rootfd = rootfd;
 	c->monfd = monfd;
-	if (monfd > 0)
+	if (monfd > 0) {
 		c->sign = monitor_sign;
+		c->choose_group = monitor_group;
+	}
 	c->keys = keys;
 	c->nkeys = *nkeys;
 	c->sigfd = signals_fd();

@@ -296,7 +296,9 @@ static int send_group(struct conn *c, struct kex *k)
 	uint32_t n = k->gex_n < min ? min : k->gex_n > max ? max : k->gex_n;
 	if (min > max)
 		return SSH_ERR_NOALG;
-	if ((e = dh_gex_choose(c->cfg->moduli_file, min, n, max, &k->group)) != SSH_OK)
+	e = c->choose_group ? c->choose_group(c, min, n, max, &k->group)
+			    : dh_gex_choose(c->cfg->moduli_file, min, n, max, &k->group);
+	if (e != SSH_OK)
 		return e;
 	k->have_group = 1;
 	/* safe prime p, generator g */

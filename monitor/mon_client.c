@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "kex/agree.h"
 #include "monitor/mon_client.h"
 #include "monitor/mon_proto.h"
 #include "monitor/monitor.h"
@@ -136,6 +137,49 @@ int monitor_session(struct conn *c)
 	}
 	if (e != SSH_OK)
 		logit(c->log, LOG_ERR, "monitor: no session identifier from the monitor");
+	buf_free(&q);
+	return e;
+}
+
+int monitor_group(struct conn *c, uint32_t min, uint32_t want, uint32_t max, struct dh_group *out)
+{
+	struct buf q;
+	struct rd r;
+	uint8_t op;
+	const uint8_t *p, *g;
+	size_t pl, gl;
+	ssize_t n;
+	uint8_t *mem;
+	int e = SSH_ERR_INTERNAL;
+
+	memset(out, 0, sizeof *out);
+	buf_init(&q, MON_MAX_MSG);
+	buf_u8(&q, MON_MODULI);
+	buf_u32(&q, min);
+	buf_u32(&q, want);
+	buf_u32(&q, max);
+	if (c->monfd <= 0 || q.err || send(c->monfd, q.d, q.len, MSG_NOSIGNAL) != (ssize_t)q.len) {
+		buf_free(&q);
+		return SSH_ERR_INTERNAL;
+	}
+	q.len = 0;
+	if ((n = recv_msg(c->monfd, &q)) > 0) {
+		rd_init(&r, q.d, (size_t)n);
+		if (rd_u8(&r, &op) != SSH_OK || op != MON_MODULI)
+			e = SSH_ERR_INTERNAL;
+		else if (rd_end(&r) == SSH_OK)
+			e = SSH_ERR_NOALG; /* no group in range */
+		else if (rd_string(&r, &p, &pl) == SSH_OK && rd_string(&r, &g, &gl) == SSH_OK && rd_end(&r) == SSH_OK &&
+			 pl > 0 && gl > 0 && pl <= DH_MAX_BITS / 8 && gl <= pl && (mem = malloc(pl + gl))) {
+			/* one block, as dh_gex_choose allocates it */
+			memcpy(mem, p, pl);
+			memcpy(mem + pl, g, gl);
+			*out = (struct dh_group){.p = mem, .plen = pl, .g = mem + pl, .glen = gl};
+			e = SSH_OK;
+		}
+	}
+	if (e == SSH_ERR_INTERNAL)
+		logit(c->log, LOG_ERR, "monitor: no DH group from the monitor");
 	buf_free(&q);
 	return e;
 }

@@ -41,6 +41,11 @@ enum {
 	 * userauth answers bind to is the monitor's, never the pre-auth
 	 * process's word */
 	MON_SESSION = 0x43,
+	/* server -> monitor: byte op, uint32 min, want, max bits of a DH
+	 * group exchange. Answer: byte op, string p, string g, from the
+	 * moduli file, which the sandbox cannot open (OpenSSH's
+	 * MONITOR_REQ_MODULI) */
+	MON_MODULI = 0x44,
 };
 
 /* what the monitor knows of the connection, from its own start-up and
@@ -55,6 +60,8 @@ struct mon_state {
 	uint8_t session_id[64];
 	size_t session_id_len;
 	uint32_t session_key;  /* the key that signed it */
+	const char *moduli_file;
+	unsigned nmoduli;      /* group choices so far, bounded as signatures */
 };
 
 /* Answers one request into reply. SSH_OK with the answer; any other

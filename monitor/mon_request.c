@@ -4,6 +4,7 @@
  * the count bounded. */
 #include <string.h>
 
+#include "kex/agree.h"
 #include "monitor/mon_proto.h"
 #include "transport/err.h"
 
@@ -91,6 +92,31 @@ static int session(struct mon_state *m, struct rd *r, struct buf *reply)
 	return reply->err ? SSH_ERR_INTERNAL : SSH_OK;
 }
 
+static int moduli(struct mon_state *m, struct rd *r, struct buf *reply)
+{
+	uint32_t min, want, max;
+	struct dh_group g;
+	if (rd_u32(r, &min) != SSH_OK || rd_u32(r, &want) != SSH_OK || rd_u32(r, &max) != SSH_OK ||
+	    rd_end(r) != SSH_OK)
+		return refuse(m, "malformed moduli request");
+	if (min > want || want > max || max > DH_MAX_BITS)
+		return refuse(m, "moduli request out of range");
+	if (m->nmoduli >= MON_MAX_SIGNS)
+		return refuse(m, "too many moduli requests");
+	m->nmoduli++;
+	if (dh_gex_choose(m->moduli_file, min, want, max, &g) != SSH_OK) {
+		/* none fits: an empty answer, and the exchange fails as it would
+		 * unseparated */
+		buf_u8(reply, MON_MODULI);
+		return reply->err ? SSH_ERR_INTERNAL : SSH_OK;
+	}
+	buf_u8(reply, MON_MODULI);
+	buf_string(reply, g.p, g.plen);
+	buf_string(reply, g.g, g.glen);
+	dh_group_free(&g);
+	return reply->err ? SSH_ERR_INTERNAL : SSH_OK;
+}
+
 int mon_request(struct mon_state *m, const uint8_t *q, size_t n, struct buf *reply)
 {
 	struct rd r;
@@ -106,6 +132,8 @@ int mon_request(struct mon_state *m, const uint8_t *q, size_t n, struct buf *rep
 		return sign(m, &r, reply);
 	case MON_SESSION:
 		return session(m, &r, reply);
+	case MON_MODULI:
+		return moduli(m, &r, reply);
 	default:
 		logit(m->log, LOG_ERR, "monitor: unpermitted request %u", op);
 		return SSH_ERR_PROTO;

@@ -188,6 +188,7 @@ static void monitor_run(const struct config *cfg, const struct logger *log, cons
 	m.log = &l;
 	m.keys = keys;
 	m.nkeys = n;
+	m.moduli_file = cfg->moduli_file;
 	r = recorder_new(&l, host);
 	if (r)
 		monitor_loop(&m, r, fd, recfd, sigfd, server);

@@ -20,6 +20,7 @@
 #include "transport/log.h"
 
 struct conn;
+struct dh_group; /* kex/agree.h */
 
 /* Forks the monitor (only as root: callers check). Returns the server's
  * end of the monitor's own socket (sign requests), with keys[0..*nkeys)
@@ -38,5 +39,9 @@ int monitor_sign(struct conn *c, const struct hostkey *k, const struct sigalg *a
  * userauth: the session identifier and the key of the first exchange, as
  * the monitor signed them, into c (session_id, initial_hostkey) */
 int monitor_session(struct conn *c);
+
+/* conn's choose_group hook: the monitor picks the group exchange's group
+ * from its moduli file (MON_MODULI) */
+int monitor_group(struct conn *c, uint32_t min, uint32_t want, uint32_t max, struct dh_group *out);
 
 #endif

@@ -6,15 +6,16 @@
 int ps_parse_msg(const uint8_t *q, size_t n, struct ps_msg *m)
 {
 	struct rd r;
-	uint8_t op;
+	uint8_t op, cert;
 
 	if (n > PS_MAX_REC)
 		return SSH_ERR_PROTO;
 	rd_init(&r, q, n);
-	if (rd_u8(&r, &op) != SSH_OK || op != PS_MSG || rd_u32(&r, &m->seq) != SSH_OK ||
-	    rd_bool(&r, &m->hostcert) != SSH_OK || rd_string(&r, &m->payload, &m->len) != SSH_OK ||
-	    rd_end(&r) != SSH_OK || m->len == 0)
+	/* the flag is 0 or 1: one encoding for each record */
+	if (rd_u8(&r, &op) != SSH_OK || op != PS_MSG || rd_u32(&r, &m->seq) != SSH_OK || rd_u8(&r, &cert) != SSH_OK ||
+	    cert > 1 || rd_string(&r, &m->payload, &m->len) != SSH_OK || rd_end(&r) != SSH_OK || m->len == 0)
 		return SSH_ERR_PROTO;
+	m->hostcert = cert;
 	switch (m->payload[0]) {
 	case SSH_MSG_SERVICE_REQUEST:
 	case SSH_MSG_USERAUTH_REQUEST:

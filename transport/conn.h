@@ -26,6 +26,7 @@ struct conn;
 struct hostkey; /* kex/hostkey.h */
 struct sigalg;  /* kex/hostkey.h */
 struct kex;     /* kex/kex.h */
+struct dh_group; /* kex/agree.h */
 typedef int (*handler_fn)(struct conn *c, uint8_t type, struct rd *msg);
 
 /* A service that SERVICE_REQUEST (or a finished userauth) can start: a
@@ -102,6 +103,10 @@ struct conn {
 	 * does it (monitor/monitor.h). NULL: hostkey_sign in this process. */
 	int (*sign)(struct conn *c, const struct hostkey *k, const struct sigalg *alg,
 		    const uint8_t *data, size_t len, struct buf *out);
+	/* Picks the group of a DH group exchange (kex/agree.h's
+	 * dh_gex_choose) where the moduli file cannot be read (the sandbox, a
+	 * ChrootDirectory): the monitor does it. NULL: dh_gex_choose here. */
+	int (*choose_group)(struct conn *c, uint32_t min, uint32_t want, uint32_t max, struct dh_group *out);
 	/* the monitor's socket for it: the root helper's until the login,
 	 * then the login recorder's (the same socket, moved) */
 	int monfd;

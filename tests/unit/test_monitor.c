@@ -87,6 +87,43 @@ static void session(struct mon_state *m, int signed_yet)
 	buf_free(&reply);
 }
 
+/* MON_MODULI: a group exchange's group, chosen by the monitor */
+static void moduli(struct mon_state *m)
+{
+	struct buf q, reply;
+	struct rd r;
+	uint8_t op = 0;
+	const uint8_t *p, *g;
+	size_t pl, gl;
+
+	buf_init(&q, 0);
+	buf_init(&reply, 0);
+	buf_u8(&q, MON_MODULI);
+	buf_u32(&q, 2048);
+	buf_u32(&q, 3072);
+	buf_u32(&q, 8192);
+	CHECK(ask(m, &q, &reply) == SSH_OK, "a moduli request is answered");
+	rd_init(&r, reply.d, reply.len);
+	CHECK(rd_u8(&r, &op) == SSH_OK && op == MON_MODULI && rd_string(&r, &p, &pl) == SSH_OK &&
+	      rd_string(&r, &g, &gl) == SSH_OK && rd_end(&r) == SSH_OK && pl >= 256 && pl <= 1025 && gl >= 1,
+	      "with a group of a size in range (the built-in ones without a moduli file)");
+	buf_reset(&q);
+	buf_u8(&q, MON_MODULI);
+	buf_u32(&q, 4096);
+	buf_u32(&q, 3072);
+	buf_u32(&q, 8192);
+	CHECK(ask(m, &q, &reply) != SSH_OK, "min above want is refused");
+	buf_reset(&q);
+	buf_u8(&q, MON_MODULI);
+	buf_u32(&q, 2048);
+	buf_u32(&q, 3072);
+	buf_u32(&q, 16384);
+	CHECK(ask(m, &q, &reply) != SSH_OK, "a maximum above 8192 bits is refused");
+	CHECK(mon_request(m, q.d, q.len - 1, &reply) != SSH_OK, "a truncated moduli request is refused");
+	buf_free(&q);
+	buf_free(&reply);
+}
+
 static void refusals(struct mon_state *m)
 {
 	struct buf q, reply;
@@ -133,6 +170,7 @@ int main(void)
 	session(&m, 0);
 	good_sign(&m, &k);
 	session(&m, 1);
+	moduli(&m);
 	refusals(&m);
 	hostkey_free(&k);
 	return t_done();
