@@ -361,7 +361,7 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	char err[512];
 	int rc;
 
-	int rootfd = 0, monfd = 0;
+	int rootfd = 0, monfd = 0, fds[2] = {0, -1};
 
 	signal(SIGPIPE, SIG_IGN);
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
@@ -370,11 +370,12 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	/* before the connection's state exists: the smaller the process, the
 	 * cheaper the fork */
 	if (*nkeys < 0) {
-		monfd = monitor_start(cfg, log, peer.addr, keys, CONFIG_MAX_LIST, nkeys, &rootfd, err, sizeof err);
+		monfd = monitor_start(cfg, log, peer.addr, keys, CONFIG_MAX_LIST, nkeys, fds, err, sizeof err);
 		if (monfd < 0) {
 			key_error(log, 0, err);
 			return 1;
 		}
+		rootfd = fds[0];
 		load_certs(cfg, log, keys, *nkeys);
 	} else {
 		logit(log, LOG_INFO, "not started as root: no privilege separation, no utmp, wtmp or lastlog records");
@@ -411,7 +412,9 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	 * the start; the user's come with the first USERAUTH_REQUEST */
 	rc = conn_match(c, NULL, 0);
 	if (rc == SSH_OK && c->monfd > 0)
-		return privsep_serve(c, conn_end);
+		return privsep_serve(c, fds[1], conn_end);
+	if (fds[1] >= 0)
+		close(fds[1]);
 	if (rc == SSH_OK)
 		rc = transport_run(c, transport_services);
 	return conn_end(c, rc);

@@ -62,6 +62,9 @@ struct mon_state {
 	uint32_t session_key;  /* the key that signed it */
 	const char *moduli_file;
 	unsigned nmoduli;      /* group choices so far, bounded as signatures */
+	/* the request being answered came from the pre-authentication
+	 * process, which may not ask for the session identifier */
+	int preauth;
 };
 
 /* Answers one request into reply. SSH_OK with the answer; any other

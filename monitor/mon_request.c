@@ -82,6 +82,8 @@ static int sign(struct mon_state *m, struct rd *r, struct buf *reply)
 
 static int session(struct mon_state *m, struct rd *r, struct buf *reply)
 {
+	if (m->preauth)
+		return refuse(m, "session request from the pre-authentication process");
 	if (rd_end(r) != SSH_OK)
 		return refuse(m, "malformed session request");
 	if (!m->session_id_len)

@@ -80,38 +80,56 @@ static int mon_one(struct mon_state *m, int fd, const uint8_t *q, size_t n)
 	return e;
 }
 
-/* Two sockets, so that answers never cross: the monitor's own (sign
- * requests, the server's and after the login the user's process's for
- * re-keys), whose refusals end the connection; and the login recorder's
- * and PAM's, which refuse and go on as the root helper always did. The
- * loop ends when either closes: the server is gone. */
-static void monitor_loop(struct mon_state *m, struct recorder *r, int monfd, int recfd, int sigfd, pid_t server)
+/* what the monitor polls, and the server it answers */
+struct mon_fds {
+	int mon, rec, pre, sig;
+	pid_t server;
+};
+
+/* Three sockets, so that answers never cross and each side is asked only
+ * its own questions: the server's (sign requests, a group exchange's
+ * group, the session identifier for userauth; after the login the user's
+ * process's for re-keys), whose refusals end the connection; the
+ * pre-authentication process's (signatures and groups only), which closes
+ * at the handover; and the login recorder's and PAM's, which refuse and
+ * go on as the root helper always did. The loop ends when the server's
+ * close: the server is gone. */
+static void monitor_loop(struct mon_state *m, struct recorder *r, const struct mon_fds *f)
 {
 	size_t cap = MON_MAX_MSG > recorder_max_request() ? MON_MAX_MSG : recorder_max_request();
 	uint8_t *q = malloc(cap);
-	struct pollfd p[3] = {{.fd = monfd, .events = POLLIN}, {.fd = recfd, .events = POLLIN},
-			      {.fd = sigfd, .events = POLLIN}};
+	struct pollfd p[4] = {{.fd = f->mon, .events = POLLIN}, {.fd = f->rec, .events = POLLIN},
+			      {.fd = f->sig, .events = POLLIN}, {.fd = f->pre, .events = POLLIN}};
 	struct signalfd_siginfo si;
 	ssize_t n;
 
 	while (q) {
-		if (poll(p, sigfd >= 0 ? 3 : 2, -1) < 0) {
+		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
 		/* the launcher's SIGTERM or SIGHUP (ssh ending its
 		 * ProxyCommand) is the server's to log and act on */
-		if ((p[2].revents & POLLIN) && read(sigfd, &si, sizeof si) == (ssize_t)sizeof si)
-			kill(server, (int)si.ssi_signo);
+		if ((p[2].revents & POLLIN) && read(f->sig, &si, sizeof si) == (ssize_t)sizeof si)
+			kill(f->server, (int)si.ssi_signo);
+		if (p[3].revents) {
+			m->preauth = 1;
+			n = recv_rec(f->pre, q, cap);
+			if (n > 0 && mon_one(m, f->pre, q, (size_t)n) != SSH_OK)
+				break;
+			m->preauth = 0;
+			if (n <= 0)
+				p[3].fd = -1; /* P is gone: handed over, or ended */
+		}
 		if (p[0].revents) {
-			if ((n = recv_rec(monfd, q, cap)) <= 0 || mon_one(m, monfd, q, (size_t)n) != SSH_OK)
+			if ((n = recv_rec(f->mon, q, cap)) <= 0 || mon_one(m, f->mon, q, (size_t)n) != SSH_OK)
 				break;
 		}
 		if (p[1].revents) {
-			if ((n = recv_rec(recfd, q, cap)) <= 0)
+			if ((n = recv_rec(f->rec, q, cap)) <= 0)
 				break;
-			recorder_request(r, recfd, q, (size_t)n);
+			recorder_request(r, f->rec, q, (size_t)n);
 		}
 	}
 	if (q)
@@ -144,8 +162,22 @@ static int monitor_keys(const struct config *cfg, const struct logger *log, int 
 	return n;
 }
 
-static void monitor_run(const struct config *cfg, const struct logger *log, const char *host, int fd, int recfd,
-			pid_t server)
+/* the signals a launcher sends the whole group, as a descriptor: a
+ * hangup or terminate must not skip the logout records and
+ * pam_close_session; the monitor hands them to the server and ends when
+ * the server's end of the socket closes, whatever ended the server */
+static int signals(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+static void monitor_run(const struct config *cfg, const struct logger *log, const char *host, struct mon_fds *f)
 {
 	struct hostkey keys[CONFIG_MAX_LIST];
 	struct mon_state m;
@@ -154,28 +186,19 @@ static void monitor_run(const struct config *cfg, const struct logger *log, cons
 	int n;
 
 	memset(keys, 0, sizeof keys);
-	/* a hangup or terminate for the whole group must not skip the
-	 * logout records and pam_close_session: the monitor ends when the
-	 * server's end of the socket closes, whatever ended the server */
-	sigset_t set;
-	int sigfd;
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	f->sig = signals();
 	/* before stderr goes: a key error is said where it was before */
-	n = monitor_keys(cfg, log, fd, keys, CONFIG_MAX_LIST);
+	n = monitor_keys(cfg, log, f->mon, keys, CONFIG_MAX_LIST);
 	if (n < 0)
 		return;
 	/* stderr may be the client's socket: the -E file or else syslog */
 	l.to_stderr = 0;
 	{
-		int keep[4 + CONFIG_MAX_LIST], nk = 0;
-		keep[nk++] = fd;
-		keep[nk++] = recfd;
-		keep[nk++] = sigfd;
+		int keep[5 + CONFIG_MAX_LIST], nk = 0;
+		keep[nk++] = f->mon;
+		keep[nk++] = f->rec;
+		keep[nk++] = f->pre;
+		keep[nk++] = f->sig;
 		keep[nk++] = l.fd;
 		for (int i = 0; i < n; i++)
 			if (keys[i].agent_fd > 0)
@@ -191,7 +214,7 @@ static void monitor_run(const struct config *cfg, const struct logger *log, cons
 	m.moduli_file = cfg->moduli_file;
 	r = recorder_new(&l, host);
 	if (r)
-		monitor_loop(&m, r, fd, recfd, sigfd, server);
+		monitor_loop(&m, r, f);
 	recorder_end(r);
 	for (int i = 0; i < n; i++)
 		hostkey_free(&keys[i]);
@@ -204,49 +227,51 @@ static void close2(int *sv)
 	close(sv[1]);
 }
 
-int monitor_start(const struct config *cfg, const struct logger *log, const char *host, struct hostkey *keys,
-		  int max, int *nkeys, int *recfd, char *err, size_t errlen)
+/* The launcher's process stays root as the monitor; the child is the
+ * server. The launcher (systemd's Accept=yes, xinetd, ssh's ProxyCommand)
+ * sees the connection end when the monitor exits, after the server, with
+ * the server's status. */
+static void monitor_parent(const struct config *cfg, const struct logger *log, const char *host, int sv[3][2],
+			   pid_t pid)
 {
-	int sv[2], rv[2];
-	pid_t pid;
+	struct mon_fds f = {sv[0][1], sv[1][1], sv[2][1], -1, pid};
+	int st = 0;
+	for (int i = 0; i < 3; i++)
+		close(sv[i][0]);
+	monitor_run(cfg, log, host, &f);
+	for (int i = 0; i < 3; i++)
+		close(sv[i][1]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 255);
+}
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-		snprintf(err, errlen, "monitor: socketpair: %s", strerror(errno));
+int monitor_start(const struct config *cfg, const struct logger *log, const char *host, struct hostkey *keys,
+		  int max, int *nkeys, int fds[2], char *err, size_t errlen)
+{
+	int sv[3][2], made = 0;
+	pid_t pid = -1;
+
+	/* the server's, the login recorder's, the pre-authentication
+	 * process's */
+	while (made < 3 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv[made]) == 0)
+		made++;
+	if (made < 3 || (pid = fork()) < 0) {
+		snprintf(err, errlen, "monitor: %s: %s", made < 3 ? "socketpair" : "fork", strerror(errno));
+		for (int i = 0; i < made; i++)
+			close2(sv[i]);
 		return -1;
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rv) != 0) {
-		snprintf(err, errlen, "monitor: socketpair: %s", strerror(errno));
-		close2(sv);
+	if (pid > 0)
+		monitor_parent(cfg, log, host, sv, pid);
+	for (int i = 0; i < 3; i++)
+		close(sv[i][1]);
+	if (mon_client_keys(sv[0][0], keys, max, nkeys, err, errlen) != SSH_OK) {
+		for (int i = 0; i < 3; i++)
+			close(sv[i][0]);
 		return -1;
 	}
-	if ((pid = fork()) < 0) {
-		snprintf(err, errlen, "monitor: fork: %s", strerror(errno));
-		close2(sv);
-		close2(rv);
-		return -1;
-	}
-	/* The launcher's process stays root as the monitor; the child is the
-	 * server. The launcher (systemd's Accept=yes, xinetd, ssh's
-	 * ProxyCommand) sees the connection end when the monitor exits, after
-	 * the server, with the server's status. */
-	if (pid > 0) {
-		int st = 0;
-		close(sv[0]);
-		close(rv[0]);
-		monitor_run(cfg, log, host, sv[1], rv[1], pid);
-		close(sv[1]);
-		close(rv[1]);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 255);
-	}
-	close(sv[1]);
-	close(rv[1]);
-	if (mon_client_keys(sv[0], keys, max, nkeys, err, errlen) != SSH_OK) {
-		close(sv[0]);
-		close(rv[0]);
-		return -1;
-	}
-	*recfd = rv[0];
-	return sv[0];
+	fds[0] = sv[1][0];
+	fds[1] = sv[2][0];
+	return sv[0][0];
 }

@@ -22,13 +22,16 @@
 struct conn;
 struct dh_group; /* kex/agree.h */
 
-/* Forks the monitor (only as root: callers check). Returns the server's
- * end of the monitor's own socket (sign requests), with keys[0..*nkeys)
- * public-only and *recfd the end of the login recorder's and PAM's socket
- * (services/loginrec.h: conn's rootfd); or -1 with err set when the
+/* Forks (only as root: callers check): the calling process becomes the
+ * monitor and never returns from here; the child returns as the server.
+ * Returns the server's end of the monitor's own socket (sign, moduli and
+ * session requests), with keys[0..*nkeys) public-only, fds[0] the end of
+ * the login recorder's and PAM's socket (services/loginrec.h: conn's
+ * rootfd) and fds[1] the end for the pre-authentication process, which
+ * may only ask for signatures and groups; or -1 with err set when the
  * monitor could not load the keys or could not start. */
 int monitor_start(const struct config *cfg, const struct logger *log, const char *host, struct hostkey *keys,
-		  int max, int *nkeys, int *recfd, char *err, size_t errlen);
+		  int max, int *nkeys, int fds[2], char *err, size_t errlen);
 
 /* conn's sign hook (transport/conn.h): asks the monitor on c->monfd to
  * sign data with k, one of c->keys */

@@ -376,7 +376,7 @@ static int server_side(struct conn *c, pid_t pid, int (*end)(struct conn *c, int
 	return end(c, transport_resume(c));
 }
 
-int privsep_serve(struct conn *c, int (*end)(struct conn *c, int rc))
+int privsep_serve(struct conn *c, int premon, int (*end)(struct conn *c, int rc))
 {
 	struct sandbox sb;
 	char err[256];
@@ -385,6 +385,7 @@ int privsep_serve(struct conn *c, int (*end)(struct conn *c, int rc))
 
 	if (sandbox_prepare(&sb, err, sizeof err) != SSH_OK) {
 		logit(c->log, LOG_ERR, "%s", err);
+		close(premon);
 		free_conn(c);
 		return 255;
 	}
@@ -394,10 +395,14 @@ int privsep_serve(struct conn *c, int (*end)(struct conn *c, int rc))
 		return 255;
 	}
 	if (pid == 0) {
+		/* its own socket to the monitor, which answers it fewer questions */
 		close(sv[0]);
+		close(c->monfd);
+		c->monfd = premon;
 		c->authfd = sv[1];
 		_exit(preauth_child(c, &sb, end));
 	}
+	close(premon);
 	close(sv[1]);
 	c->authfd = sv[0];
 	return server_side(c, pid, end);

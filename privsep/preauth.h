@@ -18,9 +18,11 @@
 /* the rows the pre-authentication process's SERVICE_REQUEST may start */
 extern const struct service preauth_services[];
 
-/* Runs connection c separated. end(c, rc) is the unseparated server's
- * close path (the close log line, freeing): the process that ends the
- * connection calls it. Returns the process's exit status. */
-int privsep_serve(struct conn *c, int (*end)(struct conn *c, int rc));
+/* Runs connection c separated; premon is the pre-authentication process's
+ * own socket to the monitor (monitor_start's fds[1]). end(c, rc) is the
+ * unseparated server's close path (the close log line, freeing): the
+ * process that ends the connection calls it. Returns the process's exit
+ * status. */
+int privsep_serve(struct conn *c, int premon, int (*end)(struct conn *c, int rc));
 
 #endif

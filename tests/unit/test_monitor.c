@@ -77,6 +77,10 @@ static void session(struct mon_state *m, int signed_yet)
 		return;
 	}
 	CHECK(mon_request(m, q, 2, &reply) != SSH_OK, "a session request with a byte too many is refused");
+	m->preauth = 1;
+	CHECK(mon_request(m, q, 1, &reply) != SSH_OK && reply.len == 0,
+	      "the pre-authentication process may not ask for the session identifier");
+	m->preauth = 0;
 	buf_reset(&reply);
 	CHECK(mon_request(m, q, 1, &reply) == SSH_OK, "the session identifier is answered after a signature");
 	rd_init(&r, reply.d, reply.len);
