@@ -337,19 +337,35 @@ static void free_conn(struct conn *c)
 	free(c);
 }
 
+/* Only P holds the client's socket until the handover: S's fds 0 and 1
+ * point at /dev/null, or where there is no /dev (a bare chroot or mount
+ * namespace) at a pipe's ends, so that they stay taken */
+static int park_fds(struct conn *c)
+{
+	int p[2], e = SSH_OK, n = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (n >= 0) {
+		p[0] = p[1] = n;
+	} else if (pipe2(p, O_CLOEXEC) != 0) {
+		return SSH_ERR_IO;
+	}
+	if (dup2(p[0], c->rfd) < 0 || dup2(p[1], c->wfd) < 0)
+		e = SSH_ERR_IO;
+	for (int i = 0; i < 2; i++)
+		if (p[i] > 2 && (i == 0 || p[1] != p[0]))
+			close(p[i]);
+	return e;
+}
+
 /* S from the fork on */
 static int server_side(struct conn *c, pid_t pid, int (*end)(struct conn *c, int rc))
 {
 	struct buf post;
-	int e, devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int e;
 
-	/* only P holds the client's socket until the handover */
-	if (devnull < 0 || dup2(devnull, c->rfd) < 0 || dup2(devnull, c->wfd) < 0) {
-		logit(c->log, LOG_ERR, "privsep: /dev/null: %s", strerror(errno));
+	if (park_fds(c) != SSH_OK) {
+		logit(c->log, LOG_ERR, "privsep: cannot let go of the client's socket: %s", strerror(errno));
 		kill(pid, SIGKILL);
 	}
-	if (devnull > 2)
-		close(devnull);
 	buf_init(&post, 0);
 	/* the transport's and the key exchange's handlers, for after the
 	 * handover; until then P's messages reach only userauth's */
