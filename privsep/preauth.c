@@ -383,8 +383,10 @@ static int server_side(struct conn *c, pid_t pid, int (*end)(struct conn *c, int
 		e = s_take_over(c, &post);
 	buf_free(&post);
 	if (e != SSH_OK) {
-		kill(pid, SIGKILL);
-		preauth_status(c, pid);
+		/* as the user now, S may not be able to stop P: then it does
+		 * not wait for it either */
+		if (kill(pid, SIGKILL) == 0)
+			preauth_status(c, pid);
 		free_conn(c);
 		return 255;
 	}
