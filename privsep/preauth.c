@@ -184,6 +184,7 @@ static int s_auth(struct conn *c, pid_t pid, struct buf *post)
 	uint8_t *q = malloc(PS_MAX_REC + 1);
 	struct buf *cap = calloc(1, sizeof *cap);
 	ssize_t n;
+	size_t used = 0;
 	int e = q && cap ? SSH_OK : SSH_ERR_ALLOC;
 
 	if (cap)
@@ -197,6 +198,8 @@ static int s_auth(struct conn *c, pid_t pid, struct buf *post)
 		do
 			n = recv(c->authfd, q, PS_MAX_REC + 1, MSG_TRUNC);
 		while (n < 0 && errno == EINTR);
+		if (n > 0 && (size_t)n > used)
+			used = (size_t)n > PS_MAX_REC + 1 ? PS_MAX_REC + 1 : (size_t)n;
 		if (n <= 0)
 			e = 1;
 		else
@@ -211,7 +214,7 @@ static int s_auth(struct conn *c, pid_t pid, struct buf *post)
 		buf_free(cap);
 	free(cap);
 	if (q)
-		wipe(q, PS_MAX_REC + 1);
+		wipe(q, used);
 	free(q);
 	return e;
 }
@@ -241,6 +244,7 @@ static int take_state(struct conn *c, struct buf *st, int fds[2])
 	struct rd r;
 	uint8_t op;
 	ssize_t n;
+	size_t used = 0;
 	int e = q ? SSH_ERR_PROTO : SSH_ERR_ALLOC;
 
 	while (q) {
@@ -252,6 +256,8 @@ static int take_state(struct conn *c, struct buf *st, int fds[2])
 		do
 			n = recvmsg(c->authfd, &mh, MSG_CMSG_CLOEXEC);
 		while (n < 0 && errno == EINTR);
+		if (n > 0 && (size_t)n > used)
+			used = (size_t)n > PS_MAX_REC + 1 ? PS_MAX_REC + 1 : (size_t)n;
 		if (n <= 0 || n > (ssize_t)PS_MAX_REC || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
 			break;
 		rd_init(&r, q, (size_t)n);
@@ -266,7 +272,7 @@ static int take_state(struct conn *c, struct buf *st, int fds[2])
 			break;
 	}
 	if (q)
-		wipe(q, PS_MAX_REC + 1);
+		wipe(q, used);
 	free(q);
 	return e;
 }

@@ -23,8 +23,11 @@ static int send_payload(struct conn *c, const uint8_t *p, size_t n)
 	return pkt_send(c);
 }
 
-/* S's answer: its packets, then the outcome */
-static int answer(struct conn *c, uint8_t *q)
+/* S's answer: its packets, then the outcome. *used grows to the most
+ * bytes of q a record filled, for the caller's wipe: only the pages
+ * touched, since a page fault is what a connection's extra process costs
+ * most */
+static int answer(struct conn *c, uint8_t *q, size_t *used)
 {
 	const uint8_t *p;
 	size_t n;
@@ -37,6 +40,8 @@ static int answer(struct conn *c, uint8_t *q)
 		do
 			got = recv(c->authfd, q, PS_MAX_REC, MSG_TRUNC);
 		while (got < 0 && errno == EINTR);
+		if (got > 0 && (size_t)got > *used)
+			*used = (size_t)got > PS_MAX_REC ? PS_MAX_REC : (size_t)got;
 		if (got <= 0 || ps_parse_reply(q, (size_t)got, &op, &p, &n, &outcome, &code) != SSH_OK) {
 			logit(c->log, LOG_ERR, "privsep: no answer from the server process [preauth]");
 			return SSH_ERR_INTERNAL;
@@ -58,7 +63,7 @@ static int forward(struct conn *c, uint8_t type, struct rd *r)
 {
 	struct buf q;
 	uint8_t *rec;
-	size_t n = rd_left(r);
+	size_t n = rd_left(r), used;
 	int e;
 
 	/* RFC 4252 5.1: requests after success are ignored */
@@ -71,14 +76,15 @@ static int forward(struct conn *c, uint8_t type, struct rd *r)
 	/* the payload as it came: the type, then what the cursor has left */
 	rec[0] = type;
 	memcpy(rec + 1, r->p + r->off, n);
+	used = n + 1;
 	buf_init(&q, PS_MAX_REC);
 	e = ps_build_msg(&q, c->rx_cur_seq, c->initial_hostcert, rec, n + 1);
 	if (e == SSH_OK && send(c->authfd, q.d, q.len, MSG_NOSIGNAL) != (ssize_t)q.len)
 		e = SSH_ERR_INTERNAL;
 	buf_free(&q);
 	if (e == SSH_OK)
-		e = answer(c, rec);
-	wipe(rec, PS_MAX_REC);
+		e = answer(c, rec, &used);
+	wipe(rec, used);
 	free(rec);
 	return e;
 }

@@ -1,3 +1,4 @@
+#include <stddef.h>
 #include <string.h>
 
 #include "cipher.h"
@@ -52,4 +53,16 @@ int cipher_aesni_ok(const struct aesni_key *k, unsigned keylen)
 		return 0;
 	/* the wide schedule's code runs only where VAES is in use */
 	return k->wide == 0 || (k->wide == 1 && (accel_flags() & ACCEL_VAES));
+}
+
+#define MAX2(a, b) ((a) > (b) ? (a) : (b))
+
+size_t cipher_ctx_size(const struct cipher *ci, const struct cipher_ctx *c)
+{
+	const size_t small = offsetof(struct cipher_ctx, u) +
+		MAX2(MAX2(MAX2(sizeof c->u.ctr, sizeof c->u.cbc), MAX2(sizeof c->u.cp, sizeof c->u.acp)),
+		     MAX2(sizeof c->u.actr, sizeof c->u.agcm));
+	if ((ci == &cipher_aes128_gcm || ci == &cipher_aes256_gcm) && !c->accel)
+		return sizeof *c;
+	return small;
 }

@@ -76,6 +76,14 @@ extern const struct cipher cipher_chachapoly, cipher_aes128_gcm, cipher_aes256_g
 extern const struct cipher cipher_aes128_ctr, cipher_aes192_ctr, cipher_aes256_ctr;
 extern const struct cipher cipher_aes128_cbc, cipher_aes192_cbc, cipher_aes256_cbc, cipher_3des_cbc;
 const struct cipher *cipher_find(const char *name, size_t len);
+/* The bytes at the start of c that row ci (NULL: none) may have written:
+ * the whole context for portable AES-GCM, whose libtomcrypt state carries
+ * 64 KiB of multiplication tables, a few KiB for every other row. Beyond
+ * them the context stays zero (pkt_set_keys wipes the old row's bytes
+ * before a new row starts), so wiping and handing over touch no more:
+ * every untouched page would be a page fault, in each process of a
+ * connection. */
+size_t cipher_ctx_size(const struct cipher *ci, const struct cipher_ctx *c);
 
 /* for the rows' ctx_ok: the accel byte is 0, or 1 with every feature of
  * need in use on this CPU (need 0: the row has no accelerated form) */

@@ -40,6 +40,16 @@ int64_t conn_now_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* a direction's keys, touching only the bytes its cipher row used */
+static void conn_wipe_dir(struct direction *d)
+{
+	wipe(&d->cc, cipher_ctx_size(d->cipher, &d->cc));
+	wipe(&d->mc, sizeof d->mc);
+	d->seq = 0;
+	d->cipher = NULL;
+	d->mac = NULL;
+}
+
 void conn_free(struct conn *c)
 {
 	if (c->match_cfg) {
@@ -59,8 +69,8 @@ void conn_free(struct conn *c)
 	buf_free(&c->out);
 	buf_free(&c->zout);
 	buf_free(&c->deferred);
-	wipe(&c->rx, sizeof c->rx);
-	wipe(&c->tx, sizeof c->tx);
+	conn_wipe_dir(&c->rx);
+	conn_wipe_dir(&c->tx);
 	wipe(c->session_id, sizeof c->session_id);
 	/* the helper sees EOF and ends */
 	if (c->rootfd > 0)

@@ -96,7 +96,7 @@ static void put_dir(struct buf *b, const struct direction *d)
 {
 	buf_cstring(b, d->cipher->name);
 	buf_u8(b, d->cc.accel);
-	put_trimmed(b, &d->cc.u, sizeof d->cc.u);
+	put_trimmed(b, &d->cc.u, cipher_ctx_size(d->cipher, &d->cc) - offsetof(struct cipher_ctx, u));
 	buf_cstring(b, d->mac ? d->mac->name : "");
 	if (d->mac) {
 		buf_u32(b, (uint32_t)d->mc.hidx);
@@ -292,7 +292,8 @@ static int get_cipher(struct rd *r, struct hv *h, struct direction *d)
 		d->cipher = &cipher_none;
 		return bad(h, SSH_ERR_NOALG, "unknown cipher, or a cipher before any key exchange");
 	}
-	if ((e = get_trimmed(r, &d->cc.u, sizeof d->cc.u, &n)) != SSH_OK)
+	if ((e = get_trimmed(r, &d->cc.u, cipher_ctx_size(d->cipher, &d->cc) - offsetof(struct cipher_ctx, u), &n)) !=
+	    SSH_OK)
 		return bad(h, e, "bad cipher state");
 	if (d->cipher == &cipher_none)
 		return d->cc.accel == 0 && n == 0 ? SSH_OK : bad(h, SSH_ERR_FORMAT, "state for no cipher");

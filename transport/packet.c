@@ -28,10 +28,11 @@ int pkt_set_keys(struct direction *d, const struct cipher *ci, const struct mac 
 {
 	int e;
 	/* the old keys go; before the first NEWKEYS there are none, and the
-	 * contexts are still as conn_init zeroed them (the GCM tables make a
-	 * cipher context some 70 KB, wiped a byte at a time) */
+	 * contexts are still as conn_init zeroed them. Only the bytes the old
+	 * row used (cipher_ctx_size: portable GCM's tables make a context some
+	 * 70 KB, wiped a byte at a time) */
 	if (d->cipher != &cipher_none) {
-		wipe(&d->cc, sizeof d->cc);
+		wipe(&d->cc, cipher_ctx_size(d->cipher, &d->cc));
 		wipe(&d->mc, sizeof d->mc);
 	}
 	d->cipher = ci;
