@@ -23,6 +23,13 @@ printf 'demo %s\n' "$(cut -d' ' -f1,2 "$D/host_ed25519.pub")" >"$D/known_hosts"
 # ProxyCommand is a shell line and AuthorizedKeysFile a list of blank-
 # separated names: a clone path with a blank in it is named through a link
 S=$SSHD_LITE
+# as root the server separates privileges: the sshd account (Debian's
+# openssh-server makes it) and an empty /run/sshd, which `make install`
+# makes at boot through tmpfiles.d; a machine with no init running has none
+if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
+	mkdir -m 755 /run/sshd
+	echo "(made /run/sshd, privilege separation's directory, as make install would)"
+fi
 if [[ "$D$S" == *[[:space:]]* ]]; then
 	L=$(mktemp -d /tmp/sshl-demo.XXXXXX)
 	trap 'rm -rf "$L"' EXIT
