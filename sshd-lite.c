@@ -274,21 +274,6 @@ static int open_log(struct logger *log, const struct config *cfg, const struct a
 	return 0;
 }
 
-/* SIGTERM, SIGHUP and SIGINT become a readable fd that the transport
- * polls, so they end the connection through the normal close path and
- * its log line, without a handler and global state. */
-static int signals_fd(void)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
-		return -1;
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-}
-
 /* the signal that ended the connection, or 0 */
 static int signal_taken(int fd)
 {
@@ -397,7 +382,7 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	}
 	c->keys = keys;
 	c->nkeys = *nkeys;
-	c->sigfd = signals_fd();
+	c->sigfd = conn_signals_fd();
 	if (c->sigfd < 0) {
 		logit(log, LOG_ERR, "signalfd: %s", strerror(errno));
 		c->sigfd = 0;

@@ -17,6 +17,7 @@
 #include "monitor/mon_proto.h"
 #include "monitor/monitor.h"
 #include "services/loginrec.h"
+#include "transport/conn.h"
 #include "transport/err.h"
 
 /* everything but the fds in keep[] (the monitor's sockets, the log file,
@@ -162,21 +163,6 @@ static int monitor_keys(const struct config *cfg, const struct logger *log, int 
 	return n;
 }
 
-/* the signals a launcher sends the whole group, as a descriptor: a
- * hangup or terminate must not skip the logout records and
- * pam_close_session; the monitor hands them to the server and ends when
- * the server's end of the socket closes, whatever ended the server */
-static int signals(void)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	return signalfd(-1, &set, SFD_CLOEXEC);
-}
-
 static void monitor_run(const struct config *cfg, const struct logger *log, const char *host, struct mon_fds *f)
 {
 	struct hostkey keys[CONFIG_MAX_LIST];
@@ -186,7 +172,11 @@ static void monitor_run(const struct config *cfg, const struct logger *log, cons
 	int n;
 
 	memset(keys, 0, sizeof keys);
-	f->sig = signals();
+	/* a hangup or terminate for the whole group must not skip the
+	 * logout records and pam_close_session: the monitor hands them to
+	 * the server and ends when the server's end of the socket closes,
+	 * whatever ended the server */
+	f->sig = conn_signals_fd();
 	/* before stderr goes: a key error is said where it was before */
 	n = monitor_keys(cfg, log, f->mon, keys, CONFIG_MAX_LIST);
 	if (n < 0)

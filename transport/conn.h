@@ -182,6 +182,11 @@ struct conn {
 };
 
 /* transport/conn.c */
+/* SIGTERM, SIGHUP and SIGINT, blocked, as a readable descriptor the loops
+ * poll (conn's sigfd; the monitor's too), so that they end a connection
+ * through the normal close path and its log line, without a handler and
+ * global state; -1 on failure */
+int conn_signals_fd(void);
 void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const struct logger *log);
 /* RekeyLimit's byte and time limits from cfg, OpenSSH's defaults for 0 */
 void conn_rekey_limits(struct conn *c, const struct config *cfg);

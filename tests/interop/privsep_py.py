@@ -15,6 +15,28 @@ from sshl_py import SSHD_LITE
 _serial = [0]
 
 
+PRIVSEP_DIR = "/run/sshd"
+
+
+def require_privsep():
+    """The sshd account's entry, after making PRIVSEP_DIR if missing (as a
+    started ssh service or make install's tmpfiles.d entry would); exits,
+    saying why, where privilege separation cannot run."""
+    import pwd
+    import sys
+    if os.getuid() != 0:
+        print("# privilege separation needs root; skipped")
+        sys.exit(0)
+    try:
+        acct = pwd.getpwnam("sshd")
+    except KeyError:
+        print("# no sshd account (Debian's openssh-server makes it); skipped")
+        sys.exit(0)
+    if not os.path.isdir(PRIVSEP_DIR):
+        os.mkdir(PRIVSEP_DIR, 0o755)
+    return acct
+
+
 def start(env, *args, extra_env=None, log=None):
     """sshd-lite -i on a socket pair, as Env.server starts it, with a tag
     in its environment that every process forked from it keeps (so the

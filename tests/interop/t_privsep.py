@@ -27,21 +27,10 @@ except ImportError:
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sshl_py import SSHD_LITE, paramiko_setup  # noqa: E402
-from privsep_py import (client_side, fd_target, holders, ids, mem_has, procs_of,  # noqa: E402
+from privsep_py import (PRIVSEP_DIR, client_side, fd_target, require_privsep, holders, ids, mem_has, procs_of,  # noqa: E402
                         secrets_of, start, status, tree, wait_gone)
 
-if os.getuid() != 0:
-    print("# privilege separation needs root; skipped")
-    sys.exit(0)
-try:
-    SSHD = pwd.getpwnam("sshd")
-except KeyError:
-    print("# no sshd account (Debian's openssh-server makes it); skipped")
-    sys.exit(0)
-PRIVSEP_DIR = "/run/sshd"
-if not os.path.isdir(PRIVSEP_DIR):
-    # what a started ssh service (or our tmpfiles.d entry) makes
-    os.mkdir(PRIVSEP_DIR, 0o755)
+SSHD = require_privsep()
 env, rep, key, AK, user, made = paramiko_setup("t_privsep", "v")
 T = env.dir
 if not made:

@@ -10,7 +10,6 @@ the server logs OpenSSH's "preauth child terminated by signal N", the
 client sees the connection close, every process of the connection ends
 within a few seconds, and no utmp/wtmp record names the user."""
 import os
-import pwd
 import signal
 import struct
 import sys
@@ -24,19 +23,10 @@ except ImportError:
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sshl_py import paramiko_setup  # noqa: E402
-from privsep_py import (client_side, holders, login_records, start, status, tree, wait_for,  # noqa: E402
+from privsep_py import (client_side, holders, require_privsep, login_records, start, status, tree, wait_for,  # noqa: E402
                         wait_gone, wtmp_size)
 
-if os.getuid() != 0:
-    print("# privilege separation needs root; skipped")
-    sys.exit(0)
-try:
-    SSHD = pwd.getpwnam("sshd")
-except KeyError:
-    print("# no sshd account (Debian's openssh-server makes it); skipped")
-    sys.exit(0)
-if not os.path.isdir("/run/sshd"):
-    os.mkdir("/run/sshd", 0o755)
+SSHD = require_privsep()
 env, rep, key, AK, user, made = paramiko_setup("t_privsep_kill", "k")
 if not made:
     print("# needs useradd; skipped")
