@@ -2,8 +2,8 @@
  * driven with arbitrary request streams, as a compromised server could
  * send them: records of u16 big-endian length and payload, each handed to
  * mon_request until it refuses one (the monitor then ends the
- * connection). Checks that an answer is a well-formed MON_SIGN and that
- * the count bound holds. */
+ * connection). Checks that an answer is well-formed for its request and
+ * that the count bounds hold. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,15 +13,36 @@
 
 #define CHECK(x) do { if (!(x)) abort(); } while (0)
 
-static void check_answer(const struct buf *reply)
+/* an answer is one of the three a request may get: MON_SIGN's signature,
+ * MON_SESSION's session identifier (the one the monitor signed first) and
+ * key index, MON_MODULI's group (or nothing, when none fits) */
+static void check_answer(const struct mon_state *m, const struct buf *reply)
 {
 	struct rd r;
 	uint8_t op;
-	const uint8_t *sig;
-	size_t sl;
+	const uint8_t *p, *g;
+	size_t pl, gl;
+	uint32_t idx;
 	rd_init(&r, reply->d, reply->len);
-	CHECK(rd_u8(&r, &op) == SSH_OK && op == MON_SIGN);
-	CHECK(rd_string(&r, &sig, &sl) == SSH_OK && rd_end(&r) == SSH_OK);
+	CHECK(rd_u8(&r, &op) == SSH_OK);
+	switch (op) {
+	case MON_SIGN:
+		CHECK(rd_string(&r, &p, &pl) == SSH_OK && rd_end(&r) == SSH_OK);
+		CHECK(m->session_id_len > 0);
+		break;
+	case MON_SESSION:
+		CHECK(rd_string(&r, &p, &pl) == SSH_OK && rd_u32(&r, &idx) == SSH_OK && rd_end(&r) == SSH_OK);
+		CHECK(pl == m->session_id_len && !memcmp(p, m->session_id, pl) && idx < (uint32_t)m->nkeys);
+		break;
+	case MON_MODULI:
+		if (rd_end(&r) == SSH_OK)
+			break;
+		CHECK(rd_string(&r, &p, &pl) == SSH_OK && rd_string(&r, &g, &gl) == SSH_OK && rd_end(&r) == SSH_OK);
+		CHECK(pl > 0 && pl <= 1025 && gl > 0);
+		break;
+	default:
+		CHECK(0);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -53,8 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(reply.len == 0); /* a refusal answers nothing */
 			break;
 		}
-		check_answer(&reply);
-		CHECK(m.nsigns <= MON_MAX_SIGNS && m.session_id_len);
+		check_answer(&m, &reply);
+		CHECK(m.nsigns <= MON_MAX_SIGNS && m.nmoduli <= MON_MAX_SIGNS);
 	}
 	buf_free(&reply);
 	return 0;
