@@ -30,3 +30,14 @@ int memconn_carry(struct conn *a, struct conn *b)
 	a->out.len = a->out_off = 0;
 	return e;
 }
+
+int memconn_set_keys(struct direction *d, const struct cipher *ci, const struct mac *m, uint8_t salt)
+{
+	uint8_t iv[64], key[64], mk[64];
+	for (int i = 0; i < 64; i++) {
+		iv[i] = (uint8_t)(0x10 + i + salt);
+		key[i] = (uint8_t)(0x80 + 3 * i + salt);
+		mk[i] = (uint8_t)(0x40 + 7 * i + salt);
+	}
+	return pkt_set_keys(d, ci, m, iv, key, mk);
+}

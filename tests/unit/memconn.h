@@ -12,5 +12,8 @@ void memconn_free(struct conn *c);
 /* what a has queued moves into b's input; what b has read is dropped
  * first, as io_fill does */
 int memconn_carry(struct conn *a, struct conn *b);
+/* keys one direction with fixed key material, distinct per salt (the
+ * same salt on both ends of a direction) */
+int memconn_set_keys(struct direction *d, const struct cipher *ci, const struct mac *m, uint8_t salt);
 
 #endif

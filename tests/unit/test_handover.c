@@ -27,17 +27,6 @@ struct env {
 	struct hostkey keys[2]; /* the importer's list: only their places count */
 };
 
-static int set_keys(struct direction *d, const struct cipher *ci, const struct mac *m, uint8_t salt)
-{
-	uint8_t iv[64], key[64], mk[64];
-	for (int i = 0; i < 64; i++) {
-		iv[i] = (uint8_t)(0x10 + i + salt);
-		key[i] = (uint8_t)(0x80 + 3 * i + salt);
-		mk[i] = (uint8_t)(0x40 + 7 * i + salt);
-	}
-	return pkt_set_keys(d, ci, m, iv, key, mk);
-}
-
 static void fill(uint8_t *p, size_t n, uint32_t seed)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -114,13 +103,13 @@ static int pair(const struct env *env, const struct cipher *ci, const struct mac
 {
 	struct conn *cl = memconn_new(&env->cfg, &env->log), *sv = memconn_new(&env->cfg, &env->log);
 	const struct compression *z = comp_find(comp, strlen(comp));
-	int e = set_keys(&cl->tx, ci, m, 0);
+	int e = memconn_set_keys(&cl->tx, ci, m, 0);
 	if (e == SSH_OK)
-		e = set_keys(&sv->rx, ci, m, 0);
+		e = memconn_set_keys(&sv->rx, ci, m, 0);
 	if (e == SSH_OK)
-		e = set_keys(&sv->tx, ci, m, 9);
+		e = memconn_set_keys(&sv->tx, ci, m, 9);
 	if (e == SSH_OK)
-		e = set_keys(&cl->rx, ci, m, 9);
+		e = memconn_set_keys(&cl->rx, ci, m, 9);
 	cl->tx.comp = cl->rx.comp = sv->rx.comp = sv->tx.comp = z;
 	sv->kex_count = 1;
 	sv->strict_kex = 1;

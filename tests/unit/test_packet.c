@@ -19,23 +19,11 @@ struct env {
 	struct logger log;
 };
 
-/* fixed, distinct key material per direction role */
-static int set_keys(struct direction *d, const struct cipher *ci, const struct mac *m, uint8_t salt)
-{
-	uint8_t iv[64], key[64], mk[64];
-	for (int i = 0; i < 64; i++) {
-		iv[i] = (uint8_t)(0x10 + i + salt);
-		key[i] = (uint8_t)(0x80 + 3 * i + salt);
-		mk[i] = (uint8_t)(0x40 + 7 * i + salt);
-	}
-	return pkt_set_keys(d, ci, m, iv, key, mk);
-}
-
 /* both ends of one direction keyed alike */
 static int key_pair(struct conn *a, struct conn *b, const struct cipher *ci, const struct mac *m)
 {
-	int e = set_keys(&a->tx, ci, m, 0);
-	return e == SSH_OK ? set_keys(&b->rx, ci, m, 0) : e;
+	int e = memconn_set_keys(&a->tx, ci, m, 0);
+	return e == SSH_OK ? memconn_set_keys(&b->rx, ci, m, 0) : e;
 }
 
 static int send_msg(struct conn *a, const uint8_t *p, size_t n)
@@ -154,7 +142,7 @@ static int flips(const struct env *env, const struct cipher *ci, const struct ma
 		int e;
 		b->in.len = b->in_off = 0;
 		b->rx_len = 0;
-		set_keys(&b->rx, ci, m, 0);
+		memconn_set_keys(&b->rx, ci, m, 0);
 		b->rx.seq = seq;
 		buf_put(&b->in, pkt, len);
 		b->in.d[bit / 8] ^= (uint8_t)(1u << (bit % 8));
@@ -171,13 +159,13 @@ static int flips(const struct env *env, const struct cipher *ci, const struct ma
 	}
 	/* untouched it passes, and the wrong sequence number or key fails */
 	b->in.len = b->in_off = b->rx_len = 0;
-	set_keys(&b->rx, ci, m, 0);
+	memconn_set_keys(&b->rx, ci, m, 0);
 	b->rx.seq = seq;
 	buf_put(&b->in, pkt, len);
 	if (expect_msg(b, p, sizeof p) != SSH_OK)
 		bad++;
 	b->in.len = b->in_off = b->rx_len = 0;
-	set_keys(&b->rx, ci, m, 1);
+	memconn_set_keys(&b->rx, ci, m, 1);
 	b->rx.seq = seq;
 	buf_put(&b->in, pkt, len);
 	if (pkt_read(b, &q, &n) == SSH_OK)
@@ -185,7 +173,7 @@ static int flips(const struct env *env, const struct cipher *ci, const struct ma
 	/* GCM's nonce is its own packet counter, not the sequence number */
 	if (strstr(ci->name, "gcm") == NULL) {
 		b->in.len = b->in_off = b->rx_len = 0;
-		set_keys(&b->rx, ci, m, 0);
+		memconn_set_keys(&b->rx, ci, m, 0);
 		b->rx.seq = seq + 1;
 		buf_put(&b->in, pkt, len);
 		if (pkt_read(b, &q, &n) == SSH_OK)
@@ -283,9 +271,9 @@ static int raw_sealed(const struct env *env, const struct cipher *ci, const stru
 	memset(pkt, 94, sizeof pkt);
 	put_u32(pkt, 32);
 	pkt[4] = padlen;
-	e = set_keys(&d, ci, m, 0);
+	e = memconn_set_keys(&d, ci, m, 0);
 	if (e == SSH_OK)
-		e = set_keys(&b->rx, ci, m, 0);
+		e = memconn_set_keys(&b->rx, ci, m, 0);
 	if (e == SSH_OK && ci->taglen) {
 		e = ci->seal(&d.cc, 0, pkt, total);
 		n = ci->taglen;
