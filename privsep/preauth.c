@@ -156,12 +156,13 @@ static int s_wait(struct conn *c, pid_t pid)
 	struct pollfd p[2] = {{c->authfd, POLLIN, 0}, {c->sigfd, POLLIN, 0}};
 	int64_t left = -1;
 	int n;
-	if (c->cfg->login_grace_time) {
-		left = c->start_ms + (int64_t)c->cfg->login_grace_time * 1000 + GRACE_SLACK_MS - conn_now_ms();
-		if (left < 0)
-			left = 0;
-	}
 	for (;;) {
+		/* afresh each time: a forwarded signal must not restart it */
+		if (c->cfg->login_grace_time) {
+			left = c->start_ms + (int64_t)c->cfg->login_grace_time * 1000 + GRACE_SLACK_MS - conn_now_ms();
+			if (left < 0)
+				left = 0;
+		}
 		n = poll(p, c->sigfd > 0 ? 2 : 1, left > 0x7fffffff ? 0x7fffffff : (int)left);
 		if (n < 0 && errno == EINTR)
 			continue;
