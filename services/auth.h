@@ -22,6 +22,11 @@ struct auth_result {
 	int no_agent_forwarding;
 	int no_x11_forwarding;
 	int no_user_rc;
+	/* PAM's account stack said the password has expired (a method other
+	 * than keyboard-interactive, which changes it in its conversation):
+	 * as OpenSSH, the login goes on without forwarding and every session
+	 * runs passwd on its terminal instead, then ends */
+	int force_pwchange;
 	char *permitopen[AUTH_MAX_LIST];   /* host:port; empty list = any */
 	int npermitopen;
 	char *permitlisten[AUTH_MAX_LIST]; /* [host:]port */

@@ -27,6 +27,8 @@
 #define CHILD_REAP_POLL_MS 100
 
 #define ENV_MAX (SESSION_ENV_MAX + AUTH_MAX_LIST + 16)
+#define PASSWD_PROGRAM "/usr/bin/passwd"
+
 
 struct env {
 	char *v[ENV_MAX + 1];
@@ -192,6 +194,30 @@ static void fail(const char *what, const char *arg)
 	dprintf(2, "%s %s: %s\r\n", what, arg, strerror(errno));
 }
 
+/* PAM said the password expired (force_pwchange): instead of what was
+ * asked for, passwd on the terminal, OpenSSH's words; the user logs in
+ * again afterwards. Without a terminal there is nothing to ask on. */
+static void pwchange(const struct child_spec *sp, char *const env[])
+{
+	static const char warn[] = "WARNING: Your password has expired.\n";
+	static const char now[] = "You must change your password now and log in again!\n";
+	static const char notty[] = "Password change required but no TTY available.\n";
+	char *argv[] = {"passwd", NULL};
+
+	if (write(2, warn, sizeof warn - 1) < 0)
+		_exit(1);
+	if (!sp->s->have_pty) {
+		if (write(2, notty, sizeof notty - 1) < 0)
+			_exit(1);
+		_exit(1);
+	}
+	if (write(2, now, sizeof now - 1) < 0)
+		_exit(1);
+	execve(PASSWD_PROGRAM, argv, env);
+	fail("Cannot execute", PASSWD_PROGRAM);
+	_exit(1);
+}
+
 /* the child, after vfork or fork: never returns. After vfork it shares
  * the server's memory until execve, so it only makes system calls on its
  * own stack: everything it needs was built before (env). */
@@ -226,6 +252,8 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	closefrom(3);
+	if (a->force_pwchange)
+		pwchange(sp, env);
 
 	base = base ? base + 1 : shell;
 	if (chdir(a->home) < 0) {

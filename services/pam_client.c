@@ -96,12 +96,14 @@ int pam_account(struct conn *c, struct userauth *u)
 	if (start(c, u, rep) == SSH_OK && call(c, LR_PAM_ACCT, NULL, 0, rep) == SSH_OK) {
 		/* what the modules said (pam_nologin's file) reaches the user */
 		send_banner_text(c, rep->data, rep->len);
-		if (rep->rc == P_SUCCESS)
+		if (rep->rc == P_SUCCESS) {
 			e = SSH_OK;
-		else if (rep->rc == P_NEW_AUTHTOK_REQD)
-			logit(c->log, LOG_INFO,
-			      "PAM: password change required for %s, which only keyboard-interactive can do [preauth]",
-			      u->logname);
+		} else if (rep->rc == P_NEW_AUTHTOK_REQD) {
+			logit(c->log, LOG_INFO, "PAM: password change required for %s [preauth]", u->logname);
+			u->res.force_pwchange = 1;
+			u->res.no_port_forwarding = u->res.no_agent_forwarding = u->res.no_x11_forwarding = 1;
+			e = SSH_OK;
+		}
 	}
 	if (e != SSH_OK)
 		logit(c->log, LOG_INFO, "Access denied for user %s by PAM account configuration [preauth]", u->logname);
