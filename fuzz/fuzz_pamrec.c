@@ -49,6 +49,7 @@ static void helper_side(const struct pam_req *q, size_t n, int nmsg)
 static void server_side(const struct pam_rep *r, size_t n)
 {
 	struct pam_turn t;
+	struct pam_cgroup g;
 	const char *f;
 	size_t off = 0;
 	uint64_t soft, hard;
@@ -74,6 +75,11 @@ static void server_side(const struct pam_rep *r, size_t n)
 			CHECK(f[0] == 'R' && res >= 0 && res <= 64);
 		if (pam_loginuid_parse(f) == SSH_OK)
 			CHECK(f[0] == 'U' && strlen(f) >= 2 && strlen(f) <= 11);
+		if (pam_cgroup_parse(f, &g) == SSH_OK) {
+			inside(g.path, r->data, len);
+			CHECK(f[0] == 'G' && g.ctrl > f && g.ctrl + g.nctrl < g.path && g.path[0] == '/');
+			CHECK(!strstr(g.path, "/../") && !strstr(g.path, "//") && strlen(g.path) <= PAM_CGROUP_PATH_MAX);
+		}
 	}
 }
 

@@ -247,14 +247,55 @@ static size_t session_facts(struct pam_side *p, const struct rlimit *before, cha
 	return o;
 }
 
+/* /proc/self/cgroup into buf, NUL-terminated ("" when unreadable) */
+static void read_cgroups(char *buf, size_t cap)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+	buf[n] = 0;
+	if (f)
+		fclose(f);
+}
+
+/* pam_systemd moves the process that opens the session, this helper, into
+ * the login's cgroup (logind's session scope, as it moves OpenSSH's
+ * monitor). The server and the sessions it starts must be there as well:
+ * each hierarchy's line that changed goes back as a "G" fact, for the
+ * server to join while it is still root. */
+static size_t cgroup_facts(const char *before, char *out, size_t o, size_t cap)
+{
+	char now[4096];
+	read_cgroups(now, sizeof now);
+	for (char *line = now, *end; *line; line = end + 1) {
+		const char *at;
+		size_t n;
+		if (!(end = strchr(line, '\n')))
+			break;
+		*end = 0;
+		n = strlen(line);
+		/* the same whole line before: this hierarchy did not change */
+		for (at = strstr(before, line); at; at = strstr(at + 1, line))
+			if ((at == before || at[-1] == '\n') && at[n] == '\n')
+				break;
+		if (!at && n && o + n + 2 <= cap) {
+			out[o++] = 'G';
+			memcpy(out + o, line, n + 1);
+			o += n + 1;
+		}
+	}
+	return o;
+}
+
 static void session(struct pam_side *p, int fd)
 {
 	struct rlimit before[RLIM_NLIMITS];
 	char *out = calloc(1, PAM_DATA_MAX);
+	char cgroups[4096];
 	int rc;
 
 	for (int r = 0; r < RLIM_NLIMITS; r++)
 		getrlimit(r, &before[r]);
+	read_cgroups(cgroups, sizeof cgroups);
 	if (!out) {
 		reply(fd, PAM_BUF_ERR, "", 0);
 		return;
@@ -268,6 +309,7 @@ static void session(struct pam_side *p, int fd)
 		size_t o;
 		p->session = 1;
 		o = session_facts(p, before, out, PAM_DATA_MAX);
+		o = cgroup_facts(cgroups, out, o, PAM_DATA_MAX);
 		/* what pam_motd/pam_echo said: shown before the shell, as
 		 * OpenSSH's loginmsg */
 		if (p->nmsgs && o + p->nmsgs + 2 <= PAM_DATA_MAX) {

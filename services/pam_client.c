@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "services/cgroup_join.h"
 #include "services/pam.h"
 #include "services/pam_rec.h"
 #include "services/userauth.h"
@@ -167,9 +168,9 @@ int pam_password(struct conn *c, struct userauth *u, const uint8_t *pw, size_t l
 	return ua_root_allowed(c, u, "password", 0) ? UA_SUCCESS : UA_FAILURE;
 }
 
-/* pam_limits and pam_loginuid act on the process that calls them, the
- * helper: the server takes the same values for itself while it is root,
- * and every session it starts inherits them */
+/* pam_limits, pam_loginuid and pam_systemd act on the process that calls
+ * them, the helper: the server takes the same values and cgroups for
+ * itself while it is root, and every session it starts inherits them */
 static void apply_fact(struct conn *c, const char *f)
 {
 	struct rlimit rl;
@@ -190,6 +191,10 @@ static void apply_fact(struct conn *c, const char *f)
 			close(fd);
 	} else if (f[0] == 'R') {
 		logit(c->log, LOG_INFO, "PAM: cannot apply resource limit %s", f + 1);
+	} else if (f[0] == 'G') {
+		/* logged there; the login goes on outside the scope, as an
+		 * unreadable loginuid does */
+		cgroup_join(c->log, f);
 	}
 }
 

@@ -133,3 +133,34 @@ int pam_loginuid_parse(const char *f)
 	size_t n = strspn(f + (f[0] == 'U'), "0123456789");
 	return f[0] == 'U' && n >= 1 && n <= 10 && !f[1 + n] ? SSH_OK : SSH_ERR_FORMAT;
 }
+
+/* no empty, "." or ".." component: the path stays inside the hierarchy */
+static int clean_path(const char *p)
+{
+	size_t n = strlen(p);
+	if (p[0] != '/' || n > PAM_CGROUP_PATH_MAX || strchr(p, '\n'))
+		return 0;
+	for (const char *c = p + 1; *c; c += strcspn(c, "/") + (c[strcspn(c, "/")] == '/')) {
+		size_t l = strcspn(c, "/");
+		if (l == 0 || (l == 1 && c[0] == '.') || (l == 2 && c[0] == '.' && c[1] == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+int pam_cgroup_parse(const char *f, struct pam_cgroup *g)
+{
+	uint64_t h;
+	const char *p;
+	size_t n;
+	if (f[0] != 'G' || number(f + 1, &h, &p) != SSH_OK || h > 1024 || *p++ != ':')
+		return SSH_ERR_FORMAT;
+	n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_=,");
+	if (p[n] != ':' || (h == 0) != (n == 0) || !clean_path(p + n + 1))
+		return SSH_ERR_FORMAT;
+	g->hier = (uint32_t)h;
+	g->ctrl = p;
+	g->nctrl = n;
+	g->path = p + n + 1;
+	return SSH_OK;
+}

@@ -46,5 +46,18 @@ int pam_fact_next(const struct pam_rep *r, size_t *off, const char **fact);
 int pam_rlimit_parse(const char *fact, int *res, uint64_t *soft, uint64_t *hard);
 /* a "U<loginuid>" fact: 1 to 10 digits */
 int pam_loginuid_parse(const char *fact);
+/* a "G<hierarchy>:<controllers>:<path>" fact, a line of the helper's
+ * /proc/self/cgroup that pam_open_session changed: the hierarchy's
+ * number, its controllers (lower-case names, digits, '_', '=' and ',';
+ * none for cgroup v2's 0) and an absolute path with no "." or ".."
+ * component, at most PAM_CGROUP_PATH_MAX bytes */
+#define PAM_CGROUP_PATH_MAX 1024
+struct pam_cgroup {
+	uint32_t hier;
+	const char *ctrl; /* not NUL-terminated: nctrl bytes */
+	size_t nctrl;
+	const char *path; /* NUL-terminated */
+};
+int pam_cgroup_parse(const char *fact, struct pam_cgroup *g);
 
 #endif

@@ -108,9 +108,30 @@ static void replies(void)
 	      "a loginuid fact: 1 to 10 digits only");
 }
 
+static void cgroups(void)
+{
+	struct pam_cgroup g;
+	CHECK(pam_cgroup_parse("G0::/user.slice/user-1000.slice/session-3.scope", &g) == SSH_OK && g.hier == 0 &&
+		  g.nctrl == 0 && !strcmp(g.path, "/user.slice/user-1000.slice/session-3.scope"),
+	      "a cgroup v2 fact: hierarchy 0, no controllers, the path");
+	CHECK(pam_cgroup_parse("G4:cpu,cpuacct:/a", &g) == SSH_OK && g.hier == 4 && g.nctrl == 11 &&
+		  !strncmp(g.ctrl, "cpu,cpuacct", 11) && !strcmp(g.path, "/a") &&
+		  pam_cgroup_parse("G1:name=systemd:/", &g) == SSH_OK && !strcmp(g.path, "/"),
+	      "cgroup v1 facts: the controllers, a named hierarchy, the root");
+	CHECK(pam_cgroup_parse("G0::/a/../b", &g) != SSH_OK && pam_cgroup_parse("G0::/a/..", &g) != SSH_OK &&
+		  pam_cgroup_parse("G0::/./a", &g) != SSH_OK && pam_cgroup_parse("G0::a", &g) != SSH_OK &&
+		  pam_cgroup_parse("G0:://a", &g) != SSH_OK && pam_cgroup_parse("G0::/a\n1::/b", &g) != SSH_OK,
+	      "cgroup facts with a relative path, a '..', '.' or empty component, or a second line refused");
+	CHECK(pam_cgroup_parse("G0:cpu:/a", &g) != SSH_OK && pam_cgroup_parse("G4::/a", &g) != SSH_OK &&
+		  pam_cgroup_parse("G4:CPU:/a", &g) != SSH_OK && pam_cgroup_parse("G:cpu:/a", &g) != SSH_OK &&
+		  pam_cgroup_parse("G99999:cpu:/a", &g) != SSH_OK && pam_cgroup_parse("U0::/a", &g) != SSH_OK,
+	      "cgroup facts: v2 with controllers, v1 without, odd names or numbers refused");
+}
+
 int main(void)
 {
 	requests();
 	replies();
+	cgroups();
 	return t_done();
 }
