@@ -84,17 +84,24 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 
 	e->n = 0;
 	e->v[0] = NULL;
+	/* OpenSSH's do_setup_env order: what AcceptEnv let through first, so
+	 * that the account's own variables replace it */
+	for (int i = 0; i < sp->s->nenv; i++)
+		env_assign(e, sp->s->env[i]);
 	env_set(e, "USER", a->user);
 	env_set(e, "LOGNAME", a->user);
 	env_set(e, "HOME", a->home);
-	env_set(e, "SHELL", shell);
 	env_set(e, "PATH", a->uid == 0 ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 				       : "/usr/local/bin:/usr/bin:/bin");
-	snprintf(buf, sizeof buf, "/var/mail/%s", a->user);
-	env_set(e, "MAIL", buf);
-	/* what AcceptEnv let through, then authorized_keys environment= */
-	for (int i = 0; i < sp->s->nenv; i++)
-		env_assign(e, sp->s->env[i]);
+	/* with PAM, pam_mail's to set */
+	if (!c->cfg->use_pam) {
+		snprintf(buf, sizeof buf, "/var/mail/%s", a->user);
+		env_set(e, "MAIL", buf);
+	}
+	env_set(e, "SHELL", shell);
+	if (getenv("TZ"))
+		env_set(e, "TZ", getenv("TZ"));
+	/* then authorized_keys environment= */
 	for (int i = 0; i < a->nenvironment; i++)
 		env_assign(e, a->environment[i]);
 	/* then PAM's, as OpenSSH's do_setup_env */
@@ -200,7 +207,7 @@ static void fail(const char *what, const char *arg)
 static void pwchange(const struct child_spec *sp, char *const env[])
 {
 	static const char warn[] = "WARNING: Your password has expired.\n";
-	static const char now[] = "You must change your password now and log in again!\n";
+	static const char now[] = "You must change your password now and login again!\n";
 	static const char notty[] = "Password change required but no TTY available.\n";
 	char *argv[] = {"passwd", NULL};
 
