@@ -79,6 +79,7 @@ static void env_assign(struct env *e, const char *nv)
 static void build_env(struct conn *c, const struct child_spec *sp, const char *shell, struct env *e)
 {
 	const struct auth_result *a = c->auth;
+	const char *tz;
 	char buf[512];
 	int unknown = !strcmp(c->addr, "UNKNOWN");
 
@@ -99,8 +100,8 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 		env_set(e, "MAIL", buf);
 	}
 	env_set(e, "SHELL", shell);
-	if (getenv("TZ"))
-		env_set(e, "TZ", getenv("TZ"));
+	if ((tz = getenv("TZ")))
+		env_set(e, "TZ", tz);
 	/* then authorized_keys environment= */
 	for (int i = 0; i < a->nenvironment; i++)
 		env_assign(e, a->environment[i]);
