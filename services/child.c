@@ -29,7 +29,6 @@
 #define ENV_MAX (SESSION_ENV_MAX + AUTH_MAX_LIST + 16)
 #define PASSWD_PROGRAM "/usr/bin/passwd"
 
-
 struct env {
 	char *v[ENV_MAX + 1];
 	int n;
