@@ -27,6 +27,10 @@ struct auth_result {
 	 * as OpenSSH, the login goes on without forwarding and every session
 	 * runs passwd on its terminal instead, then ends */
 	int force_pwchange;
+	/* pam_open_session gave the root helper a new session keyring
+	 * (pam_keyinit): the sessions get a new one of their own, as they
+	 * inherit the monitor's under OpenSSH */
+	int new_keyring;
 	char *permitopen[AUTH_MAX_LIST];   /* host:port; empty list = any */
 	int npermitopen;
 	char *permitlisten[AUTH_MAX_LIST]; /* [host:]port */

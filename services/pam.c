@@ -7,6 +7,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/keyctl.h>
 
 #include "services/pam.h"
 #include "services/pam_rec.h"
@@ -286,11 +289,18 @@ static size_t cgroup_facts(const char *before, char *out, size_t o, size_t cap)
 	return o;
 }
 
+/* the session keyring's serial, or -1 for none of its own */
+static long session_keyring(void)
+{
+	return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+}
+
 static void session(struct pam_side *p, int fd)
 {
 	struct rlimit before[RLIM_NLIMITS];
 	char *out = calloc(1, PAM_DATA_MAX);
 	char cgroups[4096];
+	long keyring = session_keyring();
 	int rc;
 
 	for (int r = 0; r < RLIM_NLIMITS; r++)
@@ -310,6 +320,11 @@ static void session(struct pam_side *p, int fd)
 		p->session = 1;
 		o = session_facts(p, before, out, PAM_DATA_MAX);
 		o = cgroup_facts(cgroups, out, o, PAM_DATA_MAX);
+		/* pam_keyinit joined a new session keyring */
+		if (session_keyring() != keyring && o + 2 <= PAM_DATA_MAX) {
+			out[o++] = 'K';
+			out[o++] = 0;
+		}
 		/* what pam_motd/pam_echo said: shown before the shell, as
 		 * OpenSSH's loginmsg */
 		if (p->nmsgs && o + p->nmsgs + 2 <= PAM_DATA_MAX) {

@@ -13,7 +13,8 @@
  *   ACCT                   pam_acct_mgmt, with the modules' messages
  *   SESSION                pam_setcred + pam_open_session; the answer holds
  *                          pam_getenvlist, changed rlimits, the loginuid
- *                          and changed cgroups (pam_systemd's scope)
+ *                          changed cgroups (pam_systemd's scope) and
+ *                          whether the session keyring changed (pam_keyinit)
  * Once the helper is told the user (LR_USER) it takes no PAM request; it
  * calls pam_close_session, pam_setcred(DELETE) and pam_end when the
  * server's end of the socket closes, however the connection ended. */

@@ -231,6 +231,8 @@ int pam_session(struct conn *c, struct userauth *u, struct auth_result *a)
 		/* an unterminated tail (the helper's bug) ends the loop */
 		if (f[0] == 'E')
 			e = keep_env(a, f + 1);
+		else if (f[0] == 'K' && !f[1])
+			a->new_keyring = 1;
 		else if (f[0] == 'M' && !a->pam_msg)
 			e = (a->pam_msg = strdup(f + 1)) ? SSH_OK : SSH_ERR_ALLOC;
 		else

@@ -1,6 +1,8 @@
 /* Permanent and temporary changes of identity. */
 #include <grp.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/keyctl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -32,6 +34,12 @@ int privdrop(struct auth_result *a)
 	 * already clears this on the uid change; say it, not assume it. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return SSH_ERR_INTERNAL;
+	/* pam_keyinit's new keyring is the helper's, which the sessions do
+	 * not descend from: a new anonymous one, the user's, as it made. As
+	 * with the module (optional in Debian's stack), a failure (the key
+	 * quota) leaves the login going on */
+	if (a->new_keyring)
+		(void)syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL);
 	return SSH_OK;
 }
 
