@@ -13,22 +13,19 @@
 #include "services/pam_rec.h"
 #include "transport/err.h"
 #include "transport/log.h"
+#include "transport/namelist.h"
 
 /* every controller of the hierarchy is among the mount's options */
 static int has_controllers(const struct pam_cgroup *g, const char *opts)
 {
-	size_t olen = strlen(opts);
-	for (size_t i = 0; i < g->nctrl;) {
-		size_t n = strcspn(g->ctrl + i, ",");
-		int found = 0;
-		if (n > g->nctrl - i)
-			n = g->nctrl - i;
-		for (size_t j = 0; j < olen && !found; j += strcspn(opts + j, ",") + 1)
-			found = strcspn(opts + j, ",") == n && !strncmp(opts + j, g->ctrl + i, n);
-		if (!found)
+	struct namelist it;
+	const char *name;
+	size_t n;
+
+	namelist_init(&it, g->ctrl, g->nctrl);
+	while (namelist_next(&it, &name, &n))
+		if (!namelist_has(opts, strlen(opts), name, n))
 			return 0;
-		i += n + 1;
-	}
 	return 1;
 }
 
