@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """For t_pam_conv: a password login (paramiko) whose password PAM says has
 expired, then one session, and what it shows, as JSON.
-  pam_pwchange.py pty|exec|forward USER PASSWORD NEW SSHD-LITE ARGS...
+  pam_pwchange.py pty|exec|forward|sftp USER PASSWORD NEW SSHD-LITE ARGS...
 pty: a shell on a terminal; every prompt passwd writes is answered (the
 current password, then NEW twice) and recorded. exec: `echo hello`
-without a terminal. forward: a direct-tcpip channel, then `echo hello`."""
+without a terminal. forward: a direct-tcpip channel, then `echo hello`.
+sftp: the sftp subsystem (internal-sftp), its first answer or its end."""
 import json
 import socket
 import subprocess
@@ -67,6 +68,16 @@ try:
     out["ok"] = t.is_authenticated()
     if mode == "pty":
         pty_session(t)
+    elif mode == "sftp":
+        ch = t.open_session(timeout=20)
+        ch.invoke_subsystem("sftp")
+        try:
+            paramiko.SFTPClient(ch).listdir(".")
+            out["sftp"], out["output"], out["status"] = "served", "", None
+        except (paramiko.SSHException, EOFError, OSError):
+            out["sftp"] = "ended"
+            out["output"] = read_all(ch, time.time() + 10)
+            out["status"] = ch.recv_exit_status()
     else:
         if mode == "forward":
             try:
