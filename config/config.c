@@ -69,7 +69,7 @@ const struct keyword keywords[] = {
 	{"XAuthLocation", K_STR, F(xauth_location), 0},
 	{"PermitTTY", K_BOOL, F(permit_tty), KW_MATCH},
 	{"PermitUserRC", K_BOOL, F(permit_user_rc), KW_MATCH},
-	{"PermitUserEnvironment", K_BOOL, F(permit_user_environment), 0},
+	{"PermitUserEnvironment", K_USERENV, F(permit_user_env), 0},
 	{"AcceptEnv", K_LIST, F(accept_env), KW_MATCH | KW_APPEND},
 	{"Subsystem", K_SUBSYS, F(sftp_server), KW_MATCH},
 	{"ClientAliveInterval", K_TIME, F(client_alive_interval), KW_MATCH},
@@ -445,7 +445,8 @@ int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errl
  * config_free frees (a new kind of value that allocates belongs here) */
 static int owns_string(enum ktype t)
 {
-	return t == K_STR || t == K_ALG || t == K_FACILITY || t == K_SUBSYS || t == K_KEYCREATE || t == K_AUTHMETHODS;
+	return t == K_STR || t == K_ALG || t == K_FACILITY || t == K_SUBSYS || t == K_KEYCREATE || t == K_AUTHMETHODS ||
+	       t == K_USERENV;
 }
 
 static const size_t derived[] = {F(kex_list), F(cipher_list), F(mac_list), F(hostkey_alg_list), F(comp_list),

@@ -93,7 +93,9 @@ struct config {
 	char *xauth_location;
 	int permit_tty;
 	int permit_user_rc;         /* run ~/.ssh/rc before the session */
-	int permit_user_environment;
+	/* PermitUserEnvironment: NULL (no), "yes", or a pattern-list of the
+	 * variable names ~/.ssh/environment and environment= may set */
+	char *permit_user_env;
 	struct strlist accept_env;
 	char *sftp_server;          /* Subsystem sftp PATH */
 	int client_alive_interval;

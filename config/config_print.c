@@ -102,6 +102,9 @@ static void print_one(const struct config *c, const struct keyword *k, const cha
 	case K_KEYCREATE:
 		pr(fd, lower, c->host_key_create ? c->host_key_create : "no");
 		break;
+	case K_USERENV:
+		pr(fd, lower, c->permit_user_env ? c->permit_user_env : "no");
+		break;
 	case K_ALG:
 		pr(fd, lower, alg_list(c, k->off));
 		break;

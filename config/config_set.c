@@ -195,6 +195,18 @@ static int set_keycreate(struct config *c, const struct keyword *k, char *val, c
 	return 0;
 }
 
+/* OpenSSH compares yes and no exactly: any other word is a pattern-list
+ * ("LANG,LC_*"), which also turns the feature on */
+static int set_userenv(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
+{
+	(void)k, (void)err, (void)errlen;
+	if (strpbrk(val, " \t"))
+		return -1;
+	free(c->permit_user_env);
+	c->permit_user_env = strcmp(val, "no") ? strdup(val) : NULL;
+	return 0;
+}
+
 /* OpenSSH: AuthorizedKeysFile replaces, HostKey and AcceptEnv append; a
  * HostKey path is never split */
 static int set_list(struct config *c, const struct keyword *k, char *val, char *err, size_t errlen)
@@ -389,6 +401,7 @@ static setter *const setters[] = {
 	[K_KEYCREATE] = set_keycreate, [K_FWD] = set_fwd, [K_MODE] = set_mode,
 	[K_PATLIST] = set_patlist, [K_AUTHMETHODS] = set_authmethods, [K_PKOPTS] = set_pkopts,
 	[K_ENV] = set_env, [K_PERMIT] = set_permit, [K_CHANTIMEOUT] = set_chantimeout, [K_TIMENONE] = set_timenone,
+	[K_USERENV] = set_userenv,
 };
 
 /* a value among allowed's '|'-separated ones, case-insensitive */

@@ -28,6 +28,7 @@ enum ktype {
 	K_PATLIST, /* whitespace-separated patterns, appended, never cut */
 	K_AUTHMETHODS,
 	K_PKOPTS,
+	K_USERENV, /* PermitUserEnvironment: yes, no or a pattern-list of names */
 };
 
 /* a strlist field that config_free and config_copy must own */

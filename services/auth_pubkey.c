@@ -304,8 +304,9 @@ static int keep_options(struct conn *c, struct userauth *u)
 		e = dup_list(a->permitopen, &a->npermitopen, k->permitopen, k->npermitopen);
 	if (e == SSH_OK)
 		e = dup_list(a->permitlisten, &a->npermitlisten, k->permitlisten, k->npermitlisten);
-	/* environment= only counts when PermitUserEnvironment allows it */
-	if (e == SSH_OK && c->cfg->permit_user_environment)
+	/* environment= only counts when PermitUserEnvironment allows it; its
+	 * pattern-list is applied when the session's environment is built */
+	if (e == SSH_OK && c->cfg->permit_user_env)
 		e = dup_list(a->environment, &a->nenvironment, k->environment, k->nenvironment);
 	return e;
 }

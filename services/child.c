@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config/pattern.h"
 #include "services/auth.h"
 #include "services/channel.h"
 #include "services/forward.h"
@@ -26,12 +27,20 @@
 #define CHILD_TERM_GRACE_MS 1000
 #define CHILD_REAP_POLL_MS 100
 
-#define ENV_MAX (SESSION_ENV_MAX + AUTH_MAX_LIST + 16)
+/* OpenSSH's limit on the lines of ~/.ssh/environment */
+#define ENV_FILE_LINES 1000
+#define ENV_MAX (SESSION_ENV_MAX + AUTH_MAX_LIST + 16 + ENV_FILE_LINES)
 #define PASSWD_PROGRAM "/usr/bin/passwd"
 
 struct env {
 	char *v[ENV_MAX + 1];
 	int n;
+	/* what building it has to tell the session on its stderr, and whether
+	 * the session must end instead (the child writes and exits: after
+	 * vfork it may not format or allocate) */
+	char note[512];
+	size_t notelen;
+	int fatal;
 };
 
 /* sets NAME=value, replacing an earlier NAME; a failed allocation just
@@ -75,6 +84,72 @@ static void env_assign(struct env *e, const char *nv)
 		env_put(e, nv, (size_t)(eq - nv), eq + 1);
 }
 
+static void env_note(struct env *e, unsigned lineno, const char *path)
+{
+	int n = snprintf(e->note + e->notelen, sizeof e->note - e->notelen, "Bad line %u in %.100s\n", lineno, path);
+	if (n > 0 && (size_t)n < sizeof e->note - e->notelen)
+		e->notelen += (size_t)n;
+}
+
+/* PermitUserEnvironment: yes, or a name its pattern-list accepts */
+static int user_env_ok(const struct conn *c, const char *name, size_t len)
+{
+	const char *allow = c->cfg->permit_user_env;
+	char n[256];
+	if (!allow || !len || len >= sizeof n)
+		return 0;
+	memcpy(n, name, len);
+	n[len] = '\0';
+	return !strcmp(allow, "yes") || pat_match_list(n, allow, 0) == 1;
+}
+
+/* ~/.ssh/environment as OpenSSH reads it, as the user (this process is
+ * the user by now): NAME=value lines, blank lines and '#' comments
+ * skipped, a line without '=' named on the session's stderr and skipped;
+ * more lines than OpenSSH's limit end the session */
+static void env_file(struct conn *c, struct env *e)
+{
+	char path[600], *line = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/.ssh/environment", c->auth->home);
+	if (!(f = fopen(path, "re")))
+		return;
+	while (getline(&line, &cap, f) != -1) {
+		char *p = line + strspn(line, " \t"), *eq;
+		if (++lineno > ENV_FILE_LINES) {
+			logit(c->log, LOG_CRIT, "Too many lines in environment file %s", path);
+			e->fatal = 1;
+			break;
+		}
+		if (!*p || *p == '#' || *p == '\n')
+			continue;
+		p[strcspn(p, "\n")] = '\0';
+		if (!(eq = strchr(p, '=')))
+			env_note(e, lineno, path);
+		else if (user_env_ok(c, p, (size_t)(eq - p)))
+			env_assign(e, p);
+	}
+	free(line);
+	fclose(f);
+}
+
+/* what the account may set for itself: the key's environment= and
+ * ~/.ssh/environment, both only with PermitUserEnvironment and through
+ * its pattern-list */
+static void env_user(struct conn *c, struct env *e)
+{
+	const struct auth_result *a = c->auth;
+	if (!c->cfg->permit_user_env)
+		return;
+	for (int i = 0; i < a->nenvironment; i++)
+		if (user_env_ok(c, a->environment[i], strcspn(a->environment[i], "=")))
+			env_assign(e, a->environment[i]);
+	env_file(c, e);
+}
+
 static void build_env(struct conn *c, const struct child_spec *sp, const char *shell, struct env *e)
 {
 	const struct auth_result *a = c->auth;
@@ -84,6 +159,8 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 
 	e->n = 0;
 	e->v[0] = NULL;
+	e->notelen = 0;
+	e->fatal = 0;
 	/* OpenSSH's do_setup_env order: what AcceptEnv let through first, so
 	 * that the account's own variables replace it */
 	for (int i = 0; i < sp->s->nenv; i++)
@@ -101,9 +178,14 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 	env_set(e, "SHELL", shell);
 	if ((tz = getenv("TZ")))
 		env_set(e, "TZ", tz);
-	/* then authorized_keys environment= */
-	for (int i = 0; i < a->nenvironment; i++)
-		env_assign(e, a->environment[i]);
+	/* before what the account, PAM and SetEnv may set, as OpenSSH */
+	if (sp->s->have_pty)
+		env_set(e, "TERM", sp->s->term ? sp->s->term : "dumb");
+	if (fwd_x11_display(sp->s))
+		env_set(e, "DISPLAY", fwd_x11_display(sp->s));
+	if (fwd_agent_path(sp->s))
+		env_set(e, "SSH_AUTH_SOCK", fwd_agent_path(sp->s));
+	env_user(c, e);
 	/* then PAM's, as OpenSSH's do_setup_env */
 	for (int i = 0; i < a->npam_env; i++)
 		env_assign(e, a->pam_env[i]);
@@ -121,18 +203,12 @@ static void build_env(struct conn *c, const struct child_spec *sp, const char *s
 		snprintf(buf, sizeof buf, "%s %d %s %d", c->addr, c->port, c->laddr, c->lport);
 		env_set(e, "SSH_CONNECTION", buf);
 	}
-	if (sp->s->have_pty) {
-		env_set(e, "SSH_TTY", sp->s->pty.name);
-		env_set(e, "TERM", sp->s->term ? sp->s->term : "dumb");
-	}
-	if (sp->orig_command)
-		env_set(e, "SSH_ORIGINAL_COMMAND", sp->orig_command);
-	if (fwd_agent_path(sp->s))
-		env_set(e, "SSH_AUTH_SOCK", fwd_agent_path(sp->s));
 	if (session_auth_info_file(c))
 		env_set(e, "SSH_USER_AUTH", session_auth_info_file(c));
-	if (fwd_x11_display(sp->s))
-		env_set(e, "DISPLAY", fwd_x11_display(sp->s));
+	if (sp->s->have_pty)
+		env_set(e, "SSH_TTY", sp->s->pty.name);
+	if (sp->orig_command)
+		env_set(e, "SSH_ORIGINAL_COMMAND", sp->orig_command);
 }
 
 /* PAM's session messages (pam_motd, pam_echo) before the shell, as
@@ -229,8 +305,9 @@ static void pwchange(const struct child_spec *sp, char *const env[])
  * the server's memory until execve, so it only makes system calls on its
  * own stack: everything it needs was built before (env). */
 static void run_child(struct conn *c, const struct child_spec *sp, const char *shell, const int fds[3],
-		      char *const env[])
+		      const struct env *e)
 {
+	char *const *env = e->v;
 	const struct auth_result *a = c->auth;
 	const char *base = strrchr(shell, '/');
 	char argv0[sizeof c->auth->shell + 1];
@@ -261,6 +338,10 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 	closefrom(3);
 	if (a->force_pwchange)
 		pwchange(sp, env);
+	if (e->notelen && write(2, e->note, e->notelen) < 0)
+		_exit(1);
+	if (e->fatal)
+		_exit(255);
 
 	base = base ? base + 1 : shell;
 	if (chdir(a->home) < 0) {
@@ -298,7 +379,7 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
  * needs a child of the child, and so a real fork. Kept apart so that the
  * caller's variables cannot be clobbered by the child. */
 static pid_t start(struct conn *c, const struct child_spec *sp, const char *shell, const int fds[3],
-		   char *const env[], int real_fork)
+		   const struct env *e, int real_fork)
 {
 	pid_t k;
 	if (real_fork) {
@@ -307,7 +388,7 @@ static pid_t start(struct conn *c, const struct child_spec *sp, const char *shel
 		k = vfork();
 	}
 	if (k == 0)
-		run_child(c, sp, shell, fds, env);
+		run_child(c, sp, shell, fds, e);
 	return k;
 }
 
@@ -327,7 +408,7 @@ int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, 
 	child[0] = p[0][0], child[1] = p[1][1], child[2] = p[2][1];
 	build_env(c, sp, shell, &e);
 	/* ~/.ssh/rc and xauth need a child of the child: a real fork */
-	k = start(c, sp, shell, child, e.v, has_user_rc(c) || sp->s->x11);
+	k = start(c, sp, shell, child, &e, has_user_rc(c) || sp->s->x11);
 	for (int i = 0; i < e.n; i++)
 		free(e.v[i]);
 	if (k < 0)
