@@ -90,7 +90,7 @@ static int send_banner_text(struct conn *c, const char *text, size_t len)
 int pam_account(struct conn *c, struct userauth *u)
 {
 	struct pam_rep *rep = calloc(1, sizeof *rep);
-	int e = SSH_ERR_AUTH;
+	int e = SSH_ERR_DENIED;
 
 	if (!rep)
 		return SSH_ERR_ALLOC;

@@ -31,6 +31,7 @@ static const struct errinfo errs[] = {
 	{SSH_ERR_LIMIT, SSH_DISCONNECT_BY_APPLICATION, "resource limit reached"},
 	{SSH_ERR_AUTH, SSH_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE, "too many authentication failures"},
 	{SSH_ERR_REFUSED, SSH_DISCONNECT_HOST_NOT_ALLOWED_TO_CONNECT, "administratively prohibited"},
+	{SSH_ERR_DENIED, SSH_DISCONNECT_BY_APPLICATION, "access denied"},
 	/* last: what an unknown code reads as */
 	{SSH_ERR_INTERNAL, SSH_DISCONNECT_BY_APPLICATION, "internal error"},
 };

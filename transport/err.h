@@ -29,6 +29,10 @@ enum {
 	SSH_ERR_AUTH = -22,      /* too many authentication failures */
 	SSH_ERR_INTERNAL = -23,
 	SSH_ERR_REFUSED = -24,   /* the configuration refuses this connection */
+	/* an account refused after authentication (PAM's account stack): the
+	 * refusal is logged where it is decided, and the connection closes
+	 * without a DISCONNECT, as OpenSSH's fatal() there */
+	SSH_ERR_DENIED = -25,
 };
 
 /* RFC 4253 11.1 reason codes */

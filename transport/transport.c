@@ -385,7 +385,7 @@ int transport_run(struct conn *c, const struct service *services)
 int transport_resume(struct conn *c)
 {
 	int e = loop(c);
-	if (e == SSH_OK || e == SSH_ERR_PEER_DISC || e == SSH_ERR_EOF)
+	if (e == SSH_OK || e == SSH_ERR_PEER_DISC || e == SSH_ERR_EOF || e == SSH_ERR_DENIED)
 		goto out;
 	{
 		char desc[128];
@@ -397,7 +397,8 @@ int transport_resume(struct conn *c)
 out:
 	if (c->hooks && c->hooks->cleanup)
 		c->hooks->cleanup(c);
-	if (e == SSH_OK)
+	/* a refused account's last words (pam_nologin's text) still go out */
+	if (e == SSH_OK || e == SSH_ERR_DENIED)
 		io_drain(c, 5000);
 	return e;
 }
