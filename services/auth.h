@@ -52,4 +52,11 @@ struct auth_result {
 	int recorder;
 };
 
+/* what a forwarding refusal names: a password that must change restricts
+ * the login as the key option does, and the log says which it was */
+static inline const char *auth_why(const struct auth_result *a, const char *option)
+{
+	return a && a->force_pwchange ? "password change required" : option;
+}
+
 #endif

@@ -97,7 +97,7 @@ int fwd_agent_request(struct conn *c, struct channel *ch, struct session *s, str
 	    c->auth->no_agent_forwarding) {
 		logit(c->log, LOG_INFO, "agent forwarding refused: %s",
 		      c->cfg->disable_forwarding ? "DisableForwarding yes"
-		      : c->cfg->allow_agent_forwarding ? "no-agent-forwarding in authorized_keys"
+		      : c->cfg->allow_agent_forwarding ? auth_why(c->auth, "no-agent-forwarding in authorized_keys")
 						       : "AllowAgentForwarding no");
 		return 0;
 	}

@@ -41,9 +41,7 @@ int fwd_tcp_allowed(struct conn *c, const char *what)
 		return 0;
 	}
 	if (!c->auth || c->auth->no_port_forwarding) {
-		logit(c->log, LOG_INFO, "%s refused: %s", what,
-		      c->auth && c->auth->force_pwchange ? "password change required"
-							 : "no-port-forwarding in authorized_keys");
+		logit(c->log, LOG_INFO, "%s refused: %s", what, auth_why(c->auth, "no-port-forwarding in authorized_keys"));
 		return 0;
 	}
 	return 1;

@@ -48,7 +48,8 @@ static int allowed(struct conn *c, int dir, const char *what, const char *path)
 		return 0;
 	}
 	if (!c->auth || c->auth->no_port_forwarding) {
-		logit(c->log, LOG_INFO, "refused %s to %.100s: no-port-forwarding in authorized_keys", what, path);
+		logit(c->log, LOG_INFO, "refused %s to %.100s: %s", what, path,
+		      auth_why(c->auth, "no-port-forwarding in authorized_keys"));
 		return 0;
 	}
 	return 1;
