@@ -419,10 +419,6 @@ int config_finish(struct config *c, algs_names_fn *names, char *err, size_t errl
 		strlist_add(&c->authorized_keys_files, ".ssh/authorized_keys");
 		strlist_add(&c->authorized_keys_files, ".ssh/authorized_keys2");
 	}
-	if (c->accept_env.n == 0 && !c->accept_env.v[0]) {
-		strlist_add(&c->accept_env, "LANG");
-		strlist_add(&c->accept_env, "LC_*");
-	}
 	for (size_t i = 0; i < sizeof alg_lists / sizeof alg_lists[0]; i++) {
 		names(alg_lists[i].kind, 0, def, sizeof def);
 		names(alg_lists[i].kind, 1, sup, sizeof sup);

@@ -71,7 +71,8 @@ def log_has(text):
     return text in env.log_text()
 
 
-t, proc = connect()
+# AcceptEnv for the env request below (OpenSSH's default accepts none)
+t, proc = connect("-o", "AcceptEnv=LC_*")
 
 # --- exec ---
 out, err, st = run(t, "echo out; echo err >&2; exit 7")
