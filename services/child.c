@@ -41,6 +41,7 @@ struct env {
 	char note[512];
 	size_t notelen;
 	int fatal;
+	const char *rc; /* rc_file's */
 };
 
 /* sets NAME=value, replacing an earlier NAME; a failed allocation just
@@ -238,28 +239,37 @@ static void motd(void)
 	close(fd);
 }
 
-/* ~/.ssh/rc as OpenSSH runs it: /bin/sh, in the home directory, with the
- * session's environment and output, before the shell or command; its stdin
- * is empty so it cannot eat the session's input */
-static int has_user_rc(const struct conn *c)
+#define SYSTEM_RC "/etc/ssh/sshrc"
+
+/* the rc file OpenSSH's do_rc_files runs before the shell or command:
+ * ~/.ssh/rc unless the key's no-user-rc, PermitUserRC no, a subsystem or
+ * ForceCommand rule it out, else /etc/ssh/sshrc; NULL for none. The child
+ * runs it from the home directory, hence ~/.ssh/rc's relative path. */
+static const char *rc_file(const struct conn *c, const struct child_spec *sp)
 {
 	char path[600];
 	struct stat st;
-	if (c->auth->no_user_rc || !c->cfg->permit_user_rc)
-		return 0;
-	snprintf(path, sizeof path, "%s/.ssh/rc", c->auth->home);
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	if (!c->auth->no_user_rc && c->cfg->permit_user_rc && !sp->no_user_rc) {
+		snprintf(path, sizeof path, "%s/.ssh/rc", c->auth->home);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			return ".ssh/rc";
+	}
+	return stat(SYSTEM_RC, &st) == 0 && S_ISREG(st.st_mode) ? SYSTEM_RC : NULL;
 }
 
-static void user_rc(const struct conn *c, char *const env[])
+/* the rc file as OpenSSH runs it: /bin/sh, in the home directory, with
+ * the session's environment and output, before the shell or command; its
+ * stdin is empty so it cannot eat the session's input */
+static void run_rc(const char *rc, char *const env[])
 {
 	struct stat st;
 	pid_t pid;
-	if (c->auth->no_user_rc || !c->cfg->permit_user_rc || stat(".ssh/rc", &st) != 0 || !S_ISREG(st.st_mode))
+	/* a home directory we could not enter has no ~/.ssh/rc */
+	if (stat(rc, &st) != 0)
 		return;
 	pid = fork();
 	if (pid == 0) {
-		char *argv[] = {"sh", ".ssh/rc", NULL};
+		char *argv[] = {"sh", (char *)rc, NULL};
 		int null = open("/dev/null", O_RDONLY);
 		if (null > 0) {
 			dup2(null, 0);
@@ -351,9 +361,9 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 	}
 	/* with X11 the rc gets the cookie, or xauth does */
 	if (sp->s->x11)
-		x11_child_setup(c, sp->s, has_user_rc(c), env);
-	else
-		user_rc(c, env);
+		x11_child_setup(c, sp->s, e->rc, env);
+	else if (e->rc)
+		run_rc(e->rc, env);
 	if (sp->command) {
 		snprintf(argv0, sizeof argv0, "%s", base);
 		argv[0] = argv0;
@@ -407,8 +417,9 @@ int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, 
 	}
 	child[0] = p[0][0], child[1] = p[1][1], child[2] = p[2][1];
 	build_env(c, sp, shell, &e);
-	/* ~/.ssh/rc and xauth need a child of the child: a real fork */
-	k = start(c, sp, shell, child, &e, has_user_rc(c) || sp->s->x11);
+	e.rc = rc_file(c, sp);
+	/* an rc file and xauth need a child of the child: a real fork */
+	k = start(c, sp, shell, child, &e, e.rc || sp->s->x11);
 	for (int i = 0; i < e.n; i++)
 		free(e.v[i]);
 	if (k < 0)

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,7 +85,7 @@ int session_start(struct conn *c, struct channel *ch, int how, const char *cmd)
 	static const char *const what[] = {"shell", "command", "subsystem"};
 	struct session *s = ch->priv;
 	const struct auth_result *a = c->auth;
-	struct child_spec sp = {NULL, NULL, s};
+	struct child_spec sp = {NULL, NULL, s, 0};
 	int pid, in, out, err, e;
 
 	if (s->started || !a)
@@ -105,6 +106,7 @@ int session_start(struct conn *c, struct channel *ch, int how, const char *cmd)
 	} else {
 		sp.command = how == START_SHELL ? NULL : cmd;
 	}
+	sp.no_user_rc = how == START_SUBSYSTEM || (c->cfg->force_command && strcasecmp(c->cfg->force_command, "none"));
 	if ((e = child_spawn(c, &sp, &pid, &in, &out, &err)) != SSH_OK) {
 		logit(c->log, LOG_ERR, "cannot start a session for %s: %s", a->user, strerror(errno));
 		return 0;

@@ -80,6 +80,9 @@ struct child_spec {
 	const char *command;      /* for "shell -c", or NULL for a login shell */
 	const char *orig_command; /* SSH_ORIGINAL_COMMAND under a forced command */
 	const struct session *s;  /* pty, TERM and accepted variables */
+	/* a subsystem or ForceCommand's command: as OpenSSH, ~/.ssh/rc does
+	 * not run, so that the account cannot add to what the server runs */
+	int no_user_rc;
 };
 /* forks and execs the user's shell; *in, *out and *err receive our ends
  * of the child's stdin/stdout/stderr (-1 each with a pty, whose master

@@ -1,8 +1,8 @@
 /* The session child's part of X11 forwarding, as the user and in the home
- * directory, before the shell: OpenSSH's do_rc_files. ~/.ssh/rc, when
- * there is one and it may run, gets "protocol cookie" on its standard
- * input and files the cookie itself; otherwise xauth gets "remove" and
- * "add" for the display. */
+ * directory, before the shell: OpenSSH's do_rc_files. The rc file (the
+ * user's ~/.ssh/rc when it may run, else /etc/ssh/sshrc), when there is
+ * one, gets "protocol cookie" on its standard input and files the cookie
+ * itself; otherwise xauth gets "remove" and "add" for the display. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,14 +37,14 @@ static void feed(const char *path, char *const argv[], const char *text, char *c
 		;
 }
 
-void x11_child_setup(const struct conn *c, const struct session *s, int has_rc, char *const env[])
+void x11_child_setup(const struct conn *c, const struct session *s, const char *rc, char *const env[])
 {
 	const struct x11_fwd *x = s->x11;
 	char text[2 * sizeof x->auth_display + sizeof x->proto + sizeof x->cookie + 32];
 	if (!x)
 		return;
-	if (has_rc) {
-		char *argv[] = {"sh", ".ssh/rc", NULL};
+	if (rc) {
+		char *argv[] = {"sh", (char *)rc, NULL};
 		snprintf(text, sizeof text, "%s %s\n", x->proto, x->cookie);
 		feed("/bin/sh", argv, text, env);
 	} else {
