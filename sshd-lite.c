@@ -352,6 +352,8 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 	fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
 	peer_lookup(0, &peer);
+	if (cfg->tcp_keep_alive && peer_keepalive(0) < 0)
+		logit(log, LOG_ERR, "setsockopt SO_KEEPALIVE: %s", strerror(errno));
 	/* before the connection's state exists: the smaller the process, the
 	 * cheaper the fork */
 	if (*nkeys < 0) {

@@ -55,6 +55,8 @@ const struct keyword keywords[] = {
 	{"PermitEmptyPasswords", K_BOOL, F(permit_empty_passwords), KW_MATCH},
 	{"PermitRootLogin", K_ROOT, F(permit_root_login), KW_MATCH},
 	{"StrictModes", K_BOOL, F(strict_modes), 0},
+	{"TCPKeepAlive", K_BOOL, F(tcp_keep_alive), 0},
+	{"KeepAlive", K_BOOL, F(tcp_keep_alive), KW_ALIAS},
 	/* appended line after line; a Match block's list replaces */
 	{"DenyUsers", K_PATLIST, F(deny_users), KW_MATCH | KW_APPEND},
 	{"AllowUsers", K_PATLIST, F(allow_users), KW_MATCH | KW_APPEND},
@@ -202,6 +204,7 @@ void config_defaults(struct config *c)
 	c->kbd_interactive_authentication = -1; /* follows PasswordAuthentication */
 	c->permit_root_login = ROOT_PROHIBIT_PASSWORD;
 	c->strict_modes = 1;
+	c->tcp_keep_alive = 1;
 	c->allow_tcp_forwarding = 1;
 	c->allow_streamlocal_forwarding = FWD_ALL;
 	c->streamlocal_bind_mask = 0177;

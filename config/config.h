@@ -82,6 +82,7 @@ struct config {
 	char *pam_service_name;  /* PAMServiceName: the file in /etc/pam.d */
 	int permit_root_login;
 	int strict_modes;
+	int tcp_keep_alive;         /* TCPKeepAlive: SO_KEEPALIVE on the client's socket */
 	/* access control (services/access.c), patterns as given */
 	struct strlist allow_users, deny_users, allow_groups, deny_groups;
 	char *banner;

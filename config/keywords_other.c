@@ -33,8 +33,6 @@ const struct other_keyword other_keywords[] = {
 	{"PidFile", 0, "/run/sshd.pid", NULL, "no daemon, no pid file"},
 	{"SshdSessionPath", 0, NULL, NULL, "sshd-lite is one program, no sshd-session"},
 	{"SshdAuthPath", 0, NULL, NULL, "sshd-lite is one program, no sshd-auth"},
-	{"TCPKeepAlive", 0, "yes", "yes|no", "socket options are the launcher's (systemd KeepAlive=)"},
-	{"KeepAlive", KW_ALIAS, NULL, "yes|no", "socket options are the launcher's"},
 	{"IPQoS", M, "lowdelay throughput", NULL, "socket options are the launcher's"},
 	{"RDomain", M, NULL, NULL, "the launcher binds the socket's routing domain"},
 	{"DebianBanner", 0, NULL, "yes|no", "Debian's: the version string carries no distribution banner"},

@@ -2,6 +2,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -73,4 +74,12 @@ void peer_lookup(int fd, struct peer *p)
 		if (env_addr("TCPLOCALIP", p->laddr, sizeof p->laddr))
 			p->lport = env_port("TCPLOCALPORT");
 	}
+}
+
+int peer_keepalive(int fd)
+{
+	int one = 1;
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one) == 0 || errno == ENOTSOCK)
+		return 0;
+	return -1;
 }

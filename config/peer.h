@@ -17,5 +17,9 @@ struct peer {
 /* fills p from fd's socket addresses, else from TCPREMOTEIP/TCPREMOTEPORT
  * and TCPLOCALIP/TCPLOCALPORT; IPv4-mapped IPv6 addresses are shown as IPv4 */
 void peer_lookup(int fd, struct peer *p);
+/* TCPKeepAlive: SO_KEEPALIVE on fd when it is a socket, as sshd does in
+ * inetd mode too (a launcher does not set it), so that a client that
+ * vanished is noticed; 0, or -1 with errno when a socket refused it */
+int peer_keepalive(int fd);
 
 #endif
