@@ -17,6 +17,7 @@
 #include "services/auth.h"
 #include "services/channel.h"
 #include "services/forward.h"
+#include "services/loginrec.h"
 #include "services/session.h"
 #include "services/x11.h"
 #include "transport/conn.h"
@@ -42,6 +43,7 @@ struct env {
 	size_t notelen;
 	int fatal;
 	const char *rc; /* rc_file's */
+	char lastlog[384]; /* PrintLastLog's line for a login shell on a pty */
 };
 
 /* sets NAME=value, replacing an earlier NAME; a failed allocation just
@@ -375,7 +377,9 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 		snprintf(argv0, sizeof argv0, "-%s", base);
 		argv[0] = argv0;
 		argv[1] = NULL;
+		/* OpenSSH's loginmsg: PAM's messages, then the last login */
 		login_msg(a->pam_msg);
+		login_msg(e->lastlog);
 		if (c->cfg->print_motd)
 			motd();
 	}
@@ -418,6 +422,10 @@ int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, 
 	child[0] = p[0][0], child[1] = p[1][1], child[2] = p[2][1];
 	build_env(c, sp, shell, &e);
 	e.rc = rc_file(c, sp);
+	/* before this login's record replaces it (loginrec_login) */
+	e.lastlog[0] = '\0';
+	if (sp->s->have_pty && !sp->command && c->cfg->print_last_log)
+		loginrec_last(c->auth->uid, e.lastlog, sizeof e.lastlog);
 	/* an rc file and xauth need a child of the child: a real fork */
 	k = start(c, sp, shell, child, &e, e.rc || sp->s->x11);
 	for (int i = 0; i < e.n; i++)

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include <utmp.h>
 #include <utmpx.h>
@@ -367,3 +368,29 @@ int loginrec_tty(struct conn *c, const char *pty)
 }
 
 void loginrec_logout(struct conn *c, const char *pty) { send_req(c, LR_LOGOUT, pty, 0); }
+
+void loginrec_last(uid_t uid, char *out, size_t outlen)
+{
+	struct lastlog ll;
+	char when[64], host[sizeof ll.ll_host + 1];
+	time_t t;
+	struct tm tm;
+	int fd = open(LASTLOG_PATH, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	out[0] = '\0';
+	if (fd < 0)
+		return;
+	if (pread(fd, &ll, sizeof ll, (off_t)uid * (off_t)sizeof ll) == (ssize_t)sizeof ll && ll.ll_time != 0) {
+		t = ll.ll_time;
+		/* ctime(3)'s form, as OpenSSH prints it */
+		if (localtime_r(&t, &tm) && strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm)) {
+			memcpy(host, ll.ll_host, sizeof ll.ll_host);
+			host[sizeof ll.ll_host] = '\0';
+			if (host[0])
+				snprintf(out, outlen, "Last login: %s from %s\r\n", when, host);
+			else
+				snprintf(out, outlen, "Last login: %s\r\n", when);
+		}
+	}
+	close(fd);
+}

@@ -41,5 +41,9 @@ void loginrec_login(struct conn *c, const char *pty, int pid);
 int loginrec_tty(struct conn *c, const char *pty);
 /* that session ended */
 void loginrec_logout(struct conn *c, const char *pty);
+/* PrintLastLog: OpenSSH's "Last login: TIME from HOST\r\n" from uid's
+ * lastlog slot, read before this login's record replaces it; an empty
+ * string for a first login or an unreadable file */
+void loginrec_last(uid_t uid, char *out, size_t outlen);
 
 #endif
