@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,12 +40,18 @@
 #define SSHD_LITE_CONFIG "/etc/sshd-lite/sshd_config"
 #endif
 #define MAX_OPTS 128
+#define MAX_MADE 8
 
 static const char usage_text[] =
-	"usage: sshd-lite [-46deiqTtV] [-C connection_spec] [-E log_file] [-f config_file]\n"
-	"                 [-h host_key_file] [-K key_type] [-o option] [-Q query]\n"
+	"usage: sshd-lite [-46DdeGiqTtV] [-C connection_spec] [-c host_cert_file] [-E log_file]\n"
+	"                 [-f config_file] [-g login_grace_time] [-h host_key_file] [-K key_type]\n"
+	"                 [-o option] [-p port] [-Q query]\n"
 	"  -i            inetd mode: serve the connection on stdin/stdout (always)\n"
+	"  -4, -6, -D    accepted, as sshd's: the launcher listens, nothing detaches\n"
+	"  -p PORT       as Port: accepted, the launcher listens\n"
 	"  -h FILE       host key file (repeatable; default the /etc/ssh/ssh_host_*_key that exist)\n"
+	"  -c FILE       host certificate file (repeatable), as HostCertificate\n"
+	"  -g TIME       the time a client has to log in, as LoginGraceTime\n"
 	"  -f FILE       read settings from FILE (default " SSHD_LITE_CONFIG " when it exists)\n"
 	"  -o KW=VALUE   any sshd_config keyword, e.g. -o PasswordAuthentication=yes\n"
 	"  -e            log to stderr instead of syslog (ignored when stderr is the connection)\n"
@@ -52,7 +59,7 @@ static const char usage_text[] =
 	"  -d            debug logging (LogLevel DEBUG)\n"
 	"  -q            quiet: log errors only\n"
 	"  -t            check the configuration and the host keys, then exit 0 or 1\n"
-	"  -T            print the effective configuration, then exit\n"
+	"  -T, -G        print the effective configuration, then exit (host keys are not needed)\n"
 	"  -C SPEC       with -T: the configuration of a connection after Match, SPEC being\n"
 	"                user=U,host=H,addr=A,laddr=L,lport=P,rdomain=R (as sshd -C)\n"
 	"  -K TYPE       write a new host key of TYPE (ed25519, ecdsa, ecdsa-384, ecdsa-521,\n"
@@ -65,6 +72,9 @@ struct args {
 	const char *config_file, *keygen, *logfile, *query, *conn_spec;
 	const char *opts[MAX_OPTS], *hkeys[CONFIG_MAX_LIST];
 	int nopts, nh, test, print, debug, quiet, to_stderr;
+	/* -c, -g and -p as the -o options they are */
+	char made[MAX_MADE][PATH_MAX + 32];
+	int nmade;
 	/* -t, -T, -Q, -V, -K: no connection is served, so stderr is a person's
 	 * even when it is the same file as stdout (`>out 2>&1`, `2>&1 | grep`) */
 	int offline;
@@ -139,21 +149,43 @@ static void usage_out(void)
 		fputs(usage_text, sock ? stderr : stdout);
 }
 
+/* sshd's options that stand for a keyword: -c FILE, -g TIME, -p PORT */
+static int opt_keyword(struct args *a, const char *kw, const char *val)
+{
+	if (a->nopts >= MAX_OPTS || a->nmade >= MAX_MADE || strlen(val) >= PATH_MAX)
+		return fail("too many or too long -c and -g options");
+	snprintf(a->made[a->nmade], sizeof a->made[0], "%s=%s", kw, val);
+	a->opts[a->nopts++] = a->made[a->nmade++];
+	return 0;
+}
+
 /* 0: go on; 1: exit 1; 2: exit 0 (help, version) */
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option longopts[] = {{"help", no_argument, NULL, 'H'}, {NULL, 0, NULL, 0}};
 	int ch;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "46deiqtTVf:h:o:C:E:K:Q:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "46DdeGiqtTVf:h:o:C:E:K:Q:c:g:p:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case '4': case '6': case 'i':
+		case '4': case '6': case 'i': case 'D':
 			break; /* the launcher listens; we are always in inetd mode */
+		case 'p':
+			if (opt_keyword(a, "Port", optarg))
+				return 1;
+			break;
+		case 'c':
+			if (opt_keyword(a, "HostCertificate", optarg))
+				return 1;
+			break;
+		case 'g':
+			if (opt_keyword(a, "LoginGraceTime", optarg))
+				return 1;
+			break;
 		case 'd': a->debug = 1; break;
 		case 'e': a->to_stderr = 1; break;
 		case 'q': a->quiet = 1; break;
 		case 't': a->test = a->offline = 1; break;
-		case 'T': a->print = a->offline = 1; break;
+		case 'T': case 'G': a->print = a->offline = 1; break;
 		case 'C': a->conn_spec = optarg; break;
 		case 'V':
 			fprintf(stderr, "sshd-lite_%s\n", SSHD_LITE_VERSION);
@@ -180,7 +212,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 				usage_out();
 				return 2;
 			}
-			if (optopt && strchr("fhoCEKQ", optopt))
+			if (optopt && strchr("fhoCEKQcgp", optopt))
 				fail_off(a, "option -%c needs an argument", optopt);
 			else if (optopt)
 				fail_off(a, "unknown option -%c", optopt);
