@@ -135,7 +135,8 @@ static void print_one(const struct config *c, const struct keyword *k, const cha
 		pr(fd, lower, fwd[*ip & FWD_ALL]);
 		break;
 	case K_MODE:
-		dprintf(fd, "%s %04o\n", lower, (unsigned)*ip);
+		/* OpenSSH's "0%o": 022 and 0177 alike */
+		dprintf(fd, "%s 0%o\n", lower, (unsigned)*ip);
 		break;
 	case K_COMP:
 		pr(fd, lower, c->compression == COMP_PREAUTH ? "zlib" : c->compression ? "yes" : "no");
