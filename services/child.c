@@ -36,10 +36,10 @@
 struct env {
 	char *v[ENV_MAX + 1];
 	int n;
-	/* what building it has to tell the session on its stderr, and whether
-	 * the session must end instead (the child writes and exits: after
-	 * vfork it may not format or allocate) */
-	char note[512];
+	/* what building it has to tell the session on its stderr, and the
+	 * status the session ends with instead of running, 0 for none (the
+	 * child writes and exits: after vfork it may not format or allocate) */
+	char note[4096];
 	size_t notelen;
 	int fatal;
 	const char *rc; /* rc_file's */
@@ -124,7 +124,7 @@ static void env_file(struct conn *c, struct env *e)
 		char *p = line + strspn(line, " \t"), *eq;
 		if (++lineno > ENV_FILE_LINES) {
 			logit(c->log, LOG_CRIT, "Too many lines in environment file %s", path);
-			e->fatal = 1;
+			e->fatal = 255;
 			break;
 		}
 		if (!*p || *p == '#' || *p == '\n')
@@ -151,6 +151,32 @@ static void env_user(struct conn *c, struct env *e)
 		if (user_env_ok(c, a->environment[i], strcspn(a->environment[i], "=")))
 			env_assign(e, a->environment[i]);
 	env_file(c, e);
+}
+
+#define NOLOGIN_PATH "/etc/nologin"
+
+int child_nologin(const struct conn *c)
+{
+	struct stat st;
+	return !c->cfg->use_pam && c->auth->uid != 0 && stat(NOLOGIN_PATH, &st) == 0;
+}
+
+/* before the environment (OpenSSH's order): what that said is not shown */
+static void nologin(struct conn *c, struct env *e)
+{
+	ssize_t n;
+	int fd;
+	if (!child_nologin(c))
+		return;
+	logit(c->log, LOG_INFO, "User %.100s not allowed because %s exists", c->auth->user, NOLOGIN_PATH);
+	e->fatal = 254;
+	e->notelen = 0;
+	if ((fd = open(NOLOGIN_PATH, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, e->note + e->notelen, sizeof e->note - e->notelen);
+	if (n > 0)
+		e->notelen += (size_t)n;
+	close(fd);
 }
 
 static void build_env(struct conn *c, const struct child_spec *sp, const char *shell, struct env *e)
@@ -353,7 +379,7 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 	if (e->notelen && write(2, e->note, e->notelen) < 0)
 		_exit(1);
 	if (e->fatal)
-		_exit(255);
+		_exit(e->fatal);
 
 	base = base ? base + 1 : shell;
 	if (chdir(a->home) < 0) {
@@ -421,6 +447,7 @@ int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, 
 	}
 	child[0] = p[0][0], child[1] = p[1][1], child[2] = p[2][1];
 	build_env(c, sp, shell, &e);
+	nologin(c, &e);
 	e.rc = rc_file(c, sp);
 	/* before this login's record replaces it (loginrec_login) */
 	e.lastlog[0] = '\0';

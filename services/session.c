@@ -92,7 +92,7 @@ int session_start(struct conn *c, struct channel *ch, int how, const char *cmd)
 		return 0;
 	/* command="internal-sftp" in authorized_keys: OpenSSH serves sftp
 	 * whatever the client asked for */
-	if (a->command && sftp_internal_args(a->command) && !a->force_pwchange)
+	if (a->command && sftp_internal_args(a->command) && !a->force_pwchange && !child_nologin(c))
 		return sftp_start(c, ch, sftp_internal_args(a->command));
 	/* privileges were dropped to the user before this service started;
 	 * never start anything as someone else */

@@ -88,6 +88,10 @@ struct child_spec {
  * of the child's stdin/stdout/stderr (-1 each with a pty, whose master
  * is the channel's fd). SSH_OK or an error. */
 int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, int *out, int *err);
+/* Without PAM (whose pam_nologin does it), OpenSSH's do_nologin: while
+ * /etc/nologin exists, only root's sessions run; the others, internal-sftp
+ * included, show the file and end with status 254 (child_spawn) */
+int child_nologin(const struct conn *c);
 /* a pidfd for pid, or -1 when the kernel has none */
 int child_pidfd(int pid);
 
