@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,6 +79,11 @@ static void s_close(struct conn *c, struct channel *ch)
 	cs->sessions--;
 }
 
+int session_intercepted(const struct conn *c)
+{
+	return c->auth && (c->auth->force_pwchange || child_nologin(c));
+}
+
 int session_start(struct conn *c, struct channel *ch, int how, const char *cmd)
 {
 	static const char *const what[] = {"shell", "command", "subsystem"};
@@ -92,7 +96,7 @@ int session_start(struct conn *c, struct channel *ch, int how, const char *cmd)
 		return 0;
 	/* command="internal-sftp" in authorized_keys: OpenSSH serves sftp
 	 * whatever the client asked for */
-	if (a->command && sftp_internal_args(a->command) && !a->force_pwchange && !child_nologin(c))
+	if (a->command && sftp_internal_args(a->command) && !session_intercepted(c))
 		return sftp_start(c, ch, sftp_internal_args(a->command));
 	/* privileges were dropped to the user before this service started;
 	 * never start anything as someone else */
@@ -106,7 +110,7 @@ int session_start(struct conn *c, struct channel *ch, int how, const char *cmd)
 	} else {
 		sp.command = how == START_SHELL ? NULL : cmd;
 	}
-	sp.no_user_rc = how == START_SUBSYSTEM || (c->cfg->force_command && strcasecmp(c->cfg->force_command, "none"));
+	sp.no_user_rc = how == START_SUBSYSTEM || session_forced(c);
 	if ((e = child_spawn(c, &sp, &pid, &in, &out, &err)) != SSH_OK) {
 		logit(c->log, LOG_ERR, "cannot start a session for %s: %s", a->user, strerror(errno));
 		return 0;

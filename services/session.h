@@ -46,6 +46,12 @@ int session_chroot(struct conn *c, const struct auth_result *a);
 /* ForceCommand in place of authorized_keys' command= (OpenSSH: the
  * administrator's wins); SSH_OK or SSH_ERR_ALLOC */
 int session_force_command(struct conn *c, struct auth_result *a);
+/* whether ForceCommand (not a key's command=) decides what sessions run */
+int session_forced(const struct conn *c);
+/* whether a session's child must run instead of internal-sftp in this
+ * process, because it will not run what was asked for: a password to
+ * change (passwd) or /etc/nologin (child_nologin) */
+int session_intercepted(const struct conn *c);
 /* ExposeAuthInfo's file for SSH_USER_AUTH, made on first use; NULL when
  * off or when it cannot be made */
 const char *session_auth_info_file(struct conn *c);

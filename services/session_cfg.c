@@ -17,13 +17,17 @@
 #include "transport/err.h"
 #include "transport/log.h"
 
+int session_forced(const struct conn *c)
+{
+	return c->cfg->force_command && strcasecmp(c->cfg->force_command, "none") != 0;
+}
+
 int session_force_command(struct conn *c, struct auth_result *a)
 {
-	const char *fc = c->cfg->force_command;
 	char *copy;
-	if (!fc || !strcasecmp(fc, "none"))
+	if (!session_forced(c))
 		return SSH_OK;
-	if (!(copy = strdup(fc)))
+	if (!(copy = strdup(c->cfg->force_command)))
 		return SSH_ERR_ALLOC;
 	free(a->command);
 	a->command = copy;

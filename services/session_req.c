@@ -200,7 +200,7 @@ static int r_subsystem(struct conn *c, struct channel *ch, struct session *s, st
 	/* internal-sftp (the default) runs here; a forced command still wins */
 	if (!prog || !*prog)
 		prog = "internal-sftp";
-	if (sftp_internal_args(prog) && !(c->auth && (c->auth->command || c->auth->force_pwchange || child_nologin(c))))
+	if (sftp_internal_args(prog) && !(c->auth && c->auth->command) && !session_intercepted(c))
 		return sftp_start(c, ch, sftp_internal_args(prog));
 	return start_with(c, ch, START_SUBSYSTEM, (const uint8_t *)prog, strlen(prog));
 }
