@@ -374,41 +374,42 @@ static int conn_end(struct conn *c, int rc)
 static int serve(const struct config *cfg, const struct logger *log, struct hostkey *keys, int *nkeys)
 {
 	struct peer peer;
+	struct stat st;
 	struct conn *c;
 	char err[512];
 	int rc;
 
-	int rootfd = 0, monfd = 0, fds[2] = {0, -1};
+	int monfd = 0;
 
 	signal(SIGPIPE, SIG_IGN);
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 	fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
 	peer_lookup(0, &peer);
+	/* PipeAuthentication trusts only a local pipe: any socket is a peer
+	 * of unknown identity */
+	if (fstat(0, &st) == 0 && S_ISSOCK(st.st_mode))
+		peer.network = 1;
 	if (cfg->tcp_keep_alive && peer_keepalive(0) < 0)
 		logit(log, LOG_ERR, "setsockopt SO_KEEPALIVE: %s", strerror(errno));
 	/* before the connection's state exists: the smaller the process, the
 	 * cheaper the fork */
 	if (*nkeys < 0) {
-		monfd = monitor_start(cfg, log, peer.addr, keys, CONFIG_MAX_LIST, nkeys, fds, err, sizeof err);
+		monfd = monitor_start(cfg, log, &peer, keys, CONFIG_MAX_LIST, nkeys, conn_end, err, sizeof err);
 		if (monfd < 0) {
 			key_error(log, 0, err);
 			return 1;
 		}
-		rootfd = fds[0];
 		load_certs(cfg, log, keys, *nkeys);
 	} else {
 		logit(log, LOG_INFO, "not started as root: no privilege separation, no utmp, wtmp or lastlog records");
 	}
 	c = calloc(1, sizeof *c);
 	if (!c) {
-		if (rootfd > 0)
-			close(rootfd);
 		if (monfd > 0)
 			close(monfd);
 		return 1;
 	}
 	conn_init(c, 0, 1, cfg, log);
-	c->rootfd = rootfd;
 	c->monfd = monfd;
 	if (monfd > 0) {
 		c->sign = monitor_sign;
@@ -431,9 +432,7 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	 * the start; the user's come with the first USERAUTH_REQUEST */
 	rc = conn_match(c, NULL, 0);
 	if (rc == SSH_OK && c->monfd > 0)
-		return privsep_serve(c, fds[1], conn_end);
-	if (fds[1] >= 0)
-		close(fds[1]);
+		return privsep_preauth(c, conn_end);
 	if (rc == SSH_OK)
 		rc = transport_run(c, transport_services);
 	return conn_end(c, rc);

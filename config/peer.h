@@ -11,7 +11,8 @@ struct peer {
 	int port;
 	char laddr[64];
 	int lport;
-	int network;    /* 1 when fd is a TCP socket or the environment names one */
+	int network;    /* 1 when fd is a TCP socket or the environment names one (the
+			 * entry point sets it for any socket: PipeAuthentication) */
 };
 
 /* fills p from fd's socket addresses, else from TCPREMOTEIP/TCPREMOTEPORT

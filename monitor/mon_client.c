@@ -109,34 +109,74 @@ int monitor_sign(struct conn *c, const struct hostkey *k, const struct sigalg *a
 	return e;
 }
 
-int monitor_session(struct conn *c)
+/* one record of an authentication answer: a packet sent, or the end */
+static int auth_record(struct conn *c, const uint8_t *q, size_t n, uint32_t *outcome, int *done)
+{
+	struct rd r;
+	struct buf *b;
+	const uint8_t *p;
+	size_t pl;
+	uint32_t code;
+	uint8_t op;
+	int e;
+
+	rd_init(&r, q, n);
+	if (rd_u8(&r, &op) != SSH_OK)
+		return SSH_ERR_PROTO;
+	if (op == MON_AUTH_PACKET) {
+		/* string payload */
+		if (rd_string(&r, &p, &pl) != SSH_OK || rd_end(&r) != SSH_OK || !pl)
+			return SSH_ERR_PROTO;
+		if ((e = pkt_begin(c, p[0], &b)) != SSH_OK || (e = buf_put(b, p + 1, pl - 1)) != SSH_OK)
+			return e;
+		return pkt_send(c);
+	}
+	/* uint32 outcome, uint32 code */
+	if (op != MON_AUTH_END || rd_u32(&r, outcome) != SSH_OK || rd_u32(&r, &code) != SSH_OK ||
+	    rd_end(&r) != SSH_OK || *outcome > MON_FAIL)
+		return SSH_ERR_PROTO;
+	*done = 1;
+	if (*outcome != MON_FAIL)
+		return SSH_OK;
+	return code && code < 1000 ? -(int)code : SSH_ERR_INTERNAL;
+}
+
+int monitor_auth(struct conn *c, uint8_t op, const uint8_t *fields, size_t n, uint32_t *outcome)
 {
 	struct buf q;
-	struct rd r;
-	uint8_t op, one = MON_SESSION;
-	const uint8_t *sid;
-	size_t sl;
-	uint32_t idx;
-	ssize_t n;
-	int e = SSH_ERR_INTERNAL;
+	ssize_t len;
+	size_t used = 0;
+	int e = SSH_ERR_INTERNAL, done = 0;
 
-	if (c->monfd <= 0 || send(c->monfd, &one, 1, MSG_NOSIGNAL) != 1)
-		return SSH_ERR_INTERNAL;
+	*outcome = MON_FAIL;
+	if (n + 2 > MON_MAX_MSG)
+		return SSH_ERR_TOOBIG;
 	buf_init(&q, MON_MAX_MSG);
-	if ((n = recv_msg(c->monfd, &q)) > 0) {
-		rd_init(&r, q.d, (size_t)n);
-		/* byte MON_SESSION, string session identifier, uint32 key index */
-		if (rd_u8(&r, &op) == SSH_OK && op == MON_SESSION && rd_string(&r, &sid, &sl) == SSH_OK &&
-		    rd_u32(&r, &idx) == SSH_OK && rd_end(&r) == SSH_OK && sl > 0 && sl <= sizeof c->session_id &&
-		    idx < (uint32_t)c->nkeys) {
-			memcpy(c->session_id, sid, sl);
-			c->session_id_len = sl;
-			c->initial_hostkey = &c->keys[idx];
-			e = SSH_OK;
-		}
+	buf_u8(&q, op);
+	buf_bool(&q, c->initial_hostcert);
+	buf_put(&q, fields, n);
+	if (!q.err && send(c->monfd, q.d, q.len, MSG_NOSIGNAL) == (ssize_t)q.len) {
+		used = q.len;
+		e = SSH_OK;
 	}
-	if (e != SSH_OK)
-		logit(c->log, LOG_ERR, "monitor: no session identifier from the monitor");
+	/* a password, maybe */
+	wipe(q.d, q.len);
+	while (e == SSH_OK && !done) {
+		q.len = 0;
+		if ((len = recv_msg(c->monfd, &q)) <= 0) {
+			e = SSH_ERR_INTERNAL;
+			break;
+		}
+		if ((size_t)len > used)
+			used = (size_t)len;
+		e = auth_record(c, q.d, (size_t)len, outcome, &done);
+		if (e == SSH_ERR_PROTO)
+			e = SSH_ERR_INTERNAL;
+	}
+	if (!done)
+		logit(c->log, LOG_ERR, "privsep: no answer from the monitor [preauth]");
+	if (q.d)
+		wipe(q.d, used);
 	buf_free(&q);
 	return e;
 }

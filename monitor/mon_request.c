@@ -7,6 +7,7 @@
 #include "kex/agree.h"
 #include "monitor/mon_proto.h"
 #include "transport/err.h"
+#include "transport/msg.h"
 
 /* the exchange hashes of the methods in kex/methods.c: SHA-1 (legacy
  * groups), SHA-256, -384, -512 */
@@ -80,20 +81,6 @@ static int sign(struct mon_state *m, struct rd *r, struct buf *reply)
 	return e == SSH_OK && !reply->err ? SSH_OK : SSH_ERR_INTERNAL;
 }
 
-static int session(struct mon_state *m, struct rd *r, struct buf *reply)
-{
-	if (m->preauth)
-		return refuse(m, "session request from the pre-authentication process");
-	if (rd_end(r) != SSH_OK)
-		return refuse(m, "malformed session request");
-	if (!m->session_id_len)
-		return refuse(m, "session identifier asked before a key exchange");
-	buf_u8(reply, MON_SESSION);
-	buf_string(reply, m->session_id, m->session_id_len);
-	buf_u32(reply, m->session_key);
-	return reply->err ? SSH_ERR_INTERNAL : SSH_OK;
-}
-
 static int moduli(struct mon_state *m, struct rd *r, struct buf *reply)
 {
 	uint32_t min, want, max;
@@ -119,6 +106,79 @@ static int moduli(struct mon_state *m, struct rd *r, struct buf *reply)
 	return reply->err ? SSH_ERR_INTERNAL : SSH_OK;
 }
 
+static int auth_refusal(const struct mon_state *m, uint8_t type)
+{
+	const struct conn *c = m->ac;
+	if (!c)
+		return refuse(m, "authentication request to a monitor that authenticates no one");
+	if (!m->preauth)
+		return refuse(m, "authentication request from outside the pre-authentication process");
+	if (!m->session_id_len)
+		return refuse(m, "authentication request before a key exchange");
+	if (c->authenticated)
+		return refuse(m, "authentication request after success");
+	if (m->nauth >= MON_MAX_AUTH)
+		return refuse(m, "too many authentication requests");
+	if (!c->dispatch[type])
+		return refuse(m, "keyboard-interactive response with no question asked");
+	return SSH_OK;
+}
+
+/* The first request binds the connection to the monitor's session
+ * identifier and the key that signed it, whatever the pre-authentication
+ * process may think they are */
+static void auth_bind(struct mon_state *m, int hostcert)
+{
+	struct conn *c = m->ac;
+	if (c->session_id_len)
+		return;
+	memcpy(c->session_id, m->session_id, m->session_id_len);
+	c->session_id_len = m->session_id_len;
+	c->initial_hostkey = &m->keys[m->session_key];
+	c->initial_hostcert = hostcert;
+}
+
+static int auth(struct mon_state *m, uint8_t op, struct rd *r, struct buf *reply)
+{
+	uint8_t type = op == MON_AUTH_REQUEST ? SSH_MSG_USERAUTH_REQUEST : SSH_MSG_USERAUTH_INFO_RESPONSE;
+	struct conn *c = m->ac;
+	struct buf cap;
+	struct rd pk;
+	const uint8_t *p;
+	size_t pl, mark;
+	int hostcert, e;
+	uint32_t outcome;
+
+	if ((e = auth_refusal(m, type)) != SSH_OK)
+		return e;
+	if (rd_bool(r, &hostcert) != SSH_OK)
+		return refuse(m, "malformed authentication request");
+	m->nauth++;
+	auth_bind(m, hostcert);
+	buf_init(&cap, MON_MAX_ANSWER);
+	c->capture = &cap;
+	e = c->dispatch[type](c, type, r);
+	c->capture = NULL;
+	outcome = e < 0 ? MON_FAIL : c->authenticated ? MON_HANDOVER : MON_GO_ON;
+	m->multi = 1;
+	rd_init(&pk, cap.d, cap.len);
+	while (!cap.err && rd_left(&pk) && rd_string(&pk, &p, &pl) == SSH_OK) {
+		buf_string_begin(reply, &mark);
+		buf_u8(reply, MON_AUTH_PACKET);
+		buf_string(reply, p, pl);
+		buf_string_end(reply, mark);
+	}
+	buf_string_begin(reply, &mark);
+	buf_u8(reply, MON_AUTH_END);
+	buf_u32(reply, outcome);
+	buf_u32(reply, e < 0 ? (uint32_t)-e : 0);
+	buf_string_end(reply, mark);
+	if (cap.err)
+		reply->err = cap.err;
+	buf_free(&cap);
+	return reply->err ? SSH_ERR_INTERNAL : SSH_OK;
+}
+
 int mon_request(struct mon_state *m, const uint8_t *q, size_t n, struct buf *reply)
 {
 	struct rd r;
@@ -132,10 +192,11 @@ int mon_request(struct mon_state *m, const uint8_t *q, size_t n, struct buf *rep
 	switch (op) {
 	case MON_SIGN:
 		return sign(m, &r, reply);
-	case MON_SESSION:
-		return session(m, &r, reply);
 	case MON_MODULI:
 		return moduli(m, &r, reply);
+	case MON_AUTH_REQUEST:
+	case MON_AUTH_INFO:
+		return auth(m, op, &r, reply);
 	default:
 		logit(m->log, LOG_ERR, "monitor: unpermitted request %u", op);
 		return SSH_ERR_PROTO;

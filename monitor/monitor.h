@@ -23,25 +23,29 @@ struct conn;
 struct dh_group; /* kex/agree.h */
 
 /* Forks (only as root: callers check): the calling process becomes the
- * monitor and never returns from here; the child returns as the server.
- * Returns the server's end of the monitor's own socket (sign, moduli and
- * session requests), with keys[0..*nkeys) public-only, fds[0] the end of
- * the login recorder's and PAM's socket (services/loginrec.h: conn's
- * rootfd) and fds[1] the end for the pre-authentication process, which
- * may only ask for signatures and groups; or -1 with err set when the
- * monitor could not load the keys or could not start. */
-int monitor_start(const struct config *cfg, const struct logger *log, const char *host, struct hostkey *keys,
-		  int max, int *nkeys, int fds[2], char *err, size_t errlen);
+ * monitor and never returns from here; the child returns as the
+ * pre-authentication process, with keys[0..*nkeys) public-only and its
+ * socket to the monitor (signatures, groups, userauth, then the transport
+ * state) as the result; or -1 with err set when the monitor could not
+ * load the keys or could not start. After authentication the monitor
+ * forks the user's process, which serves the connection and ends through
+ * end (the entry point's close path). */
+struct peer;
+int monitor_start(const struct config *cfg, const struct logger *log, const struct peer *peer,
+		  struct hostkey *keys, int max, int *nkeys, int (*end)(struct conn *c, int rc), char *err,
+		  size_t errlen);
+
+/* the pre-authentication process's userauth: a USERAUTH_REQUEST's or
+ * INFO_RESPONSE's fields (op MON_AUTH_REQUEST or MON_AUTH_INFO) to the
+ * monitor, which decides them; its packets are sent from c. *outcome is
+ * MON_GO_ON or MON_HANDOVER; an error is the one the connection ends
+ * with. */
+int monitor_auth(struct conn *c, uint8_t op, const uint8_t *fields, size_t n, uint32_t *outcome);
 
 /* conn's sign hook (transport/conn.h): asks the monitor on c->monfd to
  * sign data with k, one of c->keys */
 int monitor_sign(struct conn *c, const struct hostkey *k, const struct sigalg *alg, const uint8_t *data,
 		 size_t len, struct buf *out);
-
-/* Under privilege separation, before the root server process answers
- * userauth: the session identifier and the key of the first exchange, as
- * the monitor signed them, into c (session_id, initial_hostkey) */
-int monitor_session(struct conn *c);
 
 /* conn's choose_group hook: the monitor picks the group exchange's group
  * from its moduli file (MON_MODULI) */

@@ -1,15 +1,13 @@
-/* Privilege separation's process split (docs/ARCHITECTURE.md,
- * "Processes"). Started as root, after the monitor holds the host keys
- * and the connection struct is set up, the server process S forks the
- * pre-authentication process P, which enters the sandbox
- * (privsep/sandbox.h) before it reads a byte of the client's and then runs
+/* The pre-authentication process P (docs/ARCHITECTURE.md, "Processes"):
+ * the monitor's child, started as root, with the host keys' public halves
+ * and the connection struct set up. It enters the sandbox
+ * (privsep/sandbox.h) before it reads a byte of the client's, then runs
  * the version exchange, the packets and the key exchanges (signing
  * through the monitor). Its ssh-userauth (ua_proxy.c) hands each userauth
- * message to S, which answers it with the userauth code as root, its
- * packets captured (conn's capture). After USERAUTH_SUCCESS, S, already
- * the user (chroot, groups, uid), takes the client's descriptors and the
- * transport state from P (transport/handover.c) and serves the
- * connection; P exits. */
+ * message to the monitor, which decides it. After USERAUTH_SUCCESS, P
+ * hands the client's descriptors and the transport state
+ * (transport/handover.c) to the monitor, whose process for the user takes
+ * them over; P exits. */
 #ifndef SSHL_PREAUTH_H
 #define SSHL_PREAUTH_H
 
@@ -18,11 +16,10 @@
 /* the rows the pre-authentication process's SERVICE_REQUEST may start */
 extern const struct service preauth_services[];
 
-/* Runs connection c separated; premon is the pre-authentication process's
- * own socket to the monitor (monitor_start's fds[1]). end(c, rc) is the
- * unseparated server's close path (the close log line, freeing): the
- * process that ends the connection calls it. Returns the process's exit
+/* Runs connection c as P, from the sandbox on; c->monfd is its socket to
+ * the monitor. end(c, rc) is the close path (the close log line,
+ * freeing), for a connection that ends here. Returns the process's exit
  * status. */
-int privsep_serve(struct conn *c, int premon, int (*end)(struct conn *c, int rc));
+int privsep_preauth(struct conn *c, int (*end)(struct conn *c, int rc));
 
 #endif

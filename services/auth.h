@@ -6,6 +6,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+struct service;
+
 #define AUTH_MAX_LIST 32
 
 struct auth_result {
@@ -15,6 +17,7 @@ struct auth_result {
 	char home[512];
 	char shell[256];
 	char method[32];        /* "publickey", "password", ... for logs */
+	const struct service *svc; /* what the client authenticated for */
 	/* authorized_keys options of the key used (RFC-less, OpenSSH's) */
 	char *command;          /* command="...": forced command, or NULL */
 	int no_pty;

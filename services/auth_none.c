@@ -2,18 +2,15 @@
  * which methods can continue. With PipeAuthentication it logs in the user
  * who started the server, when the client is at the other end of a pipe
  * rather than a socket: that client could run anything as that user anyway. */
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "services/userauth.h"
 
 /* A local pipe only: not a socket, and not a relay's pipe whose launcher
- * says a network client is behind it (tcpserver, sslh: TCPREMOTEIP) */
-static int pipe_peer(const struct conn *c)
-{
-	struct stat st;
-	return !c->network_peer && fstat(c->rfd, &st) == 0 && !S_ISSOCK(st.st_mode);
-}
+ * says a network client is behind it (tcpserver, sslh: TCPREMOTEIP); the
+ * entry point knows, from the descriptor it was started with, since the
+ * process deciding may hold none (the monitor) */
+static int pipe_peer(const struct conn *c) { return !c->network_peer; }
 
 int auth_none(struct conn *c, struct userauth *u, struct rd *r)
 {

@@ -12,6 +12,12 @@ extern const struct service transport_services[];
 extern const struct service auth_services[];
 
 int userauth_install(struct conn *c);
+/* After USERAUTH_SUCCESS, in the process that serves the user: login
+ * records, ForceCommand, ChrootDirectory, the user's identity, then the
+ * service c->auth names. userauth's success runs it itself, except on a
+ * connection with auth_split set (the monitor's), where the process forked
+ * for the user does. */
+int userauth_enter(struct conn *c);
 int connection_install(struct conn *c);
 
 #endif

@@ -260,6 +260,16 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 		return e;
 	if ((e = transport_authenticated(c)) != SSH_OK)
 		return e;
+	a->svc = svc;
+	return c->auth_split ? SSH_OK : userauth_enter(c);
+}
+
+int userauth_enter(struct conn *c)
+{
+	struct auth_result *a = c->auth;
+	int e;
+	if (!a || !a->svc)
+		return SSH_ERR_INTERNAL;
 	/* Root is given up for good here, before the service runs; utmp,
 	 * wtmp and lastlog need it later, and the root helper keeps it */
 	loginrec_start(c, a);
@@ -269,7 +279,7 @@ static int success(struct conn *c, struct userauth *u, const char *method)
 		logit(c->log, LOG_ERR, "cannot change to user %s: privileges not dropped", a->user);
 		return e;
 	}
-	return svc->install(c);
+	return a->svc->install(c);
 }
 
 /* a step of AuthenticationMethods passed, with more to go: what it found

@@ -90,9 +90,6 @@ void conn_free(struct conn *c)
 	if (c->rootfd > 0)
 		close(c->rootfd);
 	c->rootfd = 0;
-	if (c->authfd > 0)
-		close(c->authfd);
-	c->authfd = 0;
 }
 
 void conn_rekey_limits(struct conn *c, const struct config *cfg)

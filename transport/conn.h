@@ -107,25 +107,27 @@ struct conn {
 	 * dh_gex_choose) where the moduli file cannot be read (the sandbox, a
 	 * ChrootDirectory): the monitor does it. NULL: dh_gex_choose here. */
 	int (*choose_group)(struct conn *c, uint32_t min, uint32_t want, uint32_t max, struct dh_group *out);
-	/* the monitor's socket for it: the root helper's until the login,
-	 * then the login recorder's (the same socket, moved) */
+	/* the monitor's socket for them (signatures, groups; in the
+	 * pre-authentication process userauth too), 0 for none */
 	int monfd;
 	/* Privilege separation (privsep/preauth.c). In the pre-authentication
-	 * process: the socket to the root server process that answers
-	 * userauth, 0 for none; handover is set once USERAUTH_SUCCESS is
-	 * queued, and the loop then ends as soon as no key exchange runs, so
-	 * that the transport state moves to the user's process. In the root
-	 * server process: capture, when set, takes each payload pkt_send is
-	 * given (as an SSH string) instead of sending it. */
-	int authfd;
+	 * process, handover is set once the monitor decided USERAUTH_SUCCESS,
+	 * and the loop then ends as soon as no key exchange runs, so that the
+	 * transport state moves to the user's process. In the monitor:
+	 * capture, when set, takes each payload pkt_send is given (as an SSH
+	 * string) instead of sending it. */
 	int handover;
 	struct buf *capture;
+	/* the monitor's own connection, which decides userauth without
+	 * serving anyone: success ends at USERAUTH_SUCCESS, and the process
+	 * forked for the user goes on from there (services/service.h) */
+	int auth_split;
 
 	char addr[64];      /* the peer, or "UNKNOWN" */
 	int port;
 	char laddr[64];     /* our end of the connection */
 	int lport;
-	int network_peer;   /* a TCP socket, or a pipe whose launcher named one */
+	int network_peer;   /* not a local pipe: a socket, or a pipe whose launcher named a network client */
 	char client_version[256];
 	char server_version[128];
 

@@ -1,14 +1,14 @@
 #!/usr/bin/python3
 """Privilege separation (issue 13), as the processes show it from /proc.
-Started as root, a connection is three processes: the launched process
-stays root as the monitor M (alone loads the host keys and signs), its
-child the server S (root until authentication, answers userauth), and S's
-child P, the pre-authentication process, which alone holds the client's
-socket until authentication, as the sshd account, chrooted to the empty
-privilege separation directory, with NoNewPrivs, a seccomp filter and
-rlimits. After the login P is gone, S serves the session as the user and
-holds the socket, and no process the user owns holds a host private key
-(M does: the search works). Fail closed without the account or the
+Started as root, a connection is two processes before authentication:
+the launched process stays root as the monitor M (alone loads the host
+keys, signs and decides userauth), and its child P, the
+pre-authentication process, which alone holds the client's socket, as
+the sshd account, chrooted to the empty privilege separation directory,
+with NoNewPrivs, a seccomp filter and rlimits. After the login P is gone,
+M's other child serves the session as the user and holds the socket, and
+no process the user owns holds a host private key (M does: the search
+works). Fail closed without the account or the
 directory; started as a user, one log line, no separation, and a login
 works. Faults (a forbidden system call, P killed) are t_privsep_kill.py's."""
 import os
@@ -73,14 +73,14 @@ def preauth_checks(proc, inode, tag):
               lim.get("Max processes", [""])[:2] == ["0", "0"] and nofile[0] == nofile[1] and nofile[0].isdigit()
               and int(nofile[0]) <= 16,
               "processes %s, open files %s" % (lim.get("Max processes"), nofile))
-    # what it may reach: the client, the monitor and S (sockets), the
+    # what it may reach: the client and the monitor (sockets), the
     # signalfd, the log; no directory (a way out of the chroot), no file
     fds = {int(fd): fd_target(p, int(fd)) for fd in os.listdir("/proc/%d/fd" % p)}
     odd = {fd: what for fd, what in fds.items()
            if not (str(what).startswith("socket:") or what in ("anon_inode:[signalfd]", "/dev/null", env.log))}
     socks = {what for what in fds.values() if str(what).startswith("socket:")}
-    rep.check("pre-auth: its fds are the client's, the monitor's and the server's sockets, a signalfd and the log",
-              not odd and len(socks) <= 3, "%s" % fds)
+    rep.check("pre-auth: its fds are the client's and the monitor's sockets, a signalfd and the log",
+              not odd and len(socks) <= 2, "%s" % fds)
     others = [q for q in holders(inode, pids) if q != p]
     rep.check("pre-auth: no other process of the connection holds the socket", not others,
               "also %s" % others)
@@ -89,9 +89,9 @@ def preauth_checks(proc, inode, tag):
               rest and all(fd_target(q, 0) == "/dev/null" and fd_target(q, 1) == "/dev/null" for q in rest),
               " ".join("%d:%s,%s" % (q, fd_target(q, 0), fd_target(q, 1)) for q in rest))
     parent = int(status(p).get("PPid", "0"))
-    rep.check("pre-auth: its parent, the server that answers userauth, is root and not the launched process",
-              parent in rest and ids(parent)[0] == [0] * 4 and parent != proc.pid,
-              "parent %d, launched %d" % (parent, proc.pid))
+    rep.check("pre-auth: its parent is the launched process, the root monitor, and no other process serves "
+              "the connection", parent == proc.pid and rest == [proc.pid] and ids(parent)[0] == [0] * 4,
+              "parent %d, launched %d, others %s" % (parent, proc.pid, rest))
     rep.check("pre-auth: no host private key in its memory", not mem_has(p, forbidden))
 
 
@@ -110,7 +110,7 @@ def session_checks(alg, proc, inode, tag):
     rep.check("%s: no host private key in the memory of the user's %d processes" % (alg, len(procs_of(uid))),
               not leaked and procs_of(uid), "%d keys found" % len(leaked))
     # the monitor: the one process of the connection left as root (the
-    # launched one, which forked the server)
+    # launched one, which forked the user's process)
     monitors = [q for q in pids if ids(q)[0] == [0] * 4]
     has = mem_has(monitors[0], held) if len(monitors) == 1 else set()
     rep.check("%s: the root monitor, the launched process, holds the host keys" % alg,

@@ -1,12 +1,19 @@
 /* The monitor's request parser and state machine (monitor/mon_proto.h):
  * a sign request is answered with a signature that verifies under the
- * key's public blob, the first exchange hash becomes the session id, and
- * every malformed or out-of-bounds request is refused. */
+ * key's public blob, the first exchange hash becomes the session id,
+ * userauth is answered only in its place, and every malformed or
+ * out-of-bounds request is refused. */
 #include <fcntl.h>
+#include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "monitor/mon_proto.h"
+#include "monitor/mon_user.h"
+#include "services/userauth.h"
+#include "transport/msg.h"
+#include "wiring.h"
 #include "t.h"
 #include "transport/crypto.h"
 #include "transport/err.h"
@@ -58,36 +65,88 @@ static void good_sign(struct mon_state *m, const struct hostkey *k)
 	buf_free(&blob);
 }
 
-/* MON_SESSION: the monitor's own session identifier, never before it
- * signed one */
-static void session(struct mon_state *m, int signed_yet)
+/* byte op, bool hostcert, the fields of a USERAUTH_REQUEST */
+static void auth_req(struct buf *q, const char *user, const char *method)
 {
-	struct buf reply;
-	struct rd r;
-	uint8_t q[2] = {MON_SESSION, 0}, op = 0;
-	const uint8_t *sid;
-	size_t sl;
-	uint32_t idx = 9;
+	buf_reset(q);
+	buf_u8(q, MON_AUTH_REQUEST);
+	buf_bool(q, 0);
+	buf_cstring(q, user);
+	buf_cstring(q, "ssh-connection");
+	buf_cstring(q, method);
+}
 
-	buf_init(&reply, 0);
-	if (!signed_yet) {
-		CHECK(mon_request(m, q, 1, &reply) != SSH_OK && reply.len == 0,
-		      "the session identifier is refused before the first signature");
-		buf_free(&reply);
-		return;
+/* the records of an authentication answer: the first packet's type (0 for
+ * none) and the outcome, or -1 when malformed */
+static int auth_answer(const struct buf *reply, uint8_t *first, uint32_t *outcome)
+{
+	struct rd r, one;
+	const uint8_t *rec, *p;
+	size_t rl, pl;
+	uint32_t code;
+	uint8_t op = 0;
+	*first = 0;
+	rd_init(&r, reply->d, reply->len);
+	while (rd_left(&r) && op != MON_AUTH_END) {
+		if (rd_string(&r, &rec, &rl) != SSH_OK)
+			return -1;
+		rd_init(&one, rec, rl);
+		if (rd_u8(&one, &op) != SSH_OK)
+			return -1;
+		if (op == MON_AUTH_PACKET && rd_string(&one, &p, &pl) == SSH_OK && pl && rd_end(&one) == SSH_OK) {
+			if (!*first)
+				*first = p[0];
+		} else if (op != MON_AUTH_END || rd_u32(&one, outcome) != SSH_OK || rd_u32(&one, &code) != SSH_OK ||
+			   rd_end(&one) != SSH_OK) {
+			return -1;
+		}
 	}
-	CHECK(mon_request(m, q, 2, &reply) != SSH_OK, "a session request with a byte too many is refused");
+	return op == MON_AUTH_END && !rd_left(&r) ? 0 : -1;
+}
+
+/* MON_AUTH_*: only from the pre-authentication process, only after the
+ * key exchange the monitor signed, decided on the monitor's own
+ * connection; the user stays the first request's */
+static void authentication(struct mon_state *m, int signed_yet)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	struct buf q, reply;
+	uint8_t first, info[2] = {MON_AUTH_INFO, 0};
+	uint32_t outcome = 9;
+
+	buf_init(&q, 0);
+	buf_init(&reply, 0);
+	auth_req(&q, pw ? pw->pw_name : "root", "none");
 	m->preauth = 1;
-	CHECK(mon_request(m, q, 1, &reply) != SSH_OK && reply.len == 0,
-	      "the pre-authentication process may not ask for the session identifier");
+	if (!signed_yet) {
+		CHECK(ask(m, &q, &reply) != SSH_OK && reply.len == 0, "authentication is refused before the first signature");
+		goto out;
+	}
 	m->preauth = 0;
-	buf_reset(&reply);
-	CHECK(mon_request(m, q, 1, &reply) == SSH_OK, "the session identifier is answered after a signature");
-	rd_init(&r, reply.d, reply.len);
-	CHECK(rd_u8(&r, &op) == SSH_OK && op == MON_SESSION && rd_string(&r, &sid, &sl) == SSH_OK &&
-	      rd_u32(&r, &idx) == SSH_OK && rd_end(&r) == SSH_OK, "the answer is byte, string, uint32");
-	CHECK(sl == m->session_id_len && !memcmp(sid, m->session_id, sl) && sid[0] == 0x5a && idx == 0,
-	      "it is the first exchange hash signed, and the key that signed it");
+	CHECK(ask(m, &q, &reply) != SSH_OK && reply.len == 0,
+	      "authentication is refused from the user's process");
+	m->preauth = 1;
+	CHECK(mon_request(m, info, 2, &reply) != SSH_OK, "a keyboard-interactive response with no question is refused");
+	m->multi = 0;
+	CHECK(ask(m, &q, &reply) == SSH_OK && m->multi && auth_answer(&reply, &first, &outcome) == 0,
+	      "the none method is answered: packet records, then the outcome");
+	CHECK(first == SSH_MSG_USERAUTH_FAILURE && outcome == MON_GO_ON && !m->ac->authenticated,
+	      "with FAILURE, and the attempt goes on");
+	CHECK(m->ac->session_id_len == m->session_id_len && !memcmp(m->ac->session_id, m->session_id, m->session_id_len),
+	      "the connection it decides on has the monitor's session identifier");
+	auth_req(&q, "sshl-someone-else", "none");
+	CHECK(ask(m, &q, &reply) == SSH_OK && auth_answer(&reply, &first, &outcome) == 0 && outcome == MON_FAIL,
+	      "a second user name ends the connection");
+	m->nauth = MON_MAX_AUTH;
+	auth_req(&q, pw ? pw->pw_name : "root", "none");
+	CHECK(ask(m, &q, &reply) != SSH_OK, "authentication requests beyond the bound are refused");
+	m->nauth = 0;
+	m->ac->authenticated = 1;
+	CHECK(ask(m, &q, &reply) != SSH_OK && reply.len == 0, "authentication after success is refused");
+	m->ac->authenticated = 0;
+out:
+	m->preauth = 0;
+	buf_free(&q);
 	buf_free(&reply);
 }
 
@@ -162,6 +221,9 @@ int main(void)
 	struct hostkey k;
 	struct logger log = {LOG_DEBUG, 0, -1, LOG_AUTH};
 	struct mon_state m;
+	static struct config cfg;
+	struct peer peer = {.addr = "192.0.2.1", .port = 2222, .laddr = "192.0.2.2", .lport = 22, .network = 1};
+	char err[256] = "";
 
 	crypto_init();
 	log.fd = open("/dev/null", O_WRONLY);
@@ -171,11 +233,19 @@ int main(void)
 	m.log = &log;
 	m.keys = &k;
 	m.nkeys = 1;
-	session(&m, 0);
+	config_defaults(&cfg);
+	CHECK(config_finish(&cfg, algs_names, err, sizeof err) == 0, "a configuration: %s", err);
+	m.ac = mon_auth_conn(&cfg, &log, &peer, &k, 1);
+	CHECK(m.ac != NULL, "the monitor's authentication connection");
+	authentication(&m, 0);
 	good_sign(&m, &k);
-	session(&m, 1);
+	authentication(&m, 1);
 	moduli(&m);
 	refusals(&m);
+	userauth_free(m.ac);
+	conn_free(m.ac);
+	free(m.ac);
+	config_free(&cfg);
 	hostkey_free(&k);
 	return t_done();
 }
