@@ -223,13 +223,14 @@ static int pre_record(struct mon_state *m, struct mon_fds *f, struct mon_user *u
 }
 
 /* LoginGraceTime, and a little more: P ends the connection itself when
- * the grace runs out, so this only stops one that hangs */
+ * the grace runs out, so this only stops one that hangs before the login
+ * (after it, P's socket only waits for P's exit) */
 #define GRACE_SLACK_MS 10000
 
 static int poll_timeout(const struct config *cfg, int64_t start, const struct mon_fds *f)
 {
 	int64_t left;
-	if (f->pre < 0 || !cfg->login_grace_time)
+	if (f->pre < 0 || f->user_pid > 0 || !cfg->login_grace_time)
 		return -1;
 	left = start + (int64_t)cfg->login_grace_time * 1000 + GRACE_SLACK_MS - conn_now_ms();
 	return left < 0 ? 0 : left > 0x7fffffff ? 0x7fffffff : (int)left;
