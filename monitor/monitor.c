@@ -334,7 +334,7 @@ static int monitor_keys(const struct config *cfg, const struct logger *log, int 
  * It serves the monitor's userauth, then the user's process, which
  * inherits the socket, and ends when the user's process does: the PAM
  * session closes there. The socket, or -1. */
-static int fork_pam(const struct logger *log, const char *host, const struct mon_fds *f, pid_t *pid)
+static int fork_pam(const struct logger *log, const char *host, pid_t *pid)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0 || (*pid = fork()) < 0)
@@ -346,7 +346,6 @@ static int fork_pam(const struct logger *log, const char *host, const struct mon
 		struct logger l = *log;
 		struct recorder *r;
 		ssize_t n;
-		(void)f;
 		l.to_stderr = 0;
 		close_inherited(keep, 2);
 		closelog();
@@ -395,7 +394,7 @@ static void monitor_run(const struct config *cfg, const struct logger *log, cons
 	 * logout records and pam_close_session: the monitor hands them to
 	 * the serving process and ends after it, whatever ended it */
 	f->sig = conn_signals_fd();
-	if (cfg->use_pam && (f->pam = fork_pam(log, peer->addr, f, &f->pam_pid)) < 0) {
+	if (cfg->use_pam && (f->pam = fork_pam(log, peer->addr, &f->pam_pid)) < 0) {
 		logit(log, LOG_ERR, "privsep: cannot start the PAM process: %s", strerror(errno));
 		return;
 	}

@@ -12,7 +12,6 @@
 #include "transport/err.h"
 #include "transport/log.h"
 #include "transport/msg.h"
-#include "transport/namelist.h"
 
 static int forward(struct conn *c, uint8_t type, struct rd *r)
 {
@@ -29,30 +28,10 @@ static int forward(struct conn *c, uint8_t type, struct rd *r)
 	return e;
 }
 
-/* Clients may ask for ssh-userauth again until they succeed (paramiko
- * does before each method): nothing to decide, so answered here */
+/* RFC 4252 5.1: after success nothing more of userauth's is answered */
 static int service_again(struct conn *c, uint8_t type, struct rd *r)
 {
-	const uint8_t *name;
-	size_t n;
-	struct buf *b;
-	int e;
-	(void)type;
-	if (c->handover)
-		return SSH_OK;
-	/* service name */
-	if ((e = rd_text(r, &name, &n)) != SSH_OK || (e = rd_end(r)) != SSH_OK)
-		return e;
-	if (!name_eq("ssh-userauth", name, n)) {
-		char s[130];
-		ua_log_safe(s, sizeof s, name, n > 32 ? 32 : n);
-		logit(c->log, LOG_INFO, "Client from %s port %d requested unknown service %s", c->addr, c->port, s);
-		return SSH_ERR_SERVICE;
-	}
-	if ((e = pkt_begin(c, SSH_MSG_SERVICE_ACCEPT, &b)) != SSH_OK)
-		return e;
-	buf_cstring(b, "ssh-userauth");
-	return pkt_send(c);
+	return c->handover ? SSH_OK : userauth_service_again(c, type, r);
 }
 
 static int proxy_install(struct conn *c)

@@ -461,7 +461,7 @@ static int h_request(struct conn *c, uint8_t type, struct rd *r)
 /* Clients may ask for ssh-userauth again until they succeed (paramiko
  * does before each method, and OpenSSH's server answers): the attempt goes
  * on with the same user, service and failure count. */
-static int h_service_again(struct conn *c, uint8_t type, struct rd *r)
+int userauth_service_again(struct conn *c, uint8_t type, struct rd *r)
 {
 	const uint8_t *name;
 	size_t n;
@@ -493,6 +493,6 @@ int userauth_install(struct conn *c)
 	buf_init(&u->scratch, 512 * 1024);
 	c->userauth = u;
 	c->dispatch[SSH_MSG_USERAUTH_REQUEST] = h_request;
-	c->dispatch[SSH_MSG_SERVICE_REQUEST] = h_service_again;
+	c->dispatch[SSH_MSG_SERVICE_REQUEST] = userauth_service_again;
 	return SSH_OK;
 }

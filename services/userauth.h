@@ -76,6 +76,11 @@ int ua_finish(struct conn *c, struct userauth *u, int result, const char *method
 int ua_root_allowed(struct conn *c, struct userauth *u, const char *method, int forced_command);
 /* frees the strings of a and zeroes it */
 void auth_result_clear(struct auth_result *a);
+/* SERVICE_REQUEST for ssh-userauth again before success (paramiko sends
+ * one before each method): SERVICE_ACCEPT; any other name ends the
+ * connection. Nothing to decide, so the pre-authentication process
+ * answers it itself. */
+int userauth_service_again(struct conn *c, uint8_t type, struct rd *r);
 /* frees c->userauth and c->auth, for the connection's cleanup */
 void userauth_free(struct conn *c);
 /* "invalid user " for unknown names, else "" */
