@@ -376,6 +376,7 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	struct peer peer;
 	struct stat st;
 	struct conn *c;
+	struct sandbox sb;
 	char err[512];
 	int rc;
 
@@ -394,6 +395,12 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	/* before the connection's state exists: the smaller the process, the
 	 * cheaper the fork */
 	if (*nkeys < 0) {
+		/* as root, the account and the chroot before the fork: P then
+		 * looks nothing up, and a missing one refuses to serve at once */
+		if (sandbox_prepare(&sb, err, sizeof err) != 0) {
+			logit(log, LOG_ERR, "%s", err);
+			return 255;
+		}
 		monfd = monitor_start(cfg, log, &peer, keys, CONFIG_MAX_LIST, nkeys, conn_end, err, sizeof err);
 		if (monfd < 0) {
 			key_error(log, 0, err);
@@ -403,13 +410,12 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	} else {
 		logit(log, LOG_INFO, "not started as root: no privilege separation, no utmp, wtmp or lastlog records");
 	}
-	c = calloc(1, sizeof *c);
+	c = conn_new(0, 1, cfg, log);
 	if (!c) {
 		if (monfd > 0)
 			close(monfd);
 		return 1;
 	}
-	conn_init(c, 0, 1, cfg, log);
 	c->monfd = monfd;
 	if (monfd > 0) {
 		c->sign = monitor_sign;
@@ -432,7 +438,7 @@ static int serve(const struct config *cfg, const struct logger *log, struct host
 	 * the start; the user's come with the first USERAUTH_REQUEST */
 	rc = conn_match(c, NULL, 0);
 	if (rc == SSH_OK && c->monfd > 0)
-		return privsep_preauth(c, conn_end);
+		return privsep_preauth(c, &sb, conn_end);
 	if (rc == SSH_OK)
 		rc = transport_run(c, transport_services);
 	return conn_end(c, rc);

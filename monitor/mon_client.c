@@ -14,17 +14,23 @@
 #include "transport/conn.h"
 #include "transport/err.h"
 
-/* one record into b (MON_MAX_MSG bytes); its length, or -1 */
+/* one record (at most MON_MAX_MSG bytes) appended to b; its length, or
+ * -1. Its size is asked first, so that b only grows as far as the record:
+ * buf_free wipes b's whole capacity, and wiping 64 KiB that a short answer
+ * never touched faulted in sixteen pages per question. */
 static ssize_t recv_msg(int fd, struct buf *b)
 {
 	uint8_t *p;
-	ssize_t n;
-	if (buf_reserve(b, MON_MAX_MSG, &p) != SSH_OK)
+	ssize_t n, want;
+	do
+		want = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+	while (want < 0 && errno == EINTR);
+	if (want <= 0 || want > MON_MAX_MSG || buf_reserve(b, (size_t)want, &p) != SSH_OK)
 		return -1;
 	do
-		n = recv(fd, p, MON_MAX_MSG, MSG_TRUNC);
+		n = recv(fd, p, (size_t)want, MSG_TRUNC);
 	while (n < 0 && errno == EINTR);
-	return n > 0 && n <= MON_MAX_MSG ? n : -1;
+	return n == want ? n : -1;
 }
 
 static int keys_parse(struct rd *r, struct hostkey *keys, int max, int *nkeys)

@@ -20,10 +20,9 @@
 struct conn *mon_auth_conn(const struct config *cfg, const struct logger *log, const struct peer *peer,
 			   struct hostkey *keys, int nkeys)
 {
-	struct conn *c = calloc(1, sizeof *c);
+	struct conn *c = conn_new(-1, -1, cfg, log);
 	if (!c)
 		return NULL;
-	conn_init(c, -1, -1, cfg, log);
 	snprintf(c->addr, sizeof c->addr, "%s", peer->addr);
 	snprintf(c->laddr, sizeof c->laddr, "%s", peer->laddr);
 	c->port = peer->port;

@@ -97,6 +97,15 @@ static int mon_one(struct mon_state *m, int fd, const uint8_t *q, size_t n)
 
 static int reap(const struct logger *log, pid_t pid, int preauth);
 
+/* the most of a receive buffer of cap + 1 bytes that records filled, with
+ * one more of n bytes: only that much is wiped at the end (the whole 64
+ * KiB would fault in pages no record reached) */
+static size_t filled(size_t used, ssize_t n, size_t cap)
+{
+	size_t k = n <= 0 ? 0 : (size_t)n < cap + 1 ? (size_t)n : cap + 1;
+	return k > used ? k : used;
+}
+
 /* what the monitor polls, and the process it answers */
 struct mon_fds {
 	int pre;      /* P's: keys, its requests, then the transport state */
@@ -251,6 +260,7 @@ static void monitor_loop(struct mon_state *m, struct recorder *r, struct mon_fds
 	struct signalfd_siginfo si;
 	int64_t start = conn_now_ms();
 	ssize_t n;
+	size_t used = 0; /* the most of q a record filled: what is wiped */
 	int fds[2];
 
 	memset(&u, 0, sizeof u);
@@ -272,7 +282,9 @@ static void monitor_loop(struct mon_state *m, struct recorder *r, struct mon_fds
 		if ((p[3].revents & POLLIN) && read(f->sig, &si, sizeof si) == (ssize_t)sizeof si)
 			kill(f->user_pid > 0 ? f->user_pid : f->pre_pid, (int)si.ssi_signo);
 		if (p[0].revents) {
-			if ((n = recv_pre(f->pre, q, cap, fds)) <= 0 && f->user_pid <= 0)
+			n = recv_pre(f->pre, q, cap, fds);
+			used = filled(used, n, cap);
+			if (n <= 0 && f->user_pid <= 0)
 				break; /* P ended the connection, or died */
 			if (n <= 0) {
 				/* P is done after the handover: no zombie of the
@@ -287,18 +299,22 @@ static void monitor_loop(struct mon_state *m, struct recorder *r, struct mon_fds
 				break;
 		}
 		if (p[1].revents) {
-			if ((n = recv_rec(f->mon, q, cap)) <= 0 || mon_one(m, f->mon, q, (size_t)n) != SSH_OK)
+			n = recv_rec(f->mon, q, cap);
+			used = filled(used, n, cap);
+			if (n <= 0 || mon_one(m, f->mon, q, (size_t)n) != SSH_OK)
 				break;
 		}
 		if (p[2].revents) {
-			if ((n = recv_rec(f->rec, q, cap)) <= 0)
+			n = recv_rec(f->rec, q, cap);
+			used = filled(used, n, cap);
+			if (n <= 0)
 				break;
 			recorder_request(r, f->rec, q, (size_t)n);
 		}
 	}
 	buf_free(&u.state);
 	if (q)
-		explicit_bzero(q, cap + 1);
+		explicit_bzero(q, used);
 	free(q);
 }
 

@@ -73,19 +73,13 @@ static void free_conn(struct conn *c)
 	free(c);
 }
 
-int privsep_preauth(struct conn *c, int (*end)(struct conn *c, int rc))
+int privsep_preauth(struct conn *c, struct sandbox *sb, int (*end)(struct conn *c, int rc))
 {
-	struct sandbox sb;
 	char err[256];
 	int rc;
 
-	if (sandbox_prepare(&sb, err, sizeof err) != SSH_OK) {
-		logit(c->log, LOG_ERR, "%s", err);
-		free_conn(c);
-		return 255;
-	}
-	sb.log_fd = c->log->fd;
-	if (sandbox_enter(&sb, PREAUTH_POLL_FDS, err, sizeof err) != SSH_OK) {
+	sb->log_fd = c->log->fd;
+	if (sandbox_enter(sb, PREAUTH_POLL_FDS, err, sizeof err) != SSH_OK) {
 		logit(c->log, LOG_ERR, "fatal: %s [preauth]", err);
 		free_conn(c);
 		return 255;
@@ -99,5 +93,8 @@ int privsep_preauth(struct conn *c, int (*end)(struct conn *c, int rc))
 		return 255;
 	}
 	free_conn(c);
-	return 0;
+	/* done: the rest of an exit (the configuration freed, the
+	 * libraries' destructors) would write to pages still shared with the
+	 * monitor, each write a copy-on-write fault, for nothing */
+	_exit(0);
 }

@@ -11,15 +11,17 @@
 #ifndef SSHL_PREAUTH_H
 #define SSHL_PREAUTH_H
 
+#include "privsep/sandbox.h"
 #include "transport/conn.h"
 
 /* the rows the pre-authentication process's SERVICE_REQUEST may start */
 extern const struct service preauth_services[];
 
-/* Runs connection c as P, from the sandbox on; c->monfd is its socket to
- * the monitor. end(c, rc) is the close path (the close log line,
- * freeing), for a connection that ends here. Returns the process's exit
- * status. */
-int privsep_preauth(struct conn *c, int (*end)(struct conn *c, int rc));
+/* Runs connection c as P, from the sandbox on (sb: sandbox_prepare's,
+ * made before the fork, so that P does no account lookup of its own);
+ * c->monfd is its socket to the monitor. end(c, rc) is the close path
+ * (the close log line, freeing), for a connection that ends here. Returns
+ * the process's exit status, or exits after a handover. */
+int privsep_preauth(struct conn *c, struct sandbox *sb, int (*end)(struct conn *c, int rc));
 
 #endif

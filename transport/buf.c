@@ -177,6 +177,18 @@ void buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+void buf_free_used(struct buf *b, size_t used)
+{
+	if (b->d) {
+		if (used < b->len)
+			used = b->len;
+		wipe(b->d, used < b->cap ? used : b->cap);
+		free(b->d);
+	}
+	b->d = NULL;
+	b->len = b->cap = 0;
+}
+
 void buf_reset(struct buf *b)
 {
 	b->len = 0;

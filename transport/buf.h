@@ -52,6 +52,10 @@ struct buf {
 void buf_init(struct buf *b, size_t max);
 /* wipes the contents before releasing them */
 void buf_free(struct buf *b);
+/* buf_free for a buffer whose bytes past `used` (and past its length)
+ * were never written: only those are wiped, so untouched pages of a large
+ * one stay untouched */
+void buf_free_used(struct buf *b, size_t used);
 /* empties the buffer, keeping its memory */
 void buf_reset(struct buf *b);
 /* makes room for n more bytes and returns where they go; len grows by n */

@@ -11,9 +11,9 @@
 #include "transport/conn.h"
 #include "transport/version.h"
 
-void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const struct logger *log)
+/* the fields of a zeroed connection that are not zero */
+static void conn_setup(struct conn *c, int rfd, int wfd, const struct config *cfg, const struct logger *log)
 {
-	memset(c, 0, sizeof *c);
 	c->rfd = rfd;
 	c->wfd = wfd;
 	c->cfg = c->base_cfg = cfg;
@@ -33,6 +33,24 @@ void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const
 	strcpy(c->addr, "UNKNOWN");
 	strcpy(c->laddr, "UNKNOWN");
 	c->start_ms = conn_now_ms();
+}
+
+void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const struct logger *log)
+{
+	memset(c, 0, sizeof *c);
+	conn_setup(c, rfd, wfd, cfg, log);
+}
+
+/* calloc's pages of a struct this large come fresh from mmap, already
+ * zero: a memset would fault in all of its pages (the cipher contexts'
+ * union alone is 70 KB per direction), most of which a connection never
+ * touches, and a page fault is a connection's costliest step here */
+struct conn *conn_new(int rfd, int wfd, const struct config *cfg, const struct logger *log)
+{
+	struct conn *c = calloc(1, sizeof *c);
+	if (c)
+		conn_setup(c, rfd, wfd, cfg, log);
+	return c;
 }
 
 int64_t conn_now_ms(void)
@@ -78,7 +96,9 @@ void conn_free(struct conn *c)
 	}
 	comp_end(&c->rx.z);
 	comp_end(&c->tx.z);
-	buf_free(&c->in);
+	/* only what a read reached can hold plaintext: the rest of the
+	 * read block was never touched, and wiping it would fault it in */
+	buf_free_used(&c->in, c->in_used);
 	buf_free(&c->zin);
 	buf_free(&c->out);
 	buf_free(&c->zout);

@@ -133,6 +133,7 @@ struct conn {
 
 	struct buf in;      /* bytes from the peer; decrypted in place */
 	size_t in_off;      /* start of the packet being read */
+	size_t in_used;     /* the most of in.d any read or import filled */
 	uint32_t rx_len;    /* its packet_length once known, else 0 */
 	struct buf zin;     /* inflated payload */
 	struct buf out;     /* packets ready for the peer */
@@ -190,6 +191,8 @@ struct conn {
  * global state; -1 on failure */
 int conn_signals_fd(void);
 void conn_init(struct conn *c, int rfd, int wfd, const struct config *cfg, const struct logger *log);
+/* a connection on the heap, as conn_init leaves it; NULL without memory */
+struct conn *conn_new(int rfd, int wfd, const struct config *cfg, const struct logger *log);
 /* RekeyLimit's byte and time limits from cfg, OpenSSH's defaults for 0 */
 void conn_rekey_limits(struct conn *c, const struct config *cfg);
 void conn_free(struct conn *c);

@@ -375,6 +375,8 @@ static int get_input(struct rd *r, struct hv *h, struct conn *c)
 		return bad(h, SSH_ERR_FORMAT, "a partly read packet that pkt_read would not have started");
 	if (n && (e = buf_put(&c->in, p, n)) != SSH_OK)
 		return bad(h, e, "no room for the unread input");
+	if (c->in.len > c->in_used)
+		c->in_used = c->in.len;
 	c->rx_len = rx_len;
 	return SSH_OK;
 }

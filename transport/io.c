@@ -44,6 +44,8 @@ int io_fill(struct conn *c)
 	if (r == 0)
 		return SSH_ERR_EOF;
 	c->in.len += (size_t)r;
+	if (c->in.len > c->in_used)
+		c->in_used = c->in.len;
 	return SSH_OK;
 }
 
