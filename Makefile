@@ -14,13 +14,16 @@ override LDLIBS += -Wl,-Bstatic $(shell pkg-config --libs $(PKGS)) -Wl,-Bdynamic
 else
 override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcrypt -lutil
 endif
-# PAM (UsePAM): libpam is the system's library and stays dynamic, since
-# its modules are loaded with dlopen and must match the libpam the system
-# runs. Used when its header is installed; `make USE_PAM=0` builds without.
+# PAM (UsePAM): libpam is the system's library, since its modules are
+# loaded with dlopen and must match the libpam the system runs. It is not
+# linked: the PAM process loads it (services/pam_lib.c), so a connection
+# without PAM never maps it. Used when its header is installed; `make
+# USE_PAM=0` builds without. dlopen is libc's own since glibc 2.34; -ldl
+# only where it is not (as-needed: no libdl otherwise).
 USE_PAM ?= $(shell test -e /usr/include/security/pam_appl.h && echo 1 || echo 0)
 ifeq ($(USE_PAM),1)
 override CFLAGS += -DUSE_PAM=1
-override LDLIBS += -lpam
+override LDLIBS += -Wl,--push-state,--as-needed -ldl -Wl,--pop-state
 endif
 VECTORS ?= $(abspath tests/vectors)
 BUILD ?= build

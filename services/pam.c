@@ -18,7 +18,10 @@
 #ifdef USE_PAM
 #include <security/pam_appl.h>
 
+#include "services/pam_lib.h"
+
 struct pam_side {
+	struct pam_lib lib; /* libpam's functions, loaded by pam_side_new */
 	const struct logger *log;
 	char host[64];
 	char user[256];
@@ -126,6 +129,12 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
 struct pam_side *pam_side_new(const struct logger *log, const char *host)
 {
 	struct pam_side *p = calloc(1, sizeof *p);
+	char err[256];
+	if (p && pam_lib_load(&p->lib, err, sizeof err) < 0) {
+		logit(log, LOG_ERR, "%s", err);
+		free(p);
+		return NULL;
+	}
 	if (p) {
 		p->log = log;
 		snprintf(p->host, sizeof p->host, "%s", host);
@@ -146,19 +155,19 @@ static int start(struct pam_side *p, const struct pam_req *q)
 	if (p->h && !strcmp(p->user, user))
 		return PAM_SUCCESS;
 	if (p->h)
-		pam_end(p->h, PAM_SUCCESS);
+		p->lib.end(p->h, PAM_SUCCESS);
 	p->h = NULL;
 	p->acct_ok = 0;
 	snprintf(p->user, sizeof p->user, "%s", user);
-	if ((rc = pam_start(svc, user, &cv, &p->h)) != PAM_SUCCESS) {
+	if ((rc = p->lib.start(svc, user, &cv, &p->h)) != PAM_SUCCESS) {
 		logit(p->log, LOG_ERR, "PAM: initialisation failed for %s: %d", p->user, rc);
 		p->h = NULL;
 		return rc;
 	}
 	/* "ssh" as the tty, as OpenSSH: modules such as pam_securetty then
 	 * know this is no local terminal */
-	if ((rc = pam_set_item(p->h, PAM_RHOST, p->host)) == PAM_SUCCESS)
-		rc = pam_set_item(p->h, PAM_TTY, "ssh");
+	if ((rc = p->lib.set_item(p->h, PAM_RHOST, p->host)) == PAM_SUCCESS)
+		rc = p->lib.set_item(p->h, PAM_TTY, "ssh");
 	return rc;
 }
 
@@ -166,7 +175,7 @@ static int start(struct pam_side *p, const struct pam_req *q)
 static int same_user(struct pam_side *p)
 {
 	const void *u = NULL;
-	if (pam_get_item(p->h, PAM_USER, &u) != PAM_SUCCESS || !u || strcmp(u, p->user)) {
+	if (p->lib.get_item(p->h, PAM_USER, &u) != PAM_SUCCESS || !u || strcmp(u, p->user)) {
 		logit(p->log, LOG_ERR, "PAM: user name changed by a module: %s refused", p->user);
 		return 0;
 	}
@@ -179,15 +188,15 @@ static int same_user(struct pam_side *p)
  * "New password" prompts); the later ACCT request then only answers */
 static int account_in_conv(struct pam_side *p)
 {
-	int rc = pam_acct_mgmt(p->h, 0);
+	int rc = p->lib.acct_mgmt(p->h, 0);
 	if (rc == PAM_NEW_AUTHTOK_REQD) {
-		rc = pam_chauthtok(p->h, PAM_CHANGE_EXPIRED_AUTHTOK);
+		rc = p->lib.chauthtok(p->h, PAM_CHANGE_EXPIRED_AUTHTOK);
 		if (rc != PAM_SUCCESS)
-			logit(p->log, LOG_ERR, "PAM: pam_chauthtok(): %s", pam_strerror(p->h, rc));
+			logit(p->log, LOG_ERR, "PAM: pam_chauthtok(): %s", p->lib.strerror(p->h, rc));
 		else if (!same_user(p))
 			rc = PAM_AUTH_ERR;
 	} else if (rc != PAM_SUCCESS) {
-		logit(p->log, LOG_ERR, "PAM: %s for %s from %s", pam_strerror(p->h, rc), p->user, p->host);
+		logit(p->log, LOG_ERR, "PAM: %s for %s from %s", p->lib.strerror(p->h, rc), p->user, p->host);
 	}
 	p->acct_ok = rc == PAM_SUCCESS;
 	return rc;
@@ -202,7 +211,7 @@ static int authenticate(struct pam_side *p, const struct pam_req *q)
 		return PAM_SYSTEM_ERR;
 	p->interactive = 1;
 	p->acct_ok = 0;
-	rc = pam_authenticate(p->h, fl & PAM_AUTH_EMPTY_OK ? 0 : PAM_DISALLOW_NULL_AUTHTOK);
+	rc = p->lib.authenticate(p->h, fl & PAM_AUTH_EMPTY_OK ? 0 : PAM_DISALLOW_NULL_AUTHTOK);
 	if (rc == PAM_SUCCESS && !same_user(p))
 		rc = PAM_AUTH_ERR;
 	if (rc == PAM_SUCCESS && (fl & PAM_AUTH_KBD))
@@ -216,7 +225,7 @@ static int authenticate(struct pam_side *p, const struct pam_req *q)
  * that sessions inherit them), "U" the loginuid pam_loginuid wrote */
 static size_t session_facts(struct pam_side *p, const struct rlimit *before, char *out, size_t cap)
 {
-	char **env = pam_getenvlist(p->h);
+	char **env = p->lib.getenvlist(p->h);
 	size_t o = 0;
 	struct rlimit now;
 	FILE *f;
@@ -310,10 +319,10 @@ static void session(struct pam_side *p, int fd)
 		reply(fd, PAM_BUF_ERR, "", 0);
 		return;
 	}
-	rc = pam_setcred(p->h, PAM_ESTABLISH_CRED);
+	rc = p->lib.setcred(p->h, PAM_ESTABLISH_CRED);
 	if (rc == PAM_SUCCESS) {
 		p->cred = 1;
-		rc = pam_open_session(p->h, 0);
+		rc = p->lib.open_session(p->h, 0);
 	}
 	if (rc == PAM_SUCCESS) {
 		size_t o;
@@ -335,7 +344,7 @@ static void session(struct pam_side *p, int fd)
 		}
 		reply(fd, PAM_SUCCESS, out, o);
 	} else {
-		reply(fd, rc, pam_strerror(p->h, rc), strlen(pam_strerror(p->h, rc)));
+		reply(fd, rc, p->lib.strerror(p->h, rc), strlen(p->lib.strerror(p->h, rc)));
 	}
 	free(out);
 }
@@ -361,7 +370,7 @@ void pam_side_request(struct pam_side *p, int fd, const struct pam_req *q, size_
 		reply(fd, authenticate(p, q), "", 0);
 	} else if (q->op == LR_PAM_ACCT) {
 		/* checked (and the password changed) by keyboard-interactive */
-		rc = p->acct_ok ? PAM_SUCCESS : pam_acct_mgmt(p->h, 0);
+		rc = p->acct_ok ? PAM_SUCCESS : p->lib.acct_mgmt(p->h, 0);
 		reply(fd, rc, p->msgs, p->nmsgs);
 	} else if (q->op == LR_PAM_SESSION) {
 		session(p, fd);
@@ -375,10 +384,10 @@ void pam_side_end(struct pam_side *p)
 	if (!p || !p->h)
 		return;
 	if (p->session)
-		pam_close_session(p->h, 0);
+		p->lib.close_session(p->h, 0);
 	if (p->cred)
-		pam_setcred(p->h, PAM_DELETE_CRED);
-	pam_end(p->h, PAM_SUCCESS);
+		p->lib.setcred(p->h, PAM_DELETE_CRED);
+	p->lib.end(p->h, PAM_SUCCESS);
 	p->h = NULL;
 }
 
