@@ -1082,6 +1082,24 @@ def perf_profile(args):
 
 # ---------------------------------------------------------------- report
 
+def proc_net_tcp_ms():
+    """what one look at /proc/net/tcp costs here, as Dropbear takes it (a
+    4 KiB read and the read that finds the end): the kernel walks its
+    whole TCP hash table each time, sized by the machine's memory at boot,
+    and Dropbear seeds its random pool from it twice per connection"""
+    t = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        fd = os.open("/proc/net/tcp", os.O_RDONLY)
+        try:
+            while os.read(fd, 4096):
+                pass
+        finally:
+            os.close(fd)
+        t.append((time.perf_counter() - t0) * 1000)
+    return median(t)
+
+
 def versions():
     def q(cmd):
         try:
@@ -1107,7 +1125,10 @@ def versions():
             q(["git", "-C", TOP, "describe", "--always", "--dirty"]),
             q(["pkg-config", "--modversion", "libtomcrypt"]), q(["pkg-config", "--modversion", "libtommath"]),
             q(["pkg-config", "--modversion", "zlib"])),
-        "dropbear": "%s (Debian dropbear-bin %s)" % (dbv[0] if dbv else "?", deb("dropbear-bin")),
+        "dropbear": "%s (Debian dropbear-bin %s); it seeds its random pool from /proc at each connection, "
+                    "in both of its processes, and one reading of /proc/net/tcp costs %.1f ms here (the kernel "
+                    "walks its whole TCP hash table): part of Dropbear's CPU figures that depends on the "
+                    "machine" % (dbv[0] if dbv else "?", deb("dropbear-bin"), proc_net_tcp_ms()),
         "openssh": "%s (Debian openssh-server %s)" % (q(["ssh", "-V"]), deb("openssh-server")),
         "client": q(["ssh", "-V"]),
         "openssh10": "%s, chrooted in the Debian 13 root of tests/trixie.sh (its own host key copies, config "
