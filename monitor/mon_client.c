@@ -151,7 +151,6 @@ int monitor_auth(struct conn *c, uint8_t op, const uint8_t *fields, size_t n, ui
 {
 	struct buf q;
 	ssize_t len;
-	size_t used = 0;
 	int e = SSH_ERR_INTERNAL, done = 0;
 
 	*outcome = MON_FAIL;
@@ -161,10 +160,8 @@ int monitor_auth(struct conn *c, uint8_t op, const uint8_t *fields, size_t n, ui
 	buf_u8(&q, op);
 	buf_bool(&q, c->initial_hostcert);
 	buf_put(&q, fields, n);
-	if (!q.err && send(c->monfd, q.d, q.len, MSG_NOSIGNAL) == (ssize_t)q.len) {
-		used = q.len;
+	if (!q.err && send(c->monfd, q.d, q.len, MSG_NOSIGNAL) == (ssize_t)q.len)
 		e = SSH_OK;
-	}
 	/* a password, maybe */
 	wipe(q.d, q.len);
 	while (e == SSH_OK && !done) {
@@ -173,16 +170,14 @@ int monitor_auth(struct conn *c, uint8_t op, const uint8_t *fields, size_t n, ui
 			e = SSH_ERR_INTERNAL;
 			break;
 		}
-		if ((size_t)len > used)
-			used = (size_t)len;
 		e = auth_record(c, q.d, (size_t)len, outcome, &done);
 		if (e == SSH_ERR_PROTO)
 			e = SSH_ERR_INTERNAL;
 	}
 	if (!done)
 		logit(c->log, LOG_ERR, "privsep: no answer from the monitor [preauth]");
-	if (q.d)
-		wipe(q.d, used);
+	/* recv_msg grows q only as far as each record: wiping its
+	 * capacity wipes what the answers held */
 	buf_free(&q);
 	return e;
 }

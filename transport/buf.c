@@ -169,12 +169,7 @@ void buf_init(struct buf *b, size_t max)
 
 void buf_free(struct buf *b)
 {
-	if (b->d) {
-		wipe(b->d, b->cap);
-		free(b->d);
-	}
-	b->d = NULL;
-	b->len = b->cap = 0;
+	buf_free_used(b, b->cap);
 }
 
 void buf_free_used(struct buf *b, size_t used)
