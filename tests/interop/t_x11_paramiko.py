@@ -3,6 +3,7 @@
 connection request closes the display after its first client, a plain one
 takes several, each as an "x11" channel with the originator's address; a
 second x11-req on a session and a cookie xauth could not take are refused."""
+import atexit
 import logging
 import os
 import shutil
@@ -123,4 +124,56 @@ ch.exec_command(IDLE)
 out = drain(ch).decode()
 rep.check("ChannelTimeout x11-connection=2: an idle X11 channel is closed", out.strip() == "eof", out)
 t.close()
+
+# OpenSSH's do_rc_files: with X11 an rc file gets "protocol cookie" on its
+# standard input and files the cookie itself, so xauth is not run; with
+# none, xauth adds the cookie for the display
+home = made[1]
+LINE = "MIT-MAGIC-COOKIE-1 " + COOKIE
+SHOW = "cat rc-in 2>/dev/null; echo; if [ -e .Xauthority ]; then xauth list; else echo no-xauth; fi"
+
+
+def fresh_home():
+    for f in ("rc-in", ".Xauthority"):
+        if os.path.exists(os.path.join(home, f)):
+            os.unlink(os.path.join(home, f))
+
+
+def rc_session(*opts):
+    sock, proc = env.server("-o", "AuthorizedKeysFile=" + AK, "-o", "X11Forwarding=yes", *opts)
+    t = paramiko.Transport(sock)
+    t.start_client(timeout=30)
+    t.auth_publickey(user, key)
+    ch = t.open_session()
+    ch.request_x11(auth_protocol="MIT-MAGIC-COOKIE-1", auth_cookie=COOKIE, handler=lambda c, o: None)
+    ch.exec_command(SHOW)
+    out = drain(ch).decode()
+    t.close()
+    fresh_home()
+    return out
+
+
+fresh_home()
+out = rc_session()
+rep.check("no rc file: xauth has the cookie", COOKIE in out and "no-xauth" not in out, out)
+os.makedirs(os.path.join(home, ".ssh"), exist_ok=True)
+with open(os.path.join(home, ".ssh", "rc"), "w") as f:
+    f.write('cat >"$HOME/rc-in"\n')
+out = rc_session()
+rep.check("~/.ssh/rc gets the protocol and cookie on its stdin", out.splitlines()[:1] == [LINE], out)
+rep.check("~/.ssh/rc: xauth is left to it", "no-xauth" in out, out)
+# /etc/ssh/sshrc in ~/.ssh/rc's stead, only where the machine has none
+if os.path.isdir("/etc/ssh") and not os.path.exists("/etc/ssh/sshrc"):
+    atexit.register(lambda: os.path.exists("/etc/ssh/sshrc") and os.unlink("/etc/ssh/sshrc"))
+    try:
+        with open("/etc/ssh/sshrc", "w") as f:
+            f.write('cat >"$HOME/rc-in"\n')
+        out = rc_session("-o", "PermitUserRC=no")
+    finally:
+        os.unlink("/etc/ssh/sshrc")
+    rep.check("/etc/ssh/sshrc gets the protocol and cookie on its stdin", out.splitlines()[:1] == [LINE], out)
+    rep.check("/etc/ssh/sshrc: xauth is left to it", "no-xauth" in out, out)
+else:
+    print("ok - # SKIP /etc/ssh/sshrc exists or /etc/ssh does not: not touched")
+os.unlink(os.path.join(home, ".ssh", "rc"))
 rep.finish()
