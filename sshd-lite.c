@@ -464,13 +464,14 @@ int main(int argc, char **argv)
 {
 	static struct config cfg;
 	static struct hostkey keys[CONFIG_MAX_LIST];
+	/* static: zero without writing 36 KB of stack, whose pages the monitor
+	 * and every process forked from it would carry for the whole session */
+	static struct args a;
 	struct logger log = {LOG_INFO, 0, -1, LOG_AUTH};
-	struct args a;
 	char err[512];
 	int nkeys, rc;
 
 	fill_std_fds();
-	memset(&a, 0, sizeof a);
 	if ((rc = parse_args(argc, argv, &a)) != 0)
 		return rc == 2 ? 0 : 1;
 	if (a.query) {

@@ -445,10 +445,16 @@ static int set_row(struct config *c, const struct keyword *k, char *val, char *e
 	if (c->override && !(k->flags & KW_APPEND))
 		c->seen[slot] = 0;
 	if (c->seen[slot] && !(k->flags & KW_APPEND)) {
-		struct config t;
-		config_defaults(&t);
-		rc = setters[k->type](&t, k, val, err, errlen);
-		config_free(&t);
+		/* a scratch configuration, on the heap as check_match_line's */
+		struct config *t = malloc(sizeof *t);
+		if (!t) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		config_defaults(t);
+		rc = setters[k->type](t, k, val, err, errlen);
+		config_free(t);
+		free(t);
 		return rc;
 	}
 	if ((k->flags & KW_APPEND) && !c->seen[slot])

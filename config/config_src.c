@@ -71,12 +71,19 @@ static int add_line(struct config_src *s, const char *text, int block, const cha
  * configuration */
 static int check_match_line(const char *line, char *err, size_t errlen)
 {
-	struct config t;
+	/* on the heap: 26 KB of stack written once stays in the monitor, and
+	 * in every process forked from it, for the whole session */
+	struct config *t = malloc(sizeof *t);
 	int rc;
-	config_defaults(&t);
-	t.in_match = 1;
-	rc = config_set(&t, line, err, errlen);
-	config_free(&t);
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	config_defaults(t);
+	t->in_match = 1;
+	rc = config_set(t, line, err, errlen);
+	config_free(t);
+	free(t);
 	return rc;
 }
 

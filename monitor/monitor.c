@@ -397,15 +397,16 @@ static void monitor_serve(const struct config *cfg, struct mon_state *m, struct 
 	}
 }
 
+/* keys: the launcher's array, zero and never written in this process: a
+ * cleared array of its size on this frame would stay in the monitor's
+ * stack, and in the user's process's, for the whole session */
 static void monitor_run(const struct config *cfg, const struct logger *log, const struct peer *peer,
-			struct mon_fds *f)
+			struct mon_fds *f, struct hostkey *keys, int max)
 {
-	struct hostkey keys[CONFIG_MAX_LIST];
 	struct mon_state m;
 	struct logger l = *log;
 	int n;
 
-	memset(keys, 0, sizeof keys);
 	/* a hangup or terminate for the whole group must not skip the
 	 * logout records and pam_close_session: the monitor hands them to
 	 * the serving process and ends after it, whatever ended it */
@@ -415,7 +416,7 @@ static void monitor_run(const struct config *cfg, const struct logger *log, cons
 		return;
 	}
 	/* before stderr goes: a key error is said where it was before */
-	n = monitor_keys(cfg, log, f->pre, keys, CONFIG_MAX_LIST);
+	n = monitor_keys(cfg, log, f->pre, keys, max);
 	if (n < 0)
 		return;
 	/* stderr may be the client's socket: the -E file or else syslog */
@@ -466,13 +467,13 @@ static int reap(const struct logger *log, pid_t pid, int preauth)
  * ssh's ProxyCommand) sees the connection end when the monitor exits,
  * after both, with the status of the one that served last. */
 static void monitor_parent(const struct config *cfg, const struct logger *log, const struct peer *peer, int sv[2],
-			   pid_t pid, int (*end)(struct conn *c, int rc))
+			   pid_t pid, int (*end)(struct conn *c, int rc), struct hostkey *keys, int max)
 {
 	struct mon_fds f = {.pre = sv[1], .mon = -1, .rec = -1, .sig = -1, .pam = -1, .pre_pid = pid, .end = end};
 	struct logger l = *log;
 	int st;
 	close(sv[0]);
-	monitor_run(cfg, log, peer, &f);
+	monitor_run(cfg, log, peer, &f, keys, max);
 	if (f.pre >= 0)
 		close(f.pre);
 	if (f.mon >= 0)
@@ -501,7 +502,7 @@ int monitor_start(const struct config *cfg, const struct logger *log, const stru
 		return -1;
 	}
 	if (pid > 0)
-		monitor_parent(cfg, log, peer, sv, pid, end);
+		monitor_parent(cfg, log, peer, sv, pid, end, keys, max);
 	close(sv[1]);
 	if (mon_client_keys(sv[0], keys, max, nkeys, err, errlen) != SSH_OK) {
 		close(sv[0]);

@@ -29,7 +29,8 @@ struct dh_group; /* kex/agree.h */
  * state) as the result; or -1 with err set when the monitor could not
  * load the keys or could not start. After authentication the monitor
  * forks the user's process, which serves the connection and ends through
- * end (the entry point's close path). */
+ * end (the entry point's close path). keys[0..max) must be zero: the
+ * monitor loads the private keys into its copy. */
 struct peer;
 int monitor_start(const struct config *cfg, const struct logger *log, const struct peer *peer,
 		  struct hostkey *keys, int max, int *nkeys, int (*end)(struct conn *c, int rc), char *err,
