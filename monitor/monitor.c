@@ -117,14 +117,27 @@ struct mon_fds {
 	int (*end)(struct conn *c, int rc);
 };
 
-/* the two descriptors of a MON_STATE_END, or -1 */
+/* the two descriptors of a MON_STATE_END, or -1 with whatever else P
+ * sent closed at once: the refusal ends the connection, but the monitor
+ * keeps no descriptor of P's choosing until then */
 static int take_fds(struct msghdr *mh, int fds[2])
 {
 	struct cmsghdr *h = CMSG_FIRSTHDR(mh);
-	if (!h || h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS || h->cmsg_len != CMSG_LEN(2 * sizeof(int)))
-		return -1;
-	memcpy(fds, CMSG_DATA(h), 2 * sizeof(int));
-	return 0;
+	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS && h->cmsg_len == CMSG_LEN(2 * sizeof(int)) &&
+	    !CMSG_NXTHDR(mh, h) && !(mh->msg_flags & MSG_CTRUNC)) {
+		memcpy(fds, CMSG_DATA(h), 2 * sizeof(int));
+		return 0;
+	}
+	for (; h; h = CMSG_NXTHDR(mh, h)) {
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS || h->cmsg_len < CMSG_LEN(0))
+			continue;
+		for (size_t i = 0; i < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(h) + i * sizeof(int), sizeof fd);
+			close(fd);
+		}
+	}
+	return -1;
 }
 
 /* one record of P's into q, descriptors into fds (-1 when none); its
