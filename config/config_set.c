@@ -1,7 +1,10 @@
 /* One "Keyword value" line into struct config: the line split, the keyword
  * found in the table (config.c), the value read by the parser for its
  * kind. */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -417,15 +420,43 @@ static int allowed_value(const char *allowed, const char *val)
 	return 0;
 }
 
+/* OpenSSH's a2port: a number up to 65535 or a tcp service's name; 0 is
+ * refused (-1) as sshd refuses it */
+static int port_number(const char *val)
+{
+	char *end;
+	long n;
+	errno = 0;
+	n = strtol(val, &end, 10);
+	if (*val && !*end && !errno && n > 0 && n <= 65535)
+		return (int)n;
+	if (*val && *end) {
+		const struct servent *se = getservbyname(val, "tcp");
+		if (se && ntohs((uint16_t)se->s_port) > 0)
+			return ntohs((uint16_t)se->s_port);
+	}
+	return -1;
+}
+
 /* a keyword sshd-lite does not implement: kept as text when accepted */
 static int set_other(struct config *c, const struct other_keyword *o, const char *val, char *err, size_t errlen)
 {
 	size_t slot = other_slot(o);
+	char num[8];
 	if (c->override)
 		c->seen_other[slot] = 0;
 	if (o->allowed && !allowed_value(o->allowed, val)) {
 		snprintf(err, errlen, "%s %s: not supported by sshd-lite (%s)", o->name, val, o->why);
 		return -1;
+	}
+	if (o->flags & KW_PORT) {
+		int p = port_number(val);
+		if (p < 0) {
+			snprintf(err, errlen, "Badly formatted port number.");
+			return -1;
+		}
+		snprintf(num, sizeof num, "%d", p);
+		val = num;
 	}
 	if (c->seen_other[slot])
 		return 0;

@@ -38,6 +38,7 @@ enum ktype {
 #define KW_MATCH  0x01 /* allowed inside a Match block (OpenSSH's SSHCFG_MATCH) */
 #define KW_ALIAS  0x02 /* another name of the row before it with the same field: not printed by -T */
 #define KW_APPEND 0x04 /* K_LIST: each line appends (HostKey, AcceptEnv) instead of the first winning */
+#define KW_PORT   0x08 /* an other_keyword's value is a port: 1-65535 or a tcp service name, kept as its number */
 
 struct keyword {
 	const char *name;
@@ -53,7 +54,7 @@ extern const size_t nkeywords;
  * as text (c->other[]) for -T. */
 struct other_keyword {
 	const char *name;
-	unsigned flags;     /* KW_MATCH, KW_ALIAS */
+	unsigned flags;     /* KW_MATCH, KW_ALIAS, KW_PORT */
 	const char *def;    /* what -T prints by default; NULL: not printed */
 	/* the values accepted, '|'-separated, case-insensitive; NULL: any
 	 * value; "": none (the keyword is refused) */

@@ -22,7 +22,7 @@
 
 const struct other_keyword other_keywords[] = {
 	/* about the listening daemon, which sshd-lite never is */
-	{"Port", 0, "22", NULL, LAUNCHER},
+	{"Port", KW_PORT, "22", NULL, LAUNCHER},
 	{"ListenAddress", 0, NULL, NULL, LAUNCHER},
 	{"AddressFamily", 0, "any", "any|inet|inet6", LAUNCHER},
 	{"MaxStartups", 0, "10:30:100", NULL, LAUNCHER " and bounds its connections"},
