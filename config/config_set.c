@@ -442,7 +442,7 @@ static int port_number(const char *val)
 static int set_other(struct config *c, const struct other_keyword *o, const char *val, char *err, size_t errlen)
 {
 	size_t slot = other_slot(o);
-	char num[8];
+	char num[12];
 	if (c->override)
 		c->seen_other[slot] = 0;
 	if (o->allowed && !allowed_value(o->allowed, val)) {

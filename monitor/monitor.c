@@ -113,6 +113,11 @@ struct mon_fds {
 		       * signatures; its login records (-1 with a PAM process) */
 	int sig;
 	int pam;      /* the PAM process's socket (UsePAM), or -1 */
+	/* the login records' keeper; held here, in memory, because the
+	 * user's process is forked with a copy of it and ends by _exit
+	 * without returning here: a pointer left only in a register would
+	 * make that copy a leak to valgrind */
+	struct recorder *r;
 	pid_t pre_pid, user_pid, pam_pid;
 	int (*end)(struct conn *c, int rc);
 };
@@ -394,7 +399,7 @@ static int fork_pam(const struct logger *log, const char *host, pid_t *pid)
 static void monitor_serve(const struct config *cfg, struct mon_state *m, struct mon_fds *f,
 			  const struct peer *peer, struct hostkey *keys, int n)
 {
-	struct recorder *r = recorder_new(m->log, peer->addr);
+	struct recorder *r = f->r = recorder_new(m->log, peer->addr);
 	hostcerts_load((const char *const *)cfg->host_certificates.v, cfg->host_certificates.n, NULL, keys, n);
 	m->ac = mon_auth_conn(cfg, m->log, peer, keys, n);
 	if (m->ac && f->pam >= 0)
@@ -402,6 +407,7 @@ static void monitor_serve(const struct config *cfg, struct mon_state *m, struct 
 	if (r && m->ac)
 		monitor_loop(m, r, f, cfg);
 	recorder_end(r);
+	f->r = NULL;
 	if (m->ac) {
 		m->ac->rootfd = 0; /* f->pam, the caller's to close */
 		userauth_free(m->ac);
