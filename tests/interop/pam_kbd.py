@@ -8,6 +8,7 @@ kbd-rekey: the client re-keys while the first prompt waits for its answer
 a re-key needs, so the userauth messages are sent and read here), then
 answers, and after the login runs `echo session` ("session" in the JSON)."""
 import json
+import os
 import queue
 import socket
 import subprocess
@@ -17,6 +18,9 @@ import paramiko
 from paramiko.common import (cMSG_SERVICE_REQUEST, cMSG_USERAUTH_INFO_RESPONSE, cMSG_USERAUTH_REQUEST,
                              MSG_SERVICE_ACCEPT, MSG_USERAUTH_BANNER, MSG_USERAUTH_FAILURE,
                              MSG_USERAUTH_INFO_REQUEST, MSG_USERAUTH_SUCCESS)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sshl_py import drain  # noqa: E402
 
 mode, user, answers, cmd = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4:]
 password = answers[0]
@@ -95,13 +99,7 @@ def kbd_rekey(t):
         return False, None
     ch = t.open_session(timeout=20)
     ch.exec_command("echo session")
-    out = b""
-    while True:
-        d = ch.recv(4096)
-        if not d:
-            break
-        out += d
-    return True, out.decode().strip()
+    return True, drain(ch).decode().strip()
 
 
 t = paramiko.Transport(ours)
