@@ -10,21 +10,28 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -DLTM_DESC -Wall -Wextra -I. $(shell p
 # `make LINK=shared` links them dynamically.
 LINK ?= static
 ifeq ($(LINK),static)
-override LDLIBS += -Wl,-Bstatic $(shell pkg-config --libs $(PKGS)) -Wl,-Bdynamic -lcrypt -lutil
+override LDLIBS += -Wl,-Bstatic $(shell pkg-config --libs $(PKGS)) -Wl,-Bdynamic -lutil
 else
-override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcrypt -lutil
+override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lutil
 endif
-# PAM (UsePAM): libpam is the system's library, since its modules are
-# loaded with dlopen and must match the libpam the system runs. It is not
-# linked: the PAM process loads it (services/pam_lib.c), so a connection
-# without PAM never maps it. Used when its header is installed; `make
-# USE_PAM=0` builds without. dlopen is libc's own since glibc 2.34; -ldl
-# only where it is not (as-needed: no libdl otherwise).
+# libpam and libcrypt are the system's and not linked: each is loaded with
+# dlopen where it is first needed (services/pam_lib.c in the PAM process,
+# services/crypt_lib.c at the first password check), so a connection that
+# needs neither never maps them; linked, every exec mapped and relocated
+# them, and every fork and exit carried them. PAM (UsePAM) is built when
+# its header is installed; `make USE_PAM=0` builds without. dlopen is
+# libc's own since glibc 2.34; -ldl only where it is not (as-needed: no
+# libdl otherwise).
 USE_PAM ?= $(shell test -e /usr/include/security/pam_appl.h && echo 1 || echo 0)
 ifeq ($(USE_PAM),1)
 override CFLAGS += -DUSE_PAM=1
-override LDLIBS += -Wl,--push-state,--as-needed -ldl -Wl,--pop-state
 endif
+override LDLIBS += -Wl,--push-state,--as-needed -ldl -Wl,--pop-state
+# Full RELRO, as Debian builds OpenSSH and Dropbear: every symbol bound at
+# exec and the GOT made read-only. The forked processes then look nothing
+# up (lazily, a first call in the user's process resolved it there,
+# touching the symbol tables of the binary, libc and the loader).
+override LDFLAGS += -Wl,-z,relro,-z,now
 VECTORS ?= $(abspath tests/vectors)
 BUILD ?= build
 # the server binary; a second build goes elsewhere, e.g.

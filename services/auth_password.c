@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/crypt_lib.h"
 #include "services/pam.h"
 #include "services/userauth.h"
 #include "transport/msg.h"
@@ -17,19 +18,24 @@ int auth_password_enabled(const struct conn *c) { return c->cfg->password_authen
 int auth_kbdint_enabled(const struct conn *c) { return c->cfg->kbd_interactive_authentication; }
 
 /* for accounts with no usable hash: the method and cost real ones have */
-static const char *dummy_setting(char *out, size_t len)
+static const char *dummy_setting(const struct crypt_lib *l, char *out, size_t len)
 {
-	return user_dummy_setting(out, len) == SSH_OK ? out : "$6$sshdlitedummy$";
+	return user_dummy_setting(l->gensalt_rn, out, len) == SSH_OK ? out : "$6$sshdlitedummy$";
 }
 
 int password_check(struct conn *c, struct userauth *u, const uint8_t *pw, size_t len)
 {
 	char plain[PASSWORD_MAX + 1], hash[512], setting[256];
-	struct crypt_data *cd = calloc(1, sizeof *cd);
+	struct crypt_data *cd;
 	const char *setting_for = NULL, *res;
 	int have, ok = 0, usable;
 
-	if (!cd)
+	if (crypt_lib_load(&u->crypt, setting, sizeof setting) < 0) {
+		logit(c->log, LOG_ERR, "password check for %s: %s", u->logname, setting);
+		wipe((void *)pw, len);
+		return UA_FAILURE;
+	}
+	if (!(cd = calloc(1, sizeof *cd)))
 		return SSH_ERR_ALLOC;
 	usable = len <= PASSWORD_MAX && !memchr(pw, 0, len);
 	if (usable) {
@@ -48,7 +54,7 @@ int password_check(struct conn *c, struct userauth *u, const uint8_t *pw, size_t
 		/* a locked hash is still worked out, then refused */
 		setting_for = hash + 1;
 	}
-	res = crypt_r(plain, setting_for ? setting_for : dummy_setting(setting, sizeof setting), cd);
+	res = u->crypt.crypt_r(plain, setting_for ? setting_for : dummy_setting(&u->crypt, setting, sizeof setting), cd);
 	if (setting_for == hash && usable && res && res[0] != '*' && strlen(res) == strlen(hash))
 		ok = ct_eq(res, hash, strlen(hash));
 	if (len == 0 && !c->cfg->permit_empty_passwords)

@@ -1,5 +1,4 @@
 /* Account lookup and the account checks shared by every method. */
-#include <crypt.h>
 #include <pwd.h>
 #include <shadow.h>
 #include <stdio.h>
@@ -91,7 +90,7 @@ static const char *defs_prefix(void)
 	return prefix;
 }
 
-int user_dummy_setting(char *out, size_t outlen)
+int user_dummy_setting(crypt_gensalt_fn gensalt, char *out, size_t outlen)
 {
 	struct spwd sp, *res;
 	char buf[4096];
@@ -111,7 +110,7 @@ int user_dummy_setting(char *out, size_t outlen)
 	}
 	wipe(buf, sizeof buf);
 	/* no account has a password yet: what a new one would get */
-	return crypt_gensalt_rn(defs_prefix(), 0, NULL, 0, out, (int)outlen) ? SSH_OK : SSH_ERR_AUTH;
+	return gensalt(defs_prefix(), 0, NULL, 0, out, (int)outlen) ? SSH_OK : SSH_ERR_AUTH;
 }
 
 int user_password_hash(const char *name, char *out, size_t outlen)

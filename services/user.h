@@ -39,8 +39,11 @@ int user_password_hash(const char *name, char *out, size_t outlen);
 /* A crypt(3) setting for a user with no usable hash (or no account): the
  * method, cost and salt of the first real account in shadow (OpenSSH's
  * pick_salt), else what /etc/login.defs gives new passwords; so a wrong
- * name costs what a wrong password costs. */
-int user_dummy_setting(char *out, size_t outlen);
+ * name costs what a wrong password costs. gensalt: crypt_gensalt_rn
+ * (services/crypt_lib.h). */
+typedef char *(*crypt_gensalt_fn)(const char *prefix, unsigned long count, const char *rbytes, int nrbytes,
+				  char *out, int outlen);
+int user_dummy_setting(crypt_gensalt_fn gensalt, char *out, size_t outlen);
 
 /* StrictModes (as OpenSSH's secure_path): the open file fd, named path, and
  * every directory above it up to the user's home (or up to / for a file

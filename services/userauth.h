@@ -10,6 +10,7 @@
 #include "services/service.h"
 #include "services/authkeys.h"
 #include "services/authmethods.h"
+#include "services/crypt_lib.h"
 #include "services/user.h"
 #include "transport/conn.h"
 
@@ -55,6 +56,7 @@ struct userauth {
 	const char *offered_type;
 	struct am_state am;          /* AuthenticationMethods: what is still needed */
 	char *info;                  /* ExposeAuthInfo: a line per method passed */
+	struct crypt_lib crypt;      /* loaded at the first password check */
 };
 
 /* A method row: the name in requests and FAILURE lists, whether the

@@ -116,6 +116,18 @@ def session_checks(alg, proc, inode, tag):
     rep.check("%s: the root monitor, the launched process, holds the host keys" % alg,
               monitors == [proc.pid] and has == held,
               "root processes %s, %d of %d keys" % (monitors, len(has), len(held)))
+    # libcrypt is loaded at a password check (services/crypt_lib.c)
+    crypt = [q for q in pids if "/libcrypt.so" in maps_of(q)]
+    rep.check("%s: after a publickey login no process of the connection maps libcrypt" % alg, not crypt,
+              "mapped by %s" % crypt)
+
+
+def maps_of(pid):
+    try:
+        with open("/proc/%d/maps" % pid) as f:
+            return f.read()
+    except OSError:
+        return ""
 
 
 for alg in ("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",

@@ -269,6 +269,12 @@ try:
                 t = connect(opts + extra, compress=comp or False)
                 t.auth_password(user, pw)
                 t.open_session().close()
+                if not comp:
+                    # the launched process (the monitor, when root) checked
+                    # the password: libcrypt is loaded there, not linked
+                    # (t_binary; a publickey login never maps it: t_privsep)
+                    with open("/proc/%d/maps" % t.sock.process.pid) as f:
+                        report("/libcrypt.so.1" in f.read(), "a password check loads libcrypt.so.1")
                 report(t.is_authenticated() and t.remote_compression == (comp or "none") and
                        gone(t.sock.process.pid),
                        "after a password login%s the password is gone from the server's memory"
