@@ -85,8 +85,11 @@ int privsep_preauth(struct conn *c, struct sandbox *sb, int (*end)(struct conn *
 		return 255;
 	}
 	rc = transport_run(c, preauth_services);
+	/* _exit, as after the handover below; and in a sanitizer build,
+	 * LeakSanitizer's check at exit needs calls the sandbox refuses
+	 * (prctl, then a tracer thread): it was killed by the filter */
 	if (rc != SSH_OK || !c->handover)
-		return end(c, rc);
+		_exit(end(c, rc));
 	if (handover_send(c) != SSH_OK) {
 		logit(c->log, LOG_ERR, "privsep: cannot hand the connection over [preauth]");
 		free_conn(c);

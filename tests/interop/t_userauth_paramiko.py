@@ -306,8 +306,17 @@ try:
             # scheduler statistics (nanoseconds on the CPU), which a loaded
             # machine does not blur as it blurs a client's stopwatch; medians
             # of 50 tries each, interleaved.
+            # The kernel adds a running task's time to schedstat when it is
+            # switched out: read once the server sleeps again (the answer
+            # can reach us before it does, and the try would read 0).
             def server_cpu_ns(t):
-                with open("/proc/%d/schedstat" % t.sock.process.pid) as f:
+                pid = t.sock.process.pid
+                for _ in range(200):
+                    with open("/proc/%d/stat" % pid) as f:
+                        if f.read().rsplit(")", 1)[1].split()[0] != "R":
+                            break
+                    time.sleep(0.001)
+                with open("/proc/%d/schedstat" % pid) as f:
                     return int(f.read().split()[0])
 
             def wrong_pw_ms(name, t):
