@@ -268,6 +268,7 @@ static void motd(void)
 }
 
 #define SYSTEM_RC "/etc/ssh/sshrc"
+#define USER_RC ".ssh/rc"
 
 /* the rc file OpenSSH's do_rc_files runs before the shell or command:
  * ~/.ssh/rc unless the key's no-user-rc, PermitUserRC no, a subsystem or
@@ -280,15 +281,31 @@ static const char *rc_file(const struct conn *c, const struct child_spec *sp)
 	if (!c->auth->no_user_rc && c->cfg->permit_user_rc && !sp->no_user_rc) {
 		snprintf(path, sizeof path, "%s/.ssh/rc", c->auth->home);
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			return ".ssh/rc";
+			return USER_RC;
 	}
 	return stat(SYSTEM_RC, &st) == 0 && S_ISREG(st.st_mode) ? SYSTEM_RC : NULL;
 }
 
-/* the rc file as OpenSSH runs it: /bin/sh, in the home directory, with
- * the session's environment and output, before the shell or command; its
- * stdin is empty so it cannot eat the session's input */
-static void run_rc(const char *rc, char *const env[])
+void rc_command(const char *rc, const char *shell, const char **path, char *argv[4])
+{
+	if (strcmp(rc, SYSTEM_RC) != 0) {
+		*path = shell;
+		argv[0] = (char *)shell;
+		argv[1] = "-c";
+		argv[2] = "/bin/sh " USER_RC;
+		argv[3] = NULL;
+	} else {
+		*path = "/bin/sh";
+		argv[0] = "sh";
+		argv[1] = (char *)rc;
+		argv[2] = NULL;
+	}
+}
+
+/* the rc file as OpenSSH runs it (rc_command), in the home directory,
+ * with the session's environment and output, before the shell or
+ * command; its stdin is empty so it cannot eat the session's input */
+static void run_rc(const char *rc, const char *shell, char *const env[])
 {
 	struct stat st;
 	pid_t pid;
@@ -297,13 +314,15 @@ static void run_rc(const char *rc, char *const env[])
 		return;
 	pid = fork();
 	if (pid == 0) {
-		char *argv[] = {"sh", (char *)rc, NULL};
+		const char *path;
+		char *argv[4];
 		int null = open("/dev/null", O_RDONLY);
 		if (null > 0) {
 			dup2(null, 0);
 			close(null);
 		}
-		execve("/bin/sh", argv, env);
+		rc_command(rc, shell, &path, argv);
+		execve(path, argv, env);
 		_exit(127);
 	}
 	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -389,9 +408,9 @@ static void run_child(struct conn *c, const struct child_spec *sp, const char *s
 	}
 	/* with X11 the rc gets the cookie, or xauth does */
 	if (sp->s->x11)
-		x11_child_setup(c, sp->s, e->rc, env);
+		x11_child_setup(c, sp->s, e->rc, shell, env);
 	else if (e->rc)
-		run_rc(e->rc, env);
+		run_rc(e->rc, shell, env);
 	if (sp->command) {
 		snprintf(argv0, sizeof argv0, "%s", base);
 		argv[0] = argv0;

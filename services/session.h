@@ -94,6 +94,12 @@ struct child_spec {
  * of the child's stdin/stdout/stderr (-1 each with a pty, whose master
  * is the channel's fd). SSH_OK or an error. */
 int child_spawn(struct conn *c, const struct child_spec *sp, int *pid, int *in, int *out, int *err);
+/* How OpenSSH's do_rc_files runs an rc file (rc_file's choice): the
+ * user's ~/.ssh/rc through the user's shell, as "shell -c '/bin/sh
+ * .ssh/rc'" (the shell's start-up for -c, such as bash's BASH_ENV or
+ * zsh's .zshenv, runs first), /etc/ssh/sshrc with /bin/sh. Fills path
+ * and argv (pointers into rc, shell and constants). */
+void rc_command(const char *rc, const char *shell, const char **path, char *argv[4]);
 /* Without PAM (whose pam_nologin does it), OpenSSH's do_nologin: while
  * /etc/nologin exists, only root's sessions run; the others, internal-sftp
  * included, show the file and end with status 254 (child_spawn) */

@@ -33,9 +33,10 @@ const char *fwd_x11_display(const struct session *s);
 void fwd_x11_end(struct conn *c, struct session *s);
 
 /* In the session's child, as the user, before the shell: the cookie to
- * the standard input of rc (~/.ssh/rc or /etc/ssh/sshrc, run with
- * /bin/sh) when there is one (OpenSSH's do_rc_files), else to xauth
- * ("remove", then "add"). */
-void x11_child_setup(const struct conn *c, const struct session *s, const char *rc, char *const env[]);
+ * the standard input of rc (~/.ssh/rc or /etc/ssh/sshrc, run as
+ * rc_command says, session.h) when there is one (OpenSSH's do_rc_files),
+ * else to xauth ("remove", then "add"). */
+void x11_child_setup(const struct conn *c, const struct session *s, const char *rc, const char *shell,
+		     char *const env[]);
 
 #endif

@@ -37,16 +37,19 @@ static void feed(const char *path, char *const argv[], const char *text, char *c
 		;
 }
 
-void x11_child_setup(const struct conn *c, const struct session *s, const char *rc, char *const env[])
+void x11_child_setup(const struct conn *c, const struct session *s, const char *rc, const char *shell,
+		     char *const env[])
 {
 	const struct x11_fwd *x = s->x11;
 	char text[2 * sizeof x->auth_display + sizeof x->proto + sizeof x->cookie + 32];
 	if (!x)
 		return;
 	if (rc) {
-		char *argv[] = {"sh", (char *)rc, NULL};
+		const char *path;
+		char *argv[4];
+		rc_command(rc, shell, &path, argv);
 		snprintf(text, sizeof text, "%s %s\n", x->proto, x->cookie);
-		feed("/bin/sh", argv, text, env);
+		feed(path, argv, text, env);
 	} else {
 		char *argv[] = {"xauth", "-q", "-", NULL};
 		snprintf(text, sizeof text, "remove %s\nadd %s %s %s\n", x->auth_display, x->auth_display, x->proto,
