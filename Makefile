@@ -27,6 +27,12 @@ ifeq ($(USE_PAM),1)
 override CFLAGS += -DUSE_PAM=1
 endif
 override LDLIBS += -Wl,--push-state,--as-needed -ldl -Wl,--pop-state
+# A sanitizer build links libcrypt after all: its runtime intercepts
+# crypt_r and finds the real one only among the libraries loaded at start,
+# so a PAM module calling it after a dlopen'd libcrypt jumped to address 0.
+ifneq ($(findstring -fsanitize,$(CFLAGS)),)
+override LDLIBS += -Wl,--push-state,--no-as-needed -lcrypt -Wl,--pop-state
+endif
 # Full RELRO, as Debian builds OpenSSH and Dropbear: every symbol bound at
 # exec and the GOT made read-only. The forked processes then look nothing
 # up (lazily, a first call in the user's process resolved it there,
